@@ -1,0 +1,43 @@
+/* arena.h - the owner of a message's or a zone's memory.
+ *
+ * Allocations are carved from chunks and freed all at once by
+ * dns_arena_reset (keeps the first chunk for reuse, so decoding message
+ * after message allocates nothing once warm) or dns_arena_free. All heap
+ * allocation in harness/dns goes through dns_mem_alloc, so tests can make
+ * it fail.
+ */
+#ifndef DNS_ARENA_H
+#define DNS_ARENA_H
+
+#include <stddef.h>
+
+typedef struct dns_arena_chunk dns_arena_chunk_t;
+
+typedef struct dns_arena {
+	dns_arena_chunk_t *head; /* current chunk; older ones follow */
+	size_t chunk_size;       /* default size of new chunks */
+} dns_arena_t;
+
+/* An empty arena; chunk_size 0 picks a default. Allocates nothing yet. */
+void dns_arena_init(dns_arena_t *a, size_t chunk_size);
+
+/* n bytes aligned for any type, or NULL when memory runs out. */
+void *dns_arena_alloc(dns_arena_t *a, size_t n);
+
+/* Copy of n bytes at p in the arena, or NULL. */
+void *dns_arena_dup(dns_arena_t *a, const void *p, size_t n);
+
+/* Release everything allocated, keeping one chunk for reuse. */
+void dns_arena_reset(dns_arena_t *a);
+
+/* Release everything. The arena may be reused after dns_arena_init. */
+void dns_arena_free(dns_arena_t *a);
+
+/* The one allocation wrapper. dns_mem_fail_after(n) makes the (n+1)-th
+ * following call fail (n < 0 turns injection off); for tests only. */
+void *dns_mem_alloc(size_t n);
+void *dns_mem_realloc(void *p, size_t n);
+void dns_mem_free(void *p);
+void dns_mem_fail_after(long n);
+
+#endif

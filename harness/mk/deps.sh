@@ -1,0 +1,45 @@
+#!/bin/sh
+# deps.sh PURPOSE... - make sure the Debian packages a make target needs are
+# installed. As root, missing packages are installed with apt-get; otherwise
+# the exact command is printed and the script fails.
+# Purposes: build, test, bench, fuzz.
+set -eu
+
+pkgs_build="gcc make pkg-config libjansson-dev libyaml-dev libssl-dev libuv1-dev libpcap-dev"
+pkgs_test="$pkgs_build libcmocka-dev"
+pkgs_bench="$pkgs_build libknot-dev libldns-dev"
+pkgs_fuzz="$pkgs_build clang"
+
+want=""
+for purpose in "$@"; do
+	case "$purpose" in
+	build) want="$want $pkgs_build" ;;
+	test) want="$want $pkgs_test" ;;
+	bench) want="$want $pkgs_bench" ;;
+	fuzz) want="$want $pkgs_fuzz" ;;
+	*) echo "deps.sh: unknown purpose '$purpose'" >&2; exit 2 ;;
+	esac
+done
+
+missing=""
+for p in $want; do
+	case " $missing " in *" $p "*) continue ;; esac
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "dnsharness needs these Debian packages:$missing" >&2
+	echo "install them with:  sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+
+echo "installing missing Debian packages:$missing"
+export DEBIAN_FRONTEND=noninteractive
+# shellcheck disable=SC2086
+if ! apt-get install -y --no-install-recommends $missing >/dev/null 2>&1; then
+	apt-get update >/dev/null
+	apt-get install -y --no-install-recommends $missing
+fi

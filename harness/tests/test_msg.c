@@ -1,0 +1,386 @@
+/* test_msg.c - message decode (strict and survey), encode with knobs,
+ * wire edits. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "dns/base.h"
+#include "dns/msg.h"
+
+/* Pieces of hand-made messages (hex). */
+#define Q "076578616d706c650000010001"              /* example. A IN, 13 bytes */
+#define ANS_A "c00c0001000100000e100004c0000201"    /* example. 3600 A 192.0.2.1 */
+#define OPT_EMPTY "0000291000000000000000"          /* root OPT 4096, 11 bytes */
+#define TSIG_RR "0000fa00ff00000000001100000000000000012c000012340000" "0000"
+
+static size_t unhex(const char *hex, uint8_t *out, size_t cap)
+{
+	char clean[8192];
+	size_t k = 0, n = 0, bad = 0;
+	for (const char *p = hex; *p && k < sizeof(clean); p++)
+		if (*p != ' ')
+			clean[k++] = *p;
+	assert_int_equal(dns_base16_decode(clean, k, out, cap, &n, &bad), DNS_OK);
+	return n;
+}
+
+typedef struct {
+	const char *what;
+	const char *hex;
+	dns_rc_t rc;
+	size_t off;
+} bad_case_t;
+
+static const bad_case_t bad_cases[] = {
+	{"ok", "1234 8180 0001 0001 0000 0000" Q ANS_A, DNS_OK, 0},
+	{"short header", "123481", DNS_E_TRUNC_HEADER, 3},
+	{"answer count beyond data", "1234 8180 0001 0001 0000 0000" Q,
+	 DNS_E_COUNT, 6},
+	{"question count beyond data", "1234 8180 0002 0000 0000 0000" Q,
+	 DNS_E_COUNT, 4},
+	{"question cut in class", "1234 8180 0001 0000 0000 0000"
+				  "076578616d706c65000001",
+	 DNS_E_TRUNC_QUESTION, 23},
+	{"rr cut in rdlength", "1234 8180 0001 0001 0000 0000" Q
+			       "c00c0001000100000e1000",
+	 DNS_E_TRUNC_RR, 35},
+	{"rdlength overrun", "1234 8180 0001 0001 0000 0000" Q
+			     "c00c000100010000 0e10 0005 c0000201",
+	 DNS_E_RDATA_OVERRUN, 35},
+	{"A with 5 bytes", "1234 8180 0001 0001 0000 0000" Q
+			   "c00c000100010000 0e10 0005 c000020101",
+	 DNS_E_RDATA_TRAILING, 41},
+	{"A with 3 bytes", "1234 8180 0001 0001 0000 0000" Q
+			   "c00c000100010000 0e10 0003 c00002",
+	 DNS_E_RDATA_SHORT, 37},
+	{"trailing bytes", "1234 8180 0001 0001 0000 0000" Q ANS_A "00",
+	 DNS_E_TRAILING, 41},
+	{"OPT in answer", "1234 8180 0001 0001 0000 0000" Q OPT_EMPTY,
+	 DNS_E_OPT_SECTION, 25},
+	{"two OPTs", "1234 8180 0001 0000 0000 0002" Q OPT_EMPTY OPT_EMPTY,
+	 DNS_E_OPT_MULTI, 36},
+	{"OPT owner not root", "1234 8180 0001 0000 0000 0001" Q
+			       "c00c 0029 1000 00000000 0000",
+	 DNS_E_OPT_OWNER, 25},
+	{"EDNS option cut", "1234 8180 0001 0000 0000 0001" Q
+			    "00 0029 1000 00000000 0003 000a00",
+	 DNS_E_EDNS_OPTION, 36},
+	{"TSIG not last", "1234 8180 0001 0000 0000 0002" Q TSIG_RR OPT_EMPTY,
+	 DNS_E_TSIG_NOT_LAST, 25},
+	{"TSIG in answer", "1234 8180 0001 0001 0000 0000" Q TSIG_RR,
+	 DNS_E_TSIG_SECTION, 25},
+	{"pointer to itself in question", "1234 0100 0001 0000 0000 0000"
+					  "c00c00010001",
+	 DNS_E_PTR_FORWARD, 12},
+	{"bad label type in owner", "1234 8180 0001 0001 0000 0000" Q
+				    "4000010001000000000000",
+	 DNS_E_LABEL_TYPE, 25},
+};
+
+#define NCASES (sizeof(bad_cases) / sizeof(bad_cases[0]))
+
+static void test_strict_vectors(void **state)
+{
+	(void)state;
+	dns_arena_t arena;
+	dns_arena_init(&arena, 0);
+	for (size_t i = 0; i < NCASES; i++) {
+		const bad_case_t *c = &bad_cases[i];
+		uint8_t wire[512];
+		size_t len = unhex(c->hex, wire, sizeof(wire));
+		dns_msg_t m;
+		dns_rc_t rc = dns_msg_decode(&m, wire, len, DNS_DECODE_STRICT,
+					     &arena);
+		if (rc != c->rc)
+			fail_msg("%s: got %s, want %s", c->what,
+				 dns_rc_name(rc), dns_rc_name(c->rc));
+		if (rc != DNS_OK) {
+			assert_int_equal(m.nviol, 1);
+			if (m.viol[0].offset != c->off)
+				fail_msg("%s: offset %zu, want %zu", c->what,
+					 m.viol[0].offset, c->off);
+		}
+		dns_arena_reset(&arena);
+	}
+	dns_arena_free(&arena);
+}
+
+/* Survey mode finds at least what strict mode finds, first the same. */
+static void test_survey_superset(void **state)
+{
+	(void)state;
+	dns_arena_t arena;
+	dns_arena_init(&arena, 0);
+	for (size_t i = 0; i < NCASES; i++) {
+		uint8_t wire[512];
+		size_t len = unhex(bad_cases[i].hex, wire, sizeof(wire));
+		dns_msg_t strict, survey;
+		dns_rc_t a = dns_msg_decode(&strict, wire, len,
+					    DNS_DECODE_STRICT, &arena);
+		dns_rc_t b = dns_msg_decode(&survey, wire, len,
+					    DNS_DECODE_SURVEY, &arena);
+		assert_int_equal(a, b);
+		assert_true(survey.nviol >= strict.nviol);
+		if (strict.nviol)
+			assert_int_equal(survey.viol[0].offset,
+					 strict.viol[0].offset);
+		dns_arena_reset(&arena);
+	}
+	dns_arena_free(&arena);
+}
+
+static void test_survey_lists_all(void **state)
+{
+	(void)state;
+	/* OPT in answer, A with a byte too many, pointer loop owner in
+	 * authority, trailing byte */
+	const char *hex = "1234 8180 0001 0002 0001 0000" Q OPT_EMPTY
+			  "c00c000100010000 0e10 0005 c000020101"
+			  "c035 0001 0001 00000e10 0004 c0000202"
+			  "ff";
+	uint8_t wire[512];
+	size_t len = unhex(hex, wire, sizeof(wire));
+	dns_arena_t arena;
+	dns_arena_init(&arena, 0);
+	dns_msg_t m;
+	assert_int_equal(dns_msg_decode(&m, wire, len, DNS_DECODE_SURVEY, &arena),
+			 DNS_E_OPT_SECTION);
+	assert_int_equal(m.nviol, 4);
+	assert_int_equal(m.viol[0].code, DNS_E_OPT_SECTION);
+	assert_int_equal(m.viol[0].section, DNS_SEC_ANSWER);
+	assert_int_equal(m.viol[1].code, DNS_E_RDATA_TRAILING);
+	assert_int_equal(m.viol[1].offset, 52);
+	assert_int_equal(m.viol[1].index, 1);
+	assert_int_equal(m.viol[2].code, DNS_E_PTR_FORWARD);
+	assert_int_equal(m.viol[2].offset, 53);
+	assert_int_equal(m.viol[2].section, DNS_SEC_AUTHORITY);
+	assert_int_equal(m.viol[3].code, DNS_E_TRAILING);
+	assert_int_equal(m.viol[3].offset, 69);
+	/* the records around the damage were still read */
+	assert_int_equal(m.nsec[DNS_SEC_ANSWER], 2);
+	assert_int_equal(m.nsec[DNS_SEC_AUTHORITY], 1);
+	assert_int_equal(m.sec[DNS_SEC_AUTHORITY][0].rdlen, 4);
+	assert_memory_equal(m.sec[DNS_SEC_AUTHORITY][0].rdata, "\xc0\0\2\2", 4);
+	dns_msg_t s;
+	assert_int_equal(dns_msg_decode(&s, wire, len, DNS_DECODE_STRICT, &arena),
+			 DNS_E_OPT_SECTION);
+	assert_int_equal(s.nviol, 1);
+	dns_arena_free(&arena);
+}
+
+static void test_decode_fields(void **state)
+{
+	(void)state;
+	const char *hex = "abcd 8583 0001 0001 0000 0001" Q ANS_A
+			  "00 0029 04d0 01008000 0000";
+	uint8_t wire[512];
+	size_t len = unhex(hex, wire, sizeof(wire));
+	dns_arena_t arena;
+	dns_arena_init(&arena, 0);
+	dns_msg_t m;
+	assert_int_equal(dns_msg_decode(&m, wire, len, DNS_DECODE_STRICT, &arena),
+			 DNS_OK);
+	assert_int_equal(m.id, 0xabcd);
+	assert_true(m.flags & DNS_F_QR);
+	assert_true(m.flags & DNS_F_AA);
+	assert_true(m.flags & DNS_F_RD);
+	assert_int_equal(DNS_RCODE(m.flags), 3);
+	assert_int_equal(m.nqd, 1);
+	assert_int_equal(m.qd[0].qtype, DNS_T_A);
+	assert_int_equal(m.nsec[1], 1);
+	assert_int_equal(m.sec[1][0].ttl, 3600);
+	assert_non_null(m.opt);
+	assert_int_equal(m.opt->rclass, 1232);
+	/* extended rcode 1 << 4 | 3 */
+	assert_int_equal(dns_msg_rcode(&m), 19);
+	assert_int_equal(m.wire_len, len);
+	dns_arena_free(&arena);
+}
+
+static void build_response(dns_msg_t *m, dns_question_t *q, dns_rr_t *an,
+			   dns_rr_t *ns)
+{
+	static uint8_t a_rdata[] = {192, 0, 2, 1};
+	static uint8_t ns_rdata[] = "\2ns\7example";
+	dns_msg_init(m);
+	m->id = 0x1234;
+	m->flags = 0x8180;
+	memset(q, 0, sizeof(*q));
+	assert_int_equal(dns_name_from_str("example.", NULL, &q->name), 0);
+	q->qtype = DNS_T_A;
+	q->qclass = DNS_C_IN;
+	memset(an, 0, sizeof(*an));
+	an->owner = q->name;
+	an->type = DNS_T_A;
+	an->rclass = DNS_C_IN;
+	an->ttl = 3600;
+	an->rdlen = 4;
+	an->rdata = a_rdata;
+	*ns = *an;
+	ns->type = DNS_T_NS;
+	ns->rdlen = sizeof(ns_rdata); /* includes the final NUL = root label */
+	ns->rdata = ns_rdata;
+	m->qd = q;
+	m->nqd = 1;
+	m->sec[1] = an;
+	m->nsec[1] = 1;
+	m->sec[2] = ns;
+	m->nsec[2] = 1;
+}
+
+static void test_encode(void **state)
+{
+	(void)state;
+	dns_msg_t m;
+	dns_question_t q;
+	dns_rr_t an, ns;
+	build_response(&m, &q, &an, &ns);
+	uint8_t out[512], want[512];
+	size_t len, wlen;
+
+	assert_int_equal(dns_msg_encode(&m, NULL, out, sizeof(out), &len), 0);
+	wlen = unhex("1234 8180 0001 0001 0001 0000" Q ANS_A
+		     "c00c 0002 0001 00000e10 0005 026e73c00c",
+		     want, sizeof(want));
+	assert_int_equal(len, wlen);
+	assert_memory_equal(out, want, len);
+
+	dns_encode_opts_t plain = {.compress = DNS_PACK_PLAIN};
+	assert_int_equal(dns_msg_encode(&m, &plain, out, sizeof(out), &len), 0);
+	wlen = unhex("1234 8180 0001 0001 0001 0000" Q
+		     "076578616d706c6500 0001 0001 00000e10 0004 c0000201"
+		     "076578616d706c6500 0002 0001 00000e10 000c"
+		     "026e73076578616d706c6500",
+		     want, sizeof(want));
+	assert_int_equal(len, wlen);
+	assert_memory_equal(out, want, len);
+
+	/* round trip: decode what was encoded */
+	dns_arena_t arena;
+	dns_arena_init(&arena, 0);
+	dns_msg_t back;
+	assert_int_equal(dns_msg_decode(&back, out, len, DNS_DECODE_STRICT,
+					&arena),
+			 DNS_OK);
+	assert_int_equal(back.nsec[2], 1);
+	assert_int_equal(back.sec[2][0].rdlen, ns.rdlen);
+	assert_memory_equal(back.sec[2][0].rdata, ns.rdata, ns.rdlen);
+
+	/* count override: the header lies, the decoder names it */
+	dns_encode_opts_t lie = {.compress = DNS_PACK_STANDARD,
+				 .count_set = {false, true},
+				 .count = {0, 5}};
+	assert_int_equal(dns_msg_encode(&m, &lie, out, sizeof(out), &len), 0);
+	assert_int_equal(out[7], 5);
+	assert_int_equal(dns_msg_decode(&back, out, len, DNS_DECODE_STRICT,
+					&arena),
+			 DNS_E_COUNT);
+
+	/* too small a buffer is an error, not a short message */
+	assert_int_equal(dns_msg_encode(&m, NULL, out, 20, &len), DNS_E_SPACE);
+	assert_int_equal(len, 0);
+	dns_arena_free(&arena);
+}
+
+static void test_edits(void **state)
+{
+	(void)state;
+	uint8_t buf[16] = {1, 2, 3, 4, 5, 6};
+	size_t len = 6;
+	const uint8_t x[] = {0xaa, 0xbb};
+	dns_edit_t set = {DNS_EDIT_SET, 5, x, 2};
+	assert_int_equal(dns_edit_apply(&set, buf, sizeof(buf), &len), 0);
+	assert_int_equal(len, 7);
+	assert_memory_equal(buf, "\1\2\3\4\5\xaa\xbb", 7);
+	dns_edit_t ins = {DNS_EDIT_INSERT, 1, x, 2};
+	assert_int_equal(dns_edit_apply(&ins, buf, sizeof(buf), &len), 0);
+	assert_memory_equal(buf, "\1\xaa\xbb\2\3\4\5\xaa\xbb", 9);
+	dns_edit_t del = {DNS_EDIT_DELETE, 1, NULL, 2};
+	assert_int_equal(dns_edit_apply(&del, buf, sizeof(buf), &len), 0);
+	assert_memory_equal(buf, "\1\2\3\4\5\xaa\xbb", 7);
+	dns_edit_t app = {DNS_EDIT_APPEND, 0, x, 2};
+	assert_int_equal(dns_edit_apply(&app, buf, sizeof(buf), &len), 0);
+	assert_int_equal(len, 9);
+	dns_edit_t cut = {DNS_EDIT_TRUNCATE, 3, NULL, 0};
+	assert_int_equal(dns_edit_apply(&cut, buf, sizeof(buf), &len), 0);
+	assert_int_equal(len, 3);
+	/* out of bounds */
+	dns_edit_t far = {DNS_EDIT_SET, 4, x, 2};
+	assert_int_equal(dns_edit_apply(&far, buf, sizeof(buf), &len),
+			 DNS_E_SHORT);
+	dns_edit_t big = {DNS_EDIT_SET, 15, x, 2};
+	len = 16;
+	assert_int_equal(dns_edit_apply(&big, buf, sizeof(buf), &len),
+			 DNS_E_SPACE);
+	dns_edit_t cutfar = {DNS_EDIT_TRUNCATE, 17, NULL, 0};
+	assert_int_equal(dns_edit_apply(&cutfar, buf, sizeof(buf), &len),
+			 DNS_E_SHORT);
+	dns_edit_t delfar = {DNS_EDIT_DELETE, 15, NULL, 2};
+	assert_int_equal(dns_edit_apply(&delfar, buf, sizeof(buf), &len),
+			 DNS_E_SHORT);
+	assert_int_equal(dns_edit_apply(&app, buf, sizeof(buf), &len),
+			 DNS_E_SPACE);
+}
+
+/* Counts are checked before allocating: a header claiming 65535 records
+ * of each kind in a 12-byte message allocates nothing. */
+static void test_counts_before_alloc(void **state)
+{
+	(void)state;
+	uint8_t wire[12] = {0, 0, 0x81, 0x80, 0xff, 0xff, 0xff, 0xff,
+			    0xff, 0xff, 0xff, 0xff};
+	dns_arena_t arena;
+	dns_arena_init(&arena, 0);
+	dns_msg_t m;
+	dns_mem_fail_after(0); /* any allocation fails */
+	dns_rc_t rc = dns_msg_decode(&m, wire, sizeof(wire), DNS_DECODE_SURVEY,
+				     &arena);
+	dns_mem_fail_after(-1);
+	assert_int_equal(rc, DNS_E_COUNT);
+	assert_int_equal(m.nviol, 4);
+	dns_arena_free(&arena);
+}
+
+static void test_nomem(void **state)
+{
+	(void)state;
+	uint8_t wire[512];
+	size_t len = unhex("1234 8180 0001 0001 0000 0000" Q ANS_A, wire,
+			   sizeof(wire));
+	dns_arena_t arena;
+	dns_arena_init(&arena, 0);
+	dns_msg_t m;
+	dns_mem_fail_after(0);
+	dns_rc_t rc = dns_msg_decode(&m, wire, len, DNS_DECODE_STRICT, &arena);
+	dns_mem_fail_after(-1);
+	assert_int_equal(rc, DNS_E_NOMEM);
+	/* once warm, decoding again allocates nothing */
+	assert_int_equal(dns_msg_decode(&m, wire, len, DNS_DECODE_STRICT, &arena),
+			 DNS_OK);
+	dns_arena_reset(&arena);
+	dns_mem_fail_after(0);
+	rc = dns_msg_decode(&m, wire, len, DNS_DECODE_STRICT, &arena);
+	dns_mem_fail_after(-1);
+	assert_int_equal(rc, DNS_OK);
+	dns_arena_free(&arena);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_strict_vectors),
+		cmocka_unit_test(test_survey_superset),
+		cmocka_unit_test(test_survey_lists_all),
+		cmocka_unit_test(test_decode_fields),
+		cmocka_unit_test(test_encode),
+		cmocka_unit_test(test_edits),
+		cmocka_unit_test(test_counts_before_alloc),
+		cmocka_unit_test(test_nomem),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
