@@ -14,7 +14,7 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 \
            -Wno-format-nonliteral
 OPT     ?= -O2 -g
 CPPFLAGS += -Iharness
-LIBS    := -ljansson
+LIBS    := -ljansson -lyaml
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all \
            -fno-omit-frame-pointer
 
@@ -34,6 +34,14 @@ ASAN_CLI := $(CLI_SRC:harness/%.c=$(BUILD)/asan/obj/%.o)
 TEST_BIN := $(TEST_SRC:harness/tests/%.c=$(BUILD)/asan/tests/%)
 
 .PHONY: all test deps-build deps-test bench install clean format demo check-format
+
+# Fuzz targets (fuzz/fuzz.mk) add their corpus replay binaries to
+# FUZZ_REPLAY_BIN, which make test runs; the benchmark lives in
+# harness/bench/bench.mk.
+.DEFAULT_GOAL := all
+FUZZ_REPLAY_BIN :=
+-include fuzz/fuzz.mk
+-include harness/bench/bench.mk
 
 all: $(BUILD)/dnsharness $(BUILD)/libdnsharness.a
 
@@ -71,12 +79,15 @@ deps-test:
 	@harness/mk/deps.sh test
 
 # The test command of the README and of CI: set up, build, run everything.
+NPROC := $(shell nproc 2>/dev/null || echo 2)
+
 test: deps-test
-	@$(MAKE) --no-print-directory test-build
-	@DNSHARNESS=$(BUILD)/asan/dnsharness harness/mk/run-tests.sh $(TEST_BIN) $(TEST_SH)
+	@$(MAKE) --no-print-directory -j$(NPROC) test-build
+	@DNSHARNESS=$(BUILD)/asan/dnsharness DNSHARNESS_SRC=$(CURDIR) \
+		harness/mk/run-tests.sh $(TEST_BIN) $(FUZZ_REPLAY_BIN) $(TEST_SH)
 
 .PHONY: test-build
-test-build: $(TEST_BIN) $(BUILD)/asan/dnsharness $(BUILD)/dnsharness
+test-build: $(TEST_BIN) $(FUZZ_REPLAY_BIN) $(BUILD)/asan/dnsharness $(BUILD)/dnsharness
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib

@@ -55,7 +55,8 @@ int dns_canon_rdata_cmp(const uint8_t *a, size_t alen, const uint8_t *b,
  * for RRs identical in owner octets, class, type, TTL and RDATA. */
 int dns_canon_rr_cmp(const dns_rr_t *a, const dns_rr_t *b);
 
-/* Sort rrs[0..n) in the order above (qsort; allocates nothing). */
+/* Sort rrs[0..n) in the order above (qsort: nothing through dns_mem_alloc,
+ * cannot fail). */
 void dns_canon_sort(dns_rr_t *rrs, size_t n);
 
 /* Grouping flag: RRSIGs form one RRset per covered type. */

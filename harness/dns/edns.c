@@ -1201,7 +1201,7 @@ static bool json_name(const dns_edns_opt_t *o, json_t *obj)
 	if (dns_name_from_wire(o->data, o->len, &n) != DNS_OK)
 		return false;
 	dns_name_to_text(&n, text, sizeof(text));
-	return jset(obj, "name", json_string(text));
+	return jset(obj, "domain", json_string(text));
 }
 
 static bool json_keytag(const dns_edns_opt_t *o, json_t *obj)

@@ -293,7 +293,12 @@ void dns_edns_to_dig(const dns_edns_t *e, dns_strbuf_t *sb);
 
 /* JSON of one option: {"code":N,"name":"...", typed fields ...,
  * "data":"hex"} (hex lowercase, always present). Typed fields appear only
- * when dns_edns_opt_check passes; otherwise "error" holds its detail.
+ * when dns_edns_opt_check passes; otherwise "error" holds its detail:
+ *   UL lease, key_lease; NSID text (when UTF-8); DAU/DHU/N3U algorithms[];
+ *   ECS family, source, scope, address; EXPIRE expire; COOKIE client,
+ *   server (hex); TCP-KEEPALIVE timeout (100 ms units); PADDING length;
+ *   CHAIN/REPORT-CHANNEL domain; KEY-TAG key_tags[]; EDE info_code,
+ *   info_name, text; ZONEVERSION label_count, type, serial or version.
  * Returns a new reference, NULL when jansson runs out of memory. */
 json_t *dns_edns_opt_to_json(const dns_edns_opt_t *opt);
 

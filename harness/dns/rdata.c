@@ -51,14 +51,6 @@
 #include "dns/rdata_fields.h"
 #include "dns/rdata_special.h"
 
-/* Fallback until rdata_special.c provides the real table: special types
- * are then handled as opaque data (generic form). */
-__attribute__((weak)) const dns_special_ops_t *dns_special_ops(uint16_t t)
-{
-	(void)t;
-	return NULL;
-}
-
 #define STORED_MAX 65535u
 
 /* ---- rows ---------------------------------------------------------------- */
@@ -1363,7 +1355,8 @@ static void parse_eui(parser_t *p, size_t n)
 		size_t at = 3 * i;
 		bool ok = at + 2 <= t->len && hex_value(t->s[at]) >= 0 &&
 			  hex_value(t->s[at + 1]) >= 0 &&
-			  (i + 1 == n ? at + 2 == t->len : t->s[at + 2] == '-');
+			  (i + 1 == n ? at + 2 == t->len
+				      : at + 2 < t->len && t->s[at + 2] == '-');
 		if (!ok) {
 			p_fail(p, DNS_E_SYNTAX, t, at,
 			       "EUI%zu address must be xx-xx-...", n * 8);

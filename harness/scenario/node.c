@@ -1,0 +1,530 @@
+/* node.c - YAML (libyaml events) into a located node tree; diagnostics;
+ * typed accessors. */
+#include "scenario/node.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <yaml.h>
+
+#define NODE_MAX_DEPTH 64
+#define NODE_MAX_FILE (16u * 1024u * 1024u)
+
+/* ---- diagnostics ------------------------------------------------------- */
+
+static bool diag_vadd(diag_t *d, const char *file, unsigned line, unsigned col,
+		      const char *fmt, va_list ap)
+{
+	if (d == NULL)
+		return false;
+	if (d->n == DIAG_MAX) {
+		d->more = true;
+		return false;
+	}
+	diag_entry_t *e = &d->e[d->n++];
+	e->file = file ? file : "<input>";
+	e->line = line;
+	e->col = col;
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	return false;
+}
+
+bool diag_error(diag_t *d, const node_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_vadd(d, n ? n->file : NULL, n ? n->line : 0, n ? n->col : 0, fmt,
+		  ap);
+	va_end(ap);
+	return false;
+}
+
+bool diag_error_at(diag_t *d, const char *file, unsigned line, unsigned col,
+		   const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_vadd(d, file, line, col, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+void diag_print(const diag_t *d, void *fp)
+{
+	FILE *f = fp;
+	for (unsigned i = 0; i < d->n; i++)
+		fprintf(f, "%s:%u:%u: error: %s\n", d->e[i].file, d->e[i].line,
+			d->e[i].col, d->e[i].msg);
+	if (d->more)
+		fprintf(f, "(more errors not shown)\n");
+}
+
+/* ---- parsing ----------------------------------------------------------- */
+
+typedef struct frame {
+	node_t *node;
+	node_t **items; /* heap, grown; keys and values interleaved for maps */
+	size_t n, cap;
+} frame_t;
+
+typedef struct builder {
+	const char *file;
+	dns_arena_t *arena;
+	diag_t *d;
+	frame_t stack[NODE_MAX_DEPTH];
+	unsigned depth;
+	node_t *root;
+} builder_t;
+
+static node_t *node_alloc(builder_t *b, node_kind_t k, const yaml_mark_t *m)
+{
+	node_t *n = dns_arena_alloc(b->arena, sizeof(*n));
+	if (n == NULL)
+		return NULL;
+	memset(n, 0, sizeof(*n));
+	n->kind = k;
+	n->file = b->file;
+	n->line = (unsigned)m->line + 1;
+	n->col = (unsigned)m->column + 1;
+	return n;
+}
+
+static bool frame_push_item(builder_t *b, frame_t *f, node_t *item)
+{
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? 2 * f->cap : 8;
+		node_t **v = dns_mem_realloc(f->items, cap * sizeof(*v));
+		if (v == NULL)
+			return diag_error(b->d, item, "out of memory");
+		f->items = v;
+		f->cap = cap;
+	}
+	f->items[f->n++] = item;
+	return true;
+}
+
+static bool map_key_ok(builder_t *b, frame_t *f, node_t *key)
+{
+	if (key->kind != NODE_SCALAR)
+		return diag_error(b->d, key, "a mapping key must be a scalar");
+	for (size_t i = 0; i < f->n; i += 2)
+		if (strcmp(f->items[i]->str, key->str) == 0)
+			return diag_error(b->d, key,
+					  "duplicate key '%s' (first at line %u)",
+					  key->str, f->items[i]->line);
+	return true;
+}
+
+/* Attach a finished node to its parent (or make it the root). */
+static bool attach(builder_t *b, node_t *n)
+{
+	if (b->depth == 0) {
+		b->root = n;
+		return true;
+	}
+	frame_t *f = &b->stack[b->depth - 1];
+	if (f->node->kind == NODE_MAP && f->n % 2 == 0 && !map_key_ok(b, f, n))
+		return false;
+	return frame_push_item(b, f, n);
+}
+
+static bool open_container(builder_t *b, node_kind_t k, const yaml_mark_t *m)
+{
+	node_t *n = node_alloc(b, k, m);
+	if (n == NULL)
+		return diag_error_at(b->d, b->file, (unsigned)m->line + 1,
+				     (unsigned)m->column + 1, "out of memory");
+	if (b->depth == NODE_MAX_DEPTH)
+		return diag_error(b->d, n, "nesting deeper than %d levels",
+				  NODE_MAX_DEPTH);
+	if (b->depth > 0) {
+		frame_t *f = &b->stack[b->depth - 1];
+		if (f->node->kind == NODE_MAP && f->n % 2 == 0)
+			return diag_error(b->d, n,
+					  "a mapping key must be a scalar");
+	}
+	b->stack[b->depth++] = (frame_t){n, NULL, 0, 0};
+	return true;
+}
+
+static bool close_container(builder_t *b)
+{
+	frame_t *f = &b->stack[--b->depth];
+	node_t *n = f->node;
+	bool ok = true;
+	size_t count = n->kind == NODE_MAP ? f->n / 2 : f->n;
+	n->n = count;
+	if (count > 0) {
+		n->vals = dns_arena_alloc(b->arena, count * sizeof(node_t *));
+		n->keys = n->kind == NODE_MAP
+				  ? dns_arena_alloc(b->arena,
+						    count * sizeof(node_t *))
+				  : NULL;
+		if (n->vals == NULL || (n->kind == NODE_MAP && n->keys == NULL))
+			ok = diag_error(b->d, n, "out of memory");
+		for (size_t i = 0; ok && i < count; i++) {
+			if (n->kind == NODE_MAP) {
+				n->keys[i] = f->items[2 * i];
+				n->vals[i] = f->items[2 * i + 1];
+			} else {
+				n->vals[i] = f->items[i];
+			}
+		}
+	}
+	dns_mem_free(f->items);
+	return ok && attach(b, n);
+}
+
+static bool add_scalar(builder_t *b, const yaml_event_t *ev)
+{
+	node_t *n = node_alloc(b, NODE_SCALAR, &ev->start_mark);
+	size_t len = ev->data.scalar.length;
+	char *s = n ? dns_arena_alloc(b->arena, len + 1) : NULL;
+	if (s == NULL)
+		return diag_error_at(b->d, b->file, 0, 0, "out of memory");
+	memcpy(s, ev->data.scalar.value, len);
+	s[len] = '\0';
+	n->str = s;
+	n->len = len;
+	n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+	return attach(b, n);
+}
+
+static bool on_event(builder_t *b, const yaml_event_t *ev)
+{
+	const yaml_mark_t *m = &ev->start_mark;
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		if (ev->data.scalar.anchor)
+			break;
+		return add_scalar(b, ev);
+	case YAML_MAPPING_START_EVENT:
+		if (ev->data.mapping_start.anchor)
+			break;
+		return open_container(b, NODE_MAP, m);
+	case YAML_SEQUENCE_START_EVENT:
+		if (ev->data.sequence_start.anchor)
+			break;
+		return open_container(b, NODE_SEQ, m);
+	case YAML_MAPPING_END_EVENT:
+	case YAML_SEQUENCE_END_EVENT:
+		return close_container(b);
+	case YAML_ALIAS_EVENT:
+		break;
+	case YAML_DOCUMENT_START_EVENT:
+		if (b->root != NULL)
+			return diag_error_at(
+				b->d, b->file, (unsigned)m->line + 1,
+				(unsigned)m->column + 1,
+				"more than one YAML document in the file");
+		return true;
+	default:
+		return true;
+	}
+	return diag_error_at(b->d, b->file, (unsigned)m->line + 1,
+			     (unsigned)m->column + 1,
+			     "YAML anchors and aliases are not supported "
+			     "(use defaults: or include:)");
+}
+
+static void builder_free(builder_t *b)
+{
+	while (b->depth > 0)
+		dns_mem_free(b->stack[--b->depth].items);
+}
+
+node_t *node_parse(const char *text, size_t len, const char *file,
+		   dns_arena_t *arena, diag_t *d)
+{
+	yaml_parser_t p;
+	builder_t b = {file, arena, d, {{0}}, 0, NULL};
+	if (!yaml_parser_initialize(&p)) {
+		diag_error_at(d, file, 0, 0, "out of memory");
+		return NULL;
+	}
+	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+	bool ok = true, done = false;
+	while (ok && !done) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(&p, &ev)) {
+			diag_error_at(d, file,
+				      (unsigned)p.problem_mark.line + 1,
+				      (unsigned)p.problem_mark.column + 1,
+				      "YAML syntax: %s%s%s",
+				      p.problem ? p.problem : "invalid",
+				      p.context ? " " : "",
+				      p.context ? p.context : "");
+			ok = false;
+			break;
+		}
+		done = ev.type == YAML_STREAM_END_EVENT;
+		ok = on_event(&b, &ev);
+		yaml_event_delete(&ev);
+	}
+	builder_free(&b);
+	yaml_parser_delete(&p);
+	if (ok && b.root == NULL) {
+		diag_error_at(d, file, 1, 1, "empty document");
+		ok = false;
+	}
+	return ok ? b.root : NULL;
+}
+
+node_t *node_load_file(const char *path, dns_arena_t *arena, diag_t *d)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL) {
+		diag_error_at(d, path, 0, 0, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	char *buf = dns_mem_alloc(NODE_MAX_FILE + 1);
+	size_t len = buf ? fread(buf, 1, NODE_MAX_FILE + 1, f) : 0;
+	bool bad = buf == NULL || ferror(f) || len > NODE_MAX_FILE;
+	fclose(f);
+	if (bad) {
+		diag_error_at(d, path, 0, 0, "%s",
+			      buf == NULL ? "out of memory"
+					  : "unreadable or larger than 16 MB");
+		dns_mem_free(buf);
+		return NULL;
+	}
+	/* locations keep pointing at the path: keep a copy in the arena */
+	size_t plen = strlen(path);
+	char *file = dns_arena_dup(arena, path, plen + 1);
+	node_t *root = file ? node_parse(buf, len, file, arena, d) : NULL;
+	dns_mem_free(buf);
+	return root;
+}
+
+/* ---- access ------------------------------------------------------------ */
+
+node_t *node_key(const node_t *map, const char *key)
+{
+	if (map == NULL || map->kind != NODE_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->n; i++)
+		if (strcmp(map->keys[i]->str, key) == 0)
+			return map->keys[i];
+	return NULL;
+}
+
+node_t *node_get(const node_t *map, const char *key)
+{
+	if (map == NULL || map->kind != NODE_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->n; i++)
+		if (strcmp(map->keys[i]->str, key) == 0)
+			return map->vals[i];
+	return NULL;
+}
+
+const char *node_kind_name(node_kind_t k)
+{
+	switch (k) {
+	case NODE_SCALAR:
+		return "a scalar";
+	case NODE_MAP:
+		return "a mapping";
+	case NODE_SEQ:
+		return "a sequence";
+	}
+	return "a node";
+}
+
+bool node_expect_kind(const node_t *n, node_kind_t k, const char *what,
+		      diag_t *d)
+{
+	if (n->kind == k)
+		return true;
+	return diag_error(d, n, "%s must be %s, not %s", what,
+			  node_kind_name(k), node_kind_name(n->kind));
+}
+
+bool node_check_keys(const node_t *n, const char *what,
+		     const char *const allowed[], diag_t *d)
+{
+	if (!node_expect_kind(n, NODE_MAP, what, d))
+		return false;
+	bool ok = true;
+	for (size_t i = 0; i < n->n; i++) {
+		const char *k = n->keys[i]->str;
+		size_t j = 0;
+		while (allowed[j] != NULL && strcmp(allowed[j], k) != 0)
+			j++;
+		if (allowed[j] != NULL)
+			continue;
+		char list[192] = "";
+		size_t used = 0;
+		for (j = 0; allowed[j] != NULL && used < sizeof(list) - 1; j++)
+			used += (size_t)snprintf(list + used, sizeof(list) - used,
+						 "%s%s", j ? ", " : "",
+						 allowed[j]);
+		ok = diag_error(d, n->keys[i],
+				"unknown key '%s' in %s (expected one of: %s)",
+				k, what, list);
+	}
+	return ok;
+}
+
+bool node_u32(const node_t *n, unsigned long max, unsigned long *out,
+	      diag_t *d)
+{
+	if (!node_expect_kind(n, NODE_SCALAR, "a number", d))
+		return false;
+	const char *s = n->str;
+	int base = 10;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	char *end;
+	errno = 0;
+	unsigned long long v = *s ? strtoull(s, &end, base) : 0;
+	if (*s == '\0' || *s == '-' || *s == '+' || *end != '\0' ||
+	    errno != 0 || v > max)
+		return diag_error(d, n, "expected a number from 0 to %lu, got '%s'",
+				  max, n->str);
+	*out = (unsigned long)v;
+	return true;
+}
+
+bool node_bool(const node_t *n, bool *out, diag_t *d)
+{
+	static const char *const yes[] = {"true", "yes", "on", "1", NULL};
+	static const char *const no[] = {"false", "no", "off", "0", NULL};
+	if (n->kind == NODE_SCALAR) {
+		for (int i = 0; yes[i]; i++)
+			if (strcasecmp(n->str, yes[i]) == 0)
+				return *out = true, true;
+		for (int i = 0; no[i]; i++)
+			if (strcasecmp(n->str, no[i]) == 0)
+				return *out = false, true;
+	}
+	return diag_error(d, n, "expected true or false (or 1/0)");
+}
+
+bool node_ms(const node_t *n, unsigned long *out, diag_t *d)
+{
+	if (n->kind != NODE_SCALAR)
+		return diag_error(d, n, "expected a duration such as 500ms or 2s");
+	char *end;
+	errno = 0;
+	double v = strtod(n->str, &end);
+	double scale = 1000.0; /* bare numbers are seconds */
+	if (strcmp(end, "ms") == 0)
+		scale = 1.0;
+	else if (strcmp(end, "s") == 0 || *end == '\0')
+		scale = 1000.0;
+	else if (strcmp(end, "m") == 0)
+		scale = 60000.0;
+	else
+		end = NULL;
+	if (end == NULL || end == n->str || errno != 0 || v < 0 ||
+	    v * scale > 86400000.0)
+		return diag_error(d, n,
+				  "expected a duration such as 500ms, 2s or 1m "
+				  "(at most a day), got '%s'",
+				  n->str);
+	*out = (unsigned long)(v * scale + 0.5);
+	return true;
+}
+
+bool node_enum(const node_t *n, const char *const names[], unsigned *out,
+	       diag_t *d)
+{
+	if (n->kind == NODE_SCALAR)
+		for (unsigned i = 0; names[i] != NULL; i++)
+			if (strcasecmp(n->str, names[i]) == 0)
+				return *out = i, true;
+	char list[192] = "";
+	size_t used = 0;
+	for (unsigned i = 0; names[i] != NULL && used < sizeof(list) - 1; i++)
+		used += (size_t)snprintf(list + used, sizeof(list) - used,
+					 "%s%s", i ? ", " : "", names[i]);
+	return diag_error(d, n, "expected one of: %s; got '%s'", list,
+			  n->kind == NODE_SCALAR ? n->str
+						 : node_kind_name(n->kind));
+}
+
+/* ---- construction ------------------------------------------------------ */
+
+node_t *node_new_scalar(dns_arena_t *arena, const node_t *at, const char *s,
+			size_t len, bool quoted)
+{
+	node_t *n = dns_arena_alloc(arena, sizeof(*n));
+	char *str = dns_arena_alloc(arena, len + 1);
+	if (n == NULL || str == NULL)
+		return NULL;
+	memset(n, 0, sizeof(*n));
+	memcpy(str, s, len);
+	str[len] = '\0';
+	n->kind = NODE_SCALAR;
+	n->file = at ? at->file : NULL;
+	n->line = at ? at->line : 0;
+	n->col = at ? at->col : 0;
+	n->str = str;
+	n->len = len;
+	n->quoted = quoted;
+	return n;
+}
+
+node_t *node_clone(const node_t *n, dns_arena_t *arena)
+{
+	if (n->kind == NODE_SCALAR)
+		return node_new_scalar(arena, n, n->str, n->len, n->quoted);
+	node_t *c = dns_arena_dup(arena, n, sizeof(*n));
+	if (c == NULL)
+		return NULL;
+	if (n->n == 0)
+		return c;
+	c->vals = dns_arena_alloc(arena, n->n * sizeof(node_t *));
+	c->keys = n->keys ? dns_arena_alloc(arena, n->n * sizeof(node_t *))
+			  : NULL;
+	if (c->vals == NULL || (n->keys && c->keys == NULL))
+		return NULL;
+	for (size_t i = 0; i < n->n; i++) {
+		c->vals[i] = node_clone(n->vals[i], arena);
+		if (c->vals[i] == NULL)
+			return NULL;
+		if (n->keys)
+			c->keys[i] = n->keys[i]; /* keys are never modified */
+	}
+	return c;
+}
+
+node_t *node_merge(const node_t *base, const node_t *over, dns_arena_t *arena)
+{
+	if (base == NULL || base->kind != NODE_MAP || over == NULL ||
+	    over->kind != NODE_MAP)
+		return over ? (node_t *)over : (node_t *)base;
+	size_t extra = 0;
+	for (size_t i = 0; i < base->n; i++)
+		if (node_key(over, base->keys[i]->str) == NULL)
+			extra++;
+	node_t *m = dns_arena_dup(arena, over, sizeof(*over));
+	size_t total = over->n + extra;
+	if (m == NULL || total == 0)
+		return m;
+	m->keys = dns_arena_alloc(arena, total * sizeof(node_t *));
+	m->vals = dns_arena_alloc(arena, total * sizeof(node_t *));
+	if (m->keys == NULL || m->vals == NULL)
+		return NULL;
+	size_t k = 0;
+	for (size_t i = 0; i < over->n; i++, k++) {
+		m->keys[k] = over->keys[i];
+		m->vals[k] = node_merge(node_get(base, over->keys[i]->str),
+					over->vals[i], arena);
+		if (m->vals[k] == NULL)
+			return NULL;
+	}
+	for (size_t i = 0; i < base->n; i++)
+		if (node_key(over, base->keys[i]->str) == NULL) {
+			m->keys[k] = base->keys[i];
+			m->vals[k++] = base->vals[i];
+		}
+	m->n = total;
+	return m;
+}
