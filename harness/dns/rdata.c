@@ -37,6 +37,10 @@
  *   modulo 2^32 as RFC 4034 3.1.5 arithmetic allows) or a plain integer.
  * - Stored form is at most 65535 bytes; a decompressed RDATA that would
  *   exceed it is DNS_E_SPACE.
+ * - Printing follows BIND 9.18 (checked against named-compilezone) except
+ *   that long base64/hex is never split into 56-character chunks (as dig
+ *   +nosplit prints). NID/L64 locators print as BIND does, without
+ *   leading zeros ("14:4fff:ff20:ee64"); text accepts both.
  */
 #include "dns/rdata.h"
 
