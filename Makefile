@@ -14,7 +14,7 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 \
            -Wno-format-nonliteral
 OPT     ?= -O2 -g
 CPPFLAGS += -Iharness
-LIBS    := -ljansson -lyaml -lpcap
+LIBS    := -ljansson -lyaml -lpcap -luv
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all \
            -fno-omit-frame-pointer
 

@@ -24,4 +24,5 @@ $(BENCH_BIN): harness/bench/bench_decode.c $(BUILD)/libdnsharness.a $(HDRS)
 bench: deps-bench
 	@$(MAKE) --no-print-directory $(BENCH_BIN)
 	@mkdir -p reports
-	$(BENCH_BIN) reports/bench.json $(BENCH_INPUT)
+	@echo "$(BENCH_BIN) reports/bench.json <$(words $(BENCH_INPUT)) captured answers>"
+	@$(BENCH_BIN) reports/bench.json $(BENCH_INPUT)

@@ -13,7 +13,11 @@ enum {
 	EXIT_TARGET = 3,    /* target unreachable or not startable */
 };
 
+int cmd_check(int argc, char **argv);
 int cmd_decode(int argc, char **argv);
+int cmd_encode(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_target(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 #endif

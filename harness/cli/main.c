@@ -11,8 +11,16 @@ typedef struct command {
 } command_t;
 
 static const command_t commands[] = {
+	{"check", cmd_check,
+	 "load and validate scenario files without running them"},
 	{"decode", cmd_decode,
 	 "decode a DNS message; print it dig-style or as JSON"},
+	{"encode", cmd_encode,
+	 "print the bytes each case of a scenario sends, as hex"},
+	{"run", cmd_run,
+	 "run scenarios against a server; report pass/fail per case"},
+	{"target", cmd_target,
+	 "start a target server from its recipe; list the recipes"},
 	{"version", cmd_version, "print the version"},
 };
 

@@ -268,10 +268,12 @@ static bool p_ip(pctx_t *p, const dns_token_t *t, int af, uint8_t *dst)
 	return true;
 }
 
-/* Room left in the writer (0 once it has failed). */
+/* Room left in the writer (0 once it has failed, or for a reader). */
 static size_t out_room(const dns_wire_t *w)
 {
-	return dns_wire_ok(w) && w->pos < w->end ? w->end - w->pos : 0;
+	if (w->out == NULL || !dns_wire_ok(w) || w->pos >= w->end)
+		return 0;
+	return w->end - w->pos;
 }
 
 /* Decode base64 text (len bytes at s) straight into the writer. tok is
@@ -1250,16 +1252,48 @@ static bool svc_value_ok(uint16_t key, const uint8_t *v, size_t len,
 	}
 }
 
-/* Walk the SvcParams from r->pos to the end: order, lengths, values, and
- * self-consistency (every key listed in mandatory present; no-default-alpn
- * only with alpn). The mandatory list is sorted and key 0 sorts first, so
- * one merge pass checks the listed keys. */
+/* Self-consistency (RFC 9460 section 8 and 7.1.1) tracked during one walk
+ * over the params: every key listed in mandatory must be present, and
+ * no-default-alpn needs alpn. Keys arrive sorted and mandatory (key 0)
+ * comes first, so its sorted list is merged against them. */
+typedef struct svc_walk {
+	const uint8_t *mand; /* mandatory's value, or NULL */
+	size_t mlen, mat;    /* its length and offset in the message */
+	size_t mi;	     /* next listed key not yet seen */
+	bool alpn;	     /* alpn seen */
+} svc_walk_t;
+
+/* Account for param key at offset at (value v, len bytes); false with the
+ * error recorded when the params are inconsistent. */
+static bool svc_walk_key(dns_wire_t *r, svc_walk_t *sw, uint16_t key, size_t at,
+			 const uint8_t *v, size_t len)
+{
+	if (key == SVC_MANDATORY) {
+		sw->mand = v;
+		sw->mlen = len;
+		sw->mat = at + 4;
+	}
+	if (sw->mi < sw->mlen && dns_get_u16(sw->mand + sw->mi) < key) {
+		dns_wire_fail_at(r, DNS_E_SVCB_PARAM, sw->mat + sw->mi);
+		return false;
+	}
+	if (sw->mi < sw->mlen && dns_get_u16(sw->mand + sw->mi) == key)
+		sw->mi += 2;
+	sw->alpn = sw->alpn || key == SVC_ALPN;
+	if (key == SVC_NO_DEFAULT_ALPN && !sw->alpn) {
+		dns_wire_fail_at(r, DNS_E_SVCB_PARAM, at);
+		return false;
+	}
+	return true;
+}
+
+/* Walk the SvcParams from r->pos to the end: order, lengths, values and
+ * self-consistency, each problem at its offset. */
 static void svcb_params_check(dns_wire_t *r)
 {
+	svc_walk_t sw = {NULL, 0, 0, 0, false};
 	long prev = -1;
-	const uint8_t *mand = NULL;
-	size_t mlen = 0, mat = 0, mi = 0, bad;
-	bool alpn = false;
+	size_t bad;
 	while (dns_wire_ok(r) && r->pos < r->end) {
 		size_t at = r->pos;
 		if (!rd_need(r, 4))
@@ -1277,25 +1311,11 @@ static void svcb_params_check(dns_wire_t *r)
 			dns_wire_fail_at(r, DNS_E_SVCB_PARAM, at + 4 + bad);
 			return;
 		}
-		if (key == SVC_MANDATORY) {
-			mand = v;
-			mlen = len;
-			mat = at + 4;
-		}
-		if (mi < mlen && dns_get_u16(mand + mi) < key) {
-			dns_wire_fail_at(r, DNS_E_SVCB_PARAM, mat + mi);
+		if (!svc_walk_key(r, &sw, key, at, v, len))
 			return;
-		}
-		if (mi < mlen && dns_get_u16(mand + mi) == key)
-			mi += 2;
-		alpn = alpn || key == SVC_ALPN;
-		if (key == SVC_NO_DEFAULT_ALPN && !alpn) {
-			dns_wire_fail_at(r, DNS_E_SVCB_PARAM, at);
-			return;
-		}
 	}
-	if (dns_wire_ok(r) && mi < mlen)
-		dns_wire_fail_at(r, DNS_E_SVCB_PARAM, mat + mi);
+	if (dns_wire_ok(r) && sw.mi < sw.mlen)
+		dns_wire_fail_at(r, DNS_E_SVCB_PARAM, sw.mat + sw.mi);
 }
 
 static void svcb_check(dns_wire_t *r)

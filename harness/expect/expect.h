@@ -25,10 +25,10 @@ bool sc_expect_wants_alive(const sc_expect_t *e);
 
 typedef enum sc_net_status {
 	SC_NET_ANSWERED, /* at least one response was received */
-	SC_NET_TIMEOUT,  /* nothing came back in time (all attempts) */
-	SC_NET_CLOSED,   /* TCP: the server closed the connection first */
-	SC_NET_RESET,    /* TCP: connection reset */
-	SC_NET_ERROR,    /* could not send (unreachable, refused ...) */
+	SC_NET_TIMEOUT,	 /* nothing came back in time (all attempts) */
+	SC_NET_CLOSED,	 /* TCP: the server closed the connection first */
+	SC_NET_RESET,	 /* TCP: connection reset */
+	SC_NET_ERROR,	 /* could not send (unreachable, refused ...) */
 } sc_net_status_t;
 
 /* What the engine observed for one case. */

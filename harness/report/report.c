@@ -19,12 +19,6 @@
 static const char *const net_names[] = {"answered", "timeout", "closed",
 					"reset", "error"};
 
-const char *sc_verdict_name(sc_verdict_kind_t v)
-{
-	static const char *const names[] = {"pass", "fail", "error", "skip"};
-	return (unsigned)v < 4 ? names[v] : "unknown";
-}
-
 typedef struct tally {
 	size_t n[4]; /* by verdict */
 } tally_t;

@@ -40,6 +40,7 @@ typedef struct sc_case {
 	const node_t *expect_node;
 	struct sc_query *query;   /* compiled */
 	struct sc_expect *expect; /* compiled */
+	const char *skip;         /* skip: reason (reported as skip), or NULL */
 } sc_case_t;
 
 typedef struct sc_suite {
@@ -66,10 +67,30 @@ typedef struct sc_load_opts {
 } sc_load_opts_t;
 
 /* Load one scenario file into *out (which the caller frees with
- * sc_suite_free, also on failure). false with diagnostics in d. */
+ * sc_suite_free, also on failure). false with diagnostics in d; their
+ * file names point into out's arena, so print them before freeing it.
+ * The cases array is on the heap and also freed by sc_suite_free. */
 bool sc_load_file(const char *path, const sc_load_opts_t *opts,
 		  sc_suite_t *out, diag_t *d);
 
 void sc_suite_free(sc_suite_t *s);
+
+/* Scenario files named by command-line PATH arguments. */
+typedef struct sc_paths {
+	char **path; /* heap strings, in argument order */
+	size_t n;
+} sc_paths_t;
+
+/* Expand PATH arguments into files: a file is taken as given; a directory
+ * is searched recursively for *.yaml and *.yml, skipping names that start
+ * with '.' or '_' (include-only fragments), and the files found under it
+ * are sorted by path. The caller frees *out with sc_paths_free, also on
+ * failure. false with an error per argument that cannot be read or is a
+ * directory holding no scenario file (located at "ARG:0:0"; the
+ * diagnostics point at the args strings, which must outlive d). */
+bool sc_collect_paths(const char *const *args, size_t nargs, sc_paths_t *out,
+		      diag_t *d);
+
+void sc_paths_free(sc_paths_t *p);
 
 #endif

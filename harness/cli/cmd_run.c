@@ -1,0 +1,522 @@
+/* cmd_run.c - dnsharness run: play scenario files against a running server
+ * and report (terminal summary, report.json, junit.xml, traffic.pcap). */
+#include <ctype.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "net/exchange.h"
+#include "net/loop.h"
+#include "play/play.h"
+#include "report/report.h"
+#include "scenario/node.h"
+#include "scenario/scenario.h"
+
+#define DEFAULT_PORT 53
+#define DEFAULT_JOBS 100u
+#define MAX_JOBS     10000u
+
+typedef struct run_opts {
+	const char **paths; /* PATH arguments (into argv) */
+	size_t npaths;
+	sc_var_t *vars; /* --var K=V, pointing into argv */
+	size_t nvars;
+	const char **tags; /* --tag T */
+	size_t ntags;
+	const char *target, *filter, *root;
+	const char *report_dir, *json, *junit;
+	unsigned jobs;
+	bool transport_forced;
+	sc_transport_t transport;
+	unsigned long timeout_ms;
+	bool tap, verbose, no_color;
+} run_opts_t;
+
+static void run_usage(FILE *f)
+{
+	fprintf(
+	    f,
+	    "usage: dnsharness run --target HOST[:PORT] [options] PATH...\n"
+	    "  Play the scenario files given, or found under a directory "
+	    "(*.yaml, *.yml;\n"
+	    "  names starting with '.' or '_' are skipped), against a "
+	    "running server.\n"
+	    "  --target HOST[:PORT]  the server (port 53 by default; IPv6 "
+	    "as [::1]:5300)\n"
+	    "  -j N                  cases in flight at once (default 100)\n"
+	    "  --transport udp|tcp|dot  use this transport for every case\n"
+	    "  --timeout T           per attempt, for every case (e.g. "
+	    "500ms, 2s)\n"
+	    "  --var K=V             set variable K (overrides vars:; "
+	    "repeatable)\n"
+	    "  --filter GLOB         only cases whose name matches GLOB\n"
+	    "  --tag T               only cases tagged T (repeatable: any "
+	    "of them)\n"
+	    "  --root DIR            include: may not leave DIR\n"
+	    "  --report-dir DIR      where report.json, junit.xml and "
+	    "traffic.pcap go\n"
+	    "                        (default reports/<run-id>/)\n"
+	    "  --json F, --junit F   also write the JSON / JUnit report to F\n"
+	    "  --tap                 TAP on standard output (summary on "
+	    "standard error)\n"
+	    "  -v                    query, response and expectation diff "
+	    "for each failure\n"
+	    "  --no-color            no colour in the summary\n"
+	    "  Exit 0 when no MUST case failed and no case was in error "
+	    "(SHOULD and MAY\n"
+	    "  failures are reported but do not fail the run); 1 otherwise "
+	    "or when\n"
+	    "  interrupted; 2 for bad usage or a bad scenario; 3 when the "
+	    "target is\n"
+	    "  unreachable (every case sent was refused or had no route).\n");
+}
+
+static int bad_arg(const char *a, const char *why)
+{
+	fprintf(stderr, "dnsharness run: %s '%s'\n", why, a);
+	run_usage(stderr);
+	return EXIT_USAGE;
+}
+
+/* "K=V" into a variable, as dnsharness check takes it. */
+static bool split_var(char *arg, sc_var_t *v)
+{
+	char *eq = strchr(arg, '=');
+	if (eq == NULL || eq == arg ||
+	    !(isalpha((unsigned char)arg[0]) || arg[0] == '_'))
+		return false;
+	for (const char *s = arg; s < eq; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+			return false;
+	*eq = '\0';
+	v->name = arg;
+	v->value = eq + 1;
+	return true;
+}
+
+/* "500", "500ms", "2s", "1.5s" into milliseconds (1 ms .. 1 hour). */
+static bool parse_ms(const char *s, unsigned long *out)
+{
+	char *end = NULL;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (end == s || errno != 0 || !(v > 0))
+		return false;
+	if (strcmp(end, "s") == 0)
+		v *= 1000.0;
+	else if (strcmp(end, "m") == 0)
+		v *= 60000.0;
+	else if (*end != '\0' && strcmp(end, "ms") != 0)
+		return false;
+	if (v < 1.0 || v > 3600000.0)
+		return false;
+	*out = (unsigned long)v;
+	return true;
+}
+
+static bool parse_jobs(const char *s, unsigned *out)
+{
+	char *end = NULL;
+	unsigned long v = strtoul(s, &end, 10);
+	if (!isdigit((unsigned char)s[0]) || *end != '\0' || v == 0 ||
+	    v > MAX_JOBS)
+		return false;
+	*out = (unsigned)v;
+	return true;
+}
+
+static bool parse_transport(const char *s, sc_transport_t *out)
+{
+	static const sc_transport_t all[] = {SC_UDP, SC_TCP, SC_DOT};
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (strcmp(s, sc_transport_name(all[i])) == 0) {
+			*out = all[i];
+			return true;
+		}
+	return false;
+}
+
+/* An option that takes a value: the value, or NULL (i is advanced). */
+static const char *value_of(int argc, char **argv, int *i)
+{
+	return *i + 1 < argc ? argv[++*i] : NULL;
+}
+
+/* One option with its value v; 0, or an exit status. */
+static int parse_valued(run_opts_t *o, const char *a, char *v)
+{
+	if (strcmp(a, "--target") == 0)
+		o->target = v;
+	else if (strcmp(a, "-j") == 0) {
+		if (!parse_jobs(v, &o->jobs))
+			return bad_arg(v, "-j wants 1..10000, got");
+	} else if (strcmp(a, "--transport") == 0) {
+		if (!parse_transport(v, &o->transport))
+			return bad_arg(v, "--transport wants udp|tcp|dot, got");
+		o->transport_forced = true;
+	} else if (strcmp(a, "--timeout") == 0) {
+		if (!parse_ms(v, &o->timeout_ms))
+			return bad_arg(v,
+				       "--timeout wants e.g. 500ms or 2s, got");
+	} else if (strcmp(a, "--var") == 0) {
+		if (!split_var(v, &o->vars[o->nvars++]))
+			return bad_arg(v, "--var wants K=V, got");
+	} else if (strcmp(a, "--tag") == 0)
+		o->tags[o->ntags++] = v;
+	else if (strcmp(a, "--filter") == 0)
+		o->filter = v;
+	else if (strcmp(a, "--root") == 0)
+		o->root = v;
+	else if (strcmp(a, "--report-dir") == 0)
+		o->report_dir = v;
+	else if (strcmp(a, "--json") == 0)
+		o->json = v;
+	else if (strcmp(a, "--junit") == 0)
+		o->junit = v;
+	else
+		return bad_arg(a, "bad argument");
+	return 0;
+}
+
+static bool takes_value(const char *a)
+{
+	static const char *const opts[] = {
+	    "--target",	    "-j",     "--transport", "--timeout",
+	    "--var",	    "--tag",  "--filter",    "--root",
+	    "--report-dir", "--json", "--junit",     NULL};
+	for (size_t i = 0; opts[i] != NULL; i++)
+		if (strcmp(a, opts[i]) == 0)
+			return true;
+	return false;
+}
+
+/* 0 to go on, -1 after --help, else an exit status. */
+static int parse_args(int argc, char **argv, run_opts_t *o)
+{
+	bool only_paths = false;
+	for (int i = 1; i < argc; i++) {
+		char *a = argv[i];
+		int rc = 0;
+		if (only_paths || a[0] != '-') {
+			o->paths[o->npaths++] = a;
+		} else if (strcmp(a, "--") == 0) {
+			only_paths = true;
+		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			run_usage(stdout);
+			return -1;
+		} else if (strcmp(a, "--tap") == 0) {
+			o->tap = true;
+		} else if (strcmp(a, "-v") == 0) {
+			o->verbose = true;
+		} else if (strcmp(a, "--no-color") == 0) {
+			o->no_color = true;
+		} else if (takes_value(a)) {
+			const char *v = value_of(argc, argv, &i);
+			rc = v ? parse_valued(o, a, argv[i])
+			       : bad_arg(a, "missing value after");
+		} else {
+			rc = bad_arg(a, "bad argument");
+		}
+		if (rc != 0)
+			return rc;
+	}
+	if (o->target == NULL || o->npaths == 0) {
+		fprintf(stderr, "dnsharness run: give --target HOST[:PORT] and "
+				"at least one PATH\n");
+		run_usage(stderr);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* ---- loading ------------------------------------------------------------ */
+
+typedef struct loaded {
+	sc_suite_t *suites;
+	size_t n;
+	size_t ncases;
+} loaded_t;
+
+static void loaded_free(loaded_t *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		sc_suite_free(&l->suites[i]);
+	free(l->suites);
+	l->suites = NULL;
+	l->n = 0;
+}
+
+/* Load every file; print every diagnostic. false when any failed. */
+static bool load_all(const run_opts_t *o, loaded_t *out)
+{
+	sc_paths_t files;
+	diag_t d = {0};
+	bool ok = sc_collect_paths(o->paths, o->npaths, &files, &d);
+	diag_print(&d, stderr);
+	out->suites = calloc(files.n ? files.n : 1, sizeof(*out->suites));
+	if (out->suites == NULL) {
+		fprintf(stderr, "dnsharness run: out of memory\n");
+		sc_paths_free(&files);
+		return false;
+	}
+	sc_load_opts_t lo = {o->vars, o->nvars, o->root};
+	for (size_t i = 0; i < files.n; i++) {
+		diag_t fd = {0};
+		sc_suite_t *s = &out->suites[out->n++];
+		if (!sc_load_file(files.path[i], &lo, s, &fd))
+			ok = false;
+		diag_print(&fd, stderr); /* before the arena holding names */
+		out->ncases += s->ncases;
+	}
+	sc_paths_free(&files);
+	return ok;
+}
+
+/* ---- selection and progress --------------------------------------------- */
+
+static bool select_case(const sc_suite_t *s, const sc_case_t *c, void *ctx)
+{
+	const run_opts_t *o = ctx;
+	(void)s;
+	if (o->filter != NULL && fnmatch(o->filter, c->name, 0) != 0)
+		return false;
+	if (o->ntags == 0)
+		return true;
+	for (size_t i = 0; i < o->ntags; i++)
+		for (size_t j = 0; j < c->ntags; j++)
+			if (strcmp(o->tags[i], c->tags[j]) == 0)
+				return true;
+	return false;
+}
+
+static size_t count_selected(const loaded_t *l, run_opts_t *o)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < l->n; i++)
+		for (size_t j = 0; j < l->suites[i].ncases; j++)
+			n += select_case(&l->suites[i], &l->suites[i].cases[j],
+					 o);
+	return n;
+}
+
+typedef struct progress {
+	double last_ms;
+} progress_t;
+
+static void on_progress(size_t done, size_t total, size_t failed, void *ctx)
+{
+	progress_t *p = ctx;
+	double now = net_now_ms();
+	if (done < total && now - p->last_ms < 100.0)
+		return;
+	p->last_ms = now;
+	report_progress(done, total, failed, stderr);
+}
+
+/* ---- reports ------------------------------------------------------------ */
+
+/* "20261126-171500-NAME": NAME is the suite when there is one. */
+static void make_run_id(const loaded_t *l, char *buf, size_t cap)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	char stamp[32];
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	const char *name =
+	    l->n == 1 && l->suites[0].name ? l->suites[0].name : "run";
+	int n = snprintf(buf, cap, "%s-%s", stamp, name);
+	size_t start = strlen(stamp) + 1;
+	for (size_t i = start; n > 0 && i < (size_t)n && i < cap; i++)
+		if (!isalnum((unsigned char)buf[i]) && !strchr("._-", buf[i]))
+			buf[i] = '_';
+}
+
+/* mkdir -p; false with errno set. */
+static bool make_dirs(const char *path)
+{
+	char tmp[4096];
+	size_t n = strlen(path);
+	if (n == 0 || n >= sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return false;
+	}
+	memcpy(tmp, path, n + 1);
+	for (size_t i = 1; i <= n; i++) {
+		if (tmp[i] != '/' && tmp[i] != '\0')
+			continue;
+		char c = tmp[i];
+		tmp[i] = '\0';
+		if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+			return false;
+		tmp[i] = c;
+	}
+	return true;
+}
+
+/* Write one report (JSON or JUnit) to path; false after saying why. */
+static bool write_one(const sc_run_t *run, const char *path, bool json)
+{
+	char err[256];
+	bool ok = json ? report_write_json(run, path, err, sizeof(err))
+		       : report_write_junit(run, path, err, sizeof(err));
+	if (!ok)
+		fprintf(stderr, "dnsharness run: %s\n", err);
+	return ok;
+}
+
+static bool write_reports(const sc_run_t *run, const char *dir,
+			  const run_opts_t *o)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/report.json", dir);
+	bool ok = write_one(run, path, true);
+	snprintf(path, sizeof(path), "%s/junit.xml", dir);
+	ok = write_one(run, path, false) && ok;
+	if (o->json != NULL)
+		ok = write_one(run, o->json, true) && ok;
+	if (o->junit != NULL)
+		ok = write_one(run, o->junit, false) && ok;
+	return ok;
+}
+
+/* ---- the run ------------------------------------------------------------ */
+
+typedef struct run_ctx {
+	run_opts_t *o;
+	loaded_t *l;
+	struct sockaddr_storage target;
+	char run_id[128];
+	char dir[4096];
+} run_ctx_t;
+
+static int finish(run_ctx_t *rc, play_result_t *res)
+{
+	const run_opts_t *o = rc->o;
+	if (isatty(STDERR_FILENO) && res->run.interrupted)
+		fputs("\r\033[K", stderr);
+	bool reports_ok = write_reports(&res->run, rc->dir, o);
+	bool color = !o->no_color && getenv("NO_COLOR") == NULL &&
+		     isatty(o->tap ? STDERR_FILENO : STDOUT_FILENO);
+	if (o->tap)
+		report_tap(&res->run, stdout);
+	report_summary(&res->run, o->tap ? stderr : stdout, color, o->verbose);
+	fprintf(o->tap ? stderr : stdout, "reports: %s/\n", rc->dir);
+	if (play_unreachable(res)) {
+		fprintf(stderr,
+			"dnsharness run: target %s unreachable: every query "
+			"was refused or had no route\n",
+			o->target);
+		return EXIT_TARGET;
+	}
+	if (!reports_ok)
+		return EXIT_FAIL;
+	return play_passed(&res->run) ? EXIT_PASS : EXIT_FAIL;
+}
+
+static int run_loaded(run_ctx_t *rc)
+{
+	run_opts_t *o = rc->o;
+	make_run_id(rc->l, rc->run_id, sizeof(rc->run_id));
+	if (o->report_dir != NULL)
+		snprintf(rc->dir, sizeof(rc->dir), "%s", o->report_dir);
+	else
+		snprintf(rc->dir, sizeof(rc->dir), "reports/%s", rc->run_id);
+	if (!make_dirs(rc->dir)) {
+		fprintf(stderr, "dnsharness run: cannot create %s: %s\n",
+			rc->dir, strerror(errno));
+		return EXIT_USAGE;
+	}
+	char path[4200], err[256];
+	snprintf(path, sizeof(path), "%s/traffic.pcap", rc->dir);
+	pcap_log_t *pcap = pcap_log_open(path, err, sizeof(err));
+	if (pcap == NULL)
+		fprintf(stderr, "dnsharness run: no traffic capture: %s\n",
+			err);
+	progress_t prog = {0};
+	play_opts_t po = {
+	    .target = (const struct sockaddr *)&rc->target,
+	    .target_text = o->target,
+	    .run_id = rc->run_id,
+	    .jobs = o->jobs,
+	    .transport_forced = o->transport_forced,
+	    .transport = o->transport,
+	    .timeout_ms = o->timeout_ms,
+	    .pcap = pcap,
+	    .select = select_case,
+	    .select_ctx = o,
+	    .progress = isatty(STDERR_FILENO) ? on_progress : NULL,
+	    .progress_ctx = &prog,
+	    .handle_sigint = true,
+	};
+	play_result_t res;
+	bool ran =
+	    play_run(rc->l->suites, rc->l->n, &po, &res, err, sizeof(err));
+	if (pcap != NULL)
+		pcap_log_close(pcap);
+	int status = EXIT_FAIL;
+	if (ran)
+		status = finish(rc, &res);
+	else
+		fprintf(stderr, "dnsharness run: %s\n", err);
+	play_result_free(&res);
+	return status;
+}
+
+static int run_all(run_opts_t *o)
+{
+	run_ctx_t rc = {.o = o};
+	char err[256];
+	if (!net_addr_parse(o->target, DEFAULT_PORT, &rc.target, err,
+			    sizeof(err))) {
+		fprintf(stderr, "dnsharness run: --target %s\n", err);
+		return EXIT_USAGE;
+	}
+	loaded_t l = {0};
+	rc.l = &l;
+	int status;
+	if (!load_all(o, &l)) {
+		status = EXIT_USAGE;
+	} else if (count_selected(&l, o) == 0) {
+		fprintf(stderr,
+			"dnsharness run: no case selected (%zu loaded; "
+			"check --filter and --tag)\n",
+			l.ncases);
+		status = EXIT_USAGE;
+	} else {
+		status = run_loaded(&rc);
+	}
+	loaded_free(&l);
+	return status;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	size_t n = argc > 0 ? (size_t)argc : 1;
+	run_opts_t o = {0};
+	o.paths = calloc(n, sizeof(*o.paths));
+	o.vars = calloc(n, sizeof(*o.vars));
+	o.tags = calloc(n, sizeof(*o.tags));
+	o.jobs = DEFAULT_JOBS;
+	int status = EXIT_FAIL;
+	if (o.paths == NULL || o.vars == NULL || o.tags == NULL)
+		fprintf(stderr, "dnsharness run: out of memory\n");
+	else {
+		status = parse_args(argc, argv, &o);
+		if (status == 0)
+			status = run_all(&o);
+		else if (status < 0)
+			status = EXIT_PASS;
+	}
+	free(o.paths);
+	free(o.vars);
+	free(o.tags);
+	return status;
+}

@@ -1,0 +1,1200 @@
+/* eval.c - judge what the engine observed against a compiled expectation.
+ *
+ * Each response is decoded once (strictly; on a violation again in survey
+ * mode, which lists every violation and recovers what it can), then every
+ * check runs and every failing one becomes a reason: check name, expected
+ * text, got text. Header checks look at every message of a TCP stream,
+ * question checks at the first, section checks at all the messages'
+ * records concatenated (the OPT left out).
+ */
+#include "expect/expect.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "dns/canon.h"
+#include "dns/edns.h"
+#include "dns/msg.h"
+#include "dns/rdata.h"
+#include "expect/expect_int.h"
+
+#define GOT_MAX	 2048u /* longest expected/got text */
+#define LIST_MAX 10u   /* records listed in a got text */
+
+/* One response, decoded. */
+typedef struct xmsg {
+	const uint8_t *wire;
+	size_t len;
+	dns_msg_t m;
+	bool header; /* at least 12 bytes: the header fields are known */
+	bool strict; /* decodes without any violation */
+} xmsg_t;
+
+/* State of one evaluation. */
+typedef struct ev {
+	const sc_query_t *q;
+	const sc_observed_t *obs;
+	dns_arena_t *arena;
+	bool answered; /* status ANSWERED with at least one message */
+	xmsg_t *msgs;
+	size_t nmsgs;
+	dns_rr_t *all[4]; /* each section over all messages, OPT left out */
+	size_t nall[4];
+	sc_reason_t *r;
+	size_t nr, cap;
+	bool nomem;
+} ev_t;
+
+/* Working text: a buffer and a builder over it. */
+typedef struct txt {
+	char buf[GOT_MAX];
+	dns_strbuf_t sb;
+} txt_t;
+
+static void txt_init(txt_t *t)
+{
+	t->sb = dns_strbuf_init(t->buf, sizeof(t->buf));
+}
+
+static _Thread_local uint8_t canon_a[DNS_MSG_MAXLEN];
+
+/* ---- reasons ------------------------------------------------------------- */
+
+static char *ev_strdup(ev_t *ev, const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = b ? strlen(b) : 0;
+	char *s = dns_arena_alloc(ev->arena, la + lb + 1);
+	if (s == NULL) {
+		ev->nomem = true;
+		return NULL;
+	}
+	memcpy(s, a, la);
+	if (lb)
+		memcpy(s + la, b, lb);
+	s[la + lb] = '\0';
+	return s;
+}
+
+static bool grow(ev_t *ev)
+{
+	size_t cap = ev->cap ? ev->cap * 2 : 8;
+	sc_reason_t *r = dns_arena_alloc(ev->arena, cap * sizeof(*r));
+	if (r == NULL) {
+		ev->nomem = true;
+		return false;
+	}
+	if (ev->nr)
+		memcpy(r, ev->r, ev->nr * sizeof(*r));
+	ev->r = r;
+	ev->cap = cap;
+	return true;
+}
+
+/* A text cut short ends in "...". */
+static const char *txt_end(txt_t *t)
+{
+	if (t->sb.over && sizeof(t->buf) > 4)
+		memcpy(t->buf + sizeof(t->buf) - 4, "...", 4);
+	return t->buf;
+}
+
+static void reason(ev_t *ev, const char *prefix, const char *check,
+		   const char *expected, const char *got)
+{
+	if (ev->nr == ev->cap && !grow(ev))
+		return;
+	sc_reason_t *r = &ev->r[ev->nr];
+	r->check = ev_strdup(ev, prefix, check);
+	r->expected = ev_strdup(ev, expected, NULL);
+	r->got = ev_strdup(ev, got, NULL);
+	if (r->check && r->expected && r->got)
+		ev->nr++;
+}
+
+/* ---- texts --------------------------------------------------------------- */
+
+static const char *status_text(const sc_observed_t *obs)
+{
+	switch (obs->status) {
+	case SC_NET_ANSWERED:
+		return "a response";
+	case SC_NET_TIMEOUT:
+		return "no response (timeout)";
+	case SC_NET_CLOSED:
+		return "connection closed by the server";
+	case SC_NET_RESET:
+		return "connection reset by the server";
+	case SC_NET_ERROR:
+		return "could not send";
+	}
+	return "unknown network status";
+}
+
+static void rr_text(const dns_rr_t *rr, dns_strbuf_t *sb)
+{
+	char name[DNS_NAME_TEXT_MAX], tb[16], cb[16];
+	dns_name_to_text(&rr->owner, name, sizeof(name));
+	dns_sb_printf(sb, "%s %u %s %s ", name, (unsigned)rr->ttl,
+		      dns_class_to_text(rr->rclass, cb),
+		      dns_type_to_text(rr->type, tb));
+	dns_rdata_to_text(rr->type, rr->rdata, rr->rdlen, sb);
+}
+
+/* "N records: rr; rr; ..." of a section over all messages. */
+static void records_text(const ev_t *ev, unsigned sec, dns_strbuf_t *sb)
+{
+	size_t n = ev->nall[sec];
+	dns_sb_printf(sb, "%zu record%s", n, n == 1 ? "" : "s");
+	for (size_t i = 0; i < n && i < LIST_MAX; i++) {
+		dns_sb_puts(sb, i ? "; " : ": ");
+		rr_text(&ev->all[sec][i], sb);
+	}
+	if (n > LIST_MAX)
+		dns_sb_printf(sb, "; ... (%zu more)", n - LIST_MAX);
+}
+
+/* "NOERROR, flags qr aa, 1 answer, 0 authority, 0 additional, 45 bytes". */
+static void summary_text(const ev_t *ev, dns_strbuf_t *sb)
+{
+	if (!ev->answered) {
+		dns_sb_puts(sb, status_text(ev->obs));
+		return;
+	}
+	const xmsg_t *x = &ev->msgs[0];
+	if (!x->header) {
+		dns_sb_printf(sb, "a response of %zu bytes (not a DNS message)",
+			      x->len);
+	} else {
+		char rc[16];
+		dns_sb_printf(sb, "a response: %s, flags ",
+			      dns_rcode_to_text(dns_msg_rcode(&x->m), rc));
+		xp_flags_text(x->m.flags, XP_FLAG_MASK, sb);
+		const dns_msg_t *m = &x->m;
+		dns_sb_printf(sb, ", %u answer, %u authority, %u additional%s",
+			      m->nsec[1], m->nsec[2],
+			      m->nsec[3] - (m->opt != NULL ? 1u : 0u),
+			      m->opt != NULL ? ", EDNS" : "");
+		dns_sb_printf(sb, ", %zu bytes", x->len);
+	}
+	if (ev->nmsgs > 1)
+		dns_sb_printf(sb, " (and %zu more messages)", ev->nmsgs - 1);
+}
+
+static void range_text(const xp_range_t *r, const char *unit, dns_strbuf_t *sb)
+{
+	if (r->has_min && r->has_max && r->min == r->max)
+		dns_sb_printf(sb, "%lu %s", r->min, unit);
+	else if (r->has_min && r->has_max)
+		dns_sb_printf(sb, "%lu to %lu %s", r->min, r->max, unit);
+	else if (r->has_min)
+		dns_sb_printf(sb, "at least %lu %s", r->min, unit);
+	else
+		dns_sb_printf(sb, "at most %lu %s", r->max, unit);
+}
+
+static bool in_range(const xp_range_t *r, unsigned long v)
+{
+	return (!r->has_min || v >= r->min) && (!r->has_max || v <= r->max);
+}
+
+static void question_text(const dns_name_t *name, uint16_t qclass,
+			  uint16_t qtype, dns_strbuf_t *sb)
+{
+	char n[DNS_NAME_TEXT_MAX], tb[16], cb[16];
+	dns_name_to_text(name, n, sizeof(n));
+	dns_sb_printf(sb, "%s %s %s", n, dns_class_to_text(qclass, cb),
+		      dns_type_to_text(qtype, tb));
+}
+
+/* The question section of a message as text. */
+static void qsection_text(const dns_msg_t *m, dns_strbuf_t *sb)
+{
+	if (m->nqd == 0) {
+		dns_sb_printf(sb, "no question (qdcount %u)", m->counts[0]);
+		return;
+	}
+	if (m->nqd > 1)
+		dns_sb_printf(sb, "%u questions: ", m->nqd);
+	for (unsigned i = 0; i < m->nqd; i++) {
+		if (i)
+			dns_sb_puts(sb, "; ");
+		question_text(&m->qd[i].name, m->qd[i].qclass, m->qd[i].qtype,
+			      sb);
+	}
+}
+
+/* ---- decoding ------------------------------------------------------------ */
+
+static void decode_one(ev_t *ev, xmsg_t *x)
+{
+	x->header = x->len >= DNS_HEADER_LEN;
+	dns_rc_t rc = dns_msg_decode(&x->m, x->wire, x->len, DNS_DECODE_STRICT,
+				     ev->arena);
+	x->strict = rc == DNS_OK;
+	if (rc != DNS_OK)
+		rc = dns_msg_decode(&x->m, x->wire, x->len, DNS_DECODE_SURVEY,
+				    ev->arena);
+	for (unsigned i = 0; i < x->m.nviol; i++)
+		if (x->m.viol[i].code == DNS_E_NOMEM)
+			ev->nomem = true;
+}
+
+/* Each section of every message in one array; the OPT is not a record of
+ * the additional section here, as dig does not list it there. */
+static bool concat(ev_t *ev)
+{
+	for (unsigned sec = DNS_SEC_ANSWER; sec <= DNS_SEC_ADDITIONAL; sec++) {
+		size_t n = 0;
+		for (size_t i = 0; i < ev->nmsgs; i++)
+			n += ev->msgs[i].m.nsec[sec];
+		ev->all[sec] =
+		    dns_arena_alloc(ev->arena, (n ? n : 1) * sizeof(dns_rr_t));
+		if (ev->all[sec] == NULL)
+			return false;
+		for (size_t i = 0; i < ev->nmsgs; i++) {
+			const dns_msg_t *m = &ev->msgs[i].m;
+			for (unsigned j = 0; j < m->nsec[sec]; j++)
+				if (&m->sec[sec][j] != m->opt)
+					ev->all[sec][ev->nall[sec]++] =
+					    m->sec[sec][j];
+		}
+	}
+	return true;
+}
+
+static bool decode_all(ev_t *ev)
+{
+	const sc_observed_t *obs = ev->obs;
+	ev->answered = obs->status == SC_NET_ANSWERED && obs->nmsgs > 0;
+	if (!ev->answered)
+		return true;
+	ev->msgs = dns_arena_alloc(ev->arena, obs->nmsgs * sizeof(xmsg_t));
+	if (ev->msgs == NULL)
+		return false;
+	ev->nmsgs = obs->nmsgs;
+	for (size_t i = 0; i < obs->nmsgs; i++) {
+		xmsg_t *x = &ev->msgs[i];
+		x->wire = obs->msgs[i];
+		x->len = obs->lens[i];
+		decode_one(ev, x);
+	}
+	return !ev->nomem && concat(ev);
+}
+
+/* ---- per-message checks -------------------------------------------------- */
+
+/* A check of one message: true when it passes; else the got text. */
+typedef bool (*mcheck_fn)(const sc_expect_t *e, const ev_t *ev, const xmsg_t *x,
+			  dns_strbuf_t *got);
+
+/* Run fn on every message (or the first only); one reason names the first
+ * message that fails and how many more do. */
+static void per_message(ev_t *ev, const sc_expect_t *e, const char *prefix,
+			const char *check, const char *expected, mcheck_fn fn,
+			bool first_only)
+{
+	txt_t got, tmp;
+	size_t bad = 0;
+	size_t n = first_only ? 1 : ev->nmsgs;
+	txt_init(&got);
+	for (size_t i = 0; i < n; i++) {
+		txt_init(&tmp);
+		if (fn(e, ev, &ev->msgs[i], &tmp.sb))
+			continue;
+		if (bad++ == 0) {
+			if (ev->nmsgs > 1)
+				dns_sb_printf(&got.sb, "message %zu: ", i + 1);
+			dns_sb_puts(&got.sb, txt_end(&tmp));
+		}
+	}
+	if (bad > 1)
+		dns_sb_printf(&got.sb, " (and %zu more messages)", bad - 1);
+	if (bad)
+		reason(ev, prefix, check, expected, txt_end(&got));
+}
+
+static bool no_header(const xmsg_t *x, dns_strbuf_t *got)
+{
+	dns_sb_printf(got, "not a DNS message (%zu bytes)", x->len);
+	return false;
+}
+
+static bool chk_rcode(const sc_expect_t *e, const ev_t *ev, const xmsg_t *x,
+		      dns_strbuf_t *got)
+{
+	(void)ev;
+	if (!x->header)
+		return no_header(x, got);
+	uint16_t rc = dns_msg_rcode(&x->m);
+	for (size_t i = 0; i < e->nrcodes; i++)
+		if (e->rcodes[i] == rc)
+			return true;
+	char b[16];
+	dns_sb_puts(got, dns_rcode_to_text(rc, b));
+	return false;
+}
+
+static bool chk_opcode(const sc_expect_t *e, const ev_t *ev, const xmsg_t *x,
+		       dns_strbuf_t *got)
+{
+	(void)ev;
+	if (!x->header)
+		return no_header(x, got);
+	uint8_t op = (uint8_t)DNS_OPCODE(x->m.flags);
+	char b[16];
+	dns_sb_puts(got, dns_opcode_to_text(op, b));
+	return op == e->opcode;
+}
+
+static bool chk_flags(const sc_expect_t *e, const ev_t *ev, const xmsg_t *x,
+		      dns_strbuf_t *got)
+{
+	(void)ev;
+	if (!x->header)
+		return no_header(x, got);
+	uint16_t f = x->m.flags;
+	bool ok = (f & e->f_has) == e->f_has && (f & e->f_lacks) == 0;
+	if (e->has_f_exact)
+		ok = ok && (f & XP_FLAG_MASK) == e->f_exact;
+	xp_flags_text(f, XP_FLAG_MASK, got);
+	return ok;
+}
+
+static bool chk_size(const sc_expect_t *e, const ev_t *ev, const xmsg_t *x,
+		     dns_strbuf_t *got)
+{
+	(void)ev;
+	dns_sb_printf(got, "%zu bytes", x->len);
+	return in_range(&e->size, x->len);
+}
+
+static void check_header(const sc_expect_t *e, ev_t *ev, const char *prefix)
+{
+	txt_t ex;
+	char b[16];
+	if (e->nrcodes) {
+		txt_init(&ex);
+		if (e->nrcodes > 1)
+			dns_sb_puts(&ex.sb, "one of ");
+		for (size_t i = 0; i < e->nrcodes; i++)
+			dns_sb_printf(&ex.sb, "%s%s", i ? ", " : "",
+				      dns_rcode_to_text(e->rcodes[i], b));
+		per_message(ev, e, prefix, "rcode", txt_end(&ex), chk_rcode,
+			    false);
+	}
+	if (e->has_opcode)
+		per_message(ev, e, prefix, "opcode",
+			    dns_opcode_to_text(e->opcode, b), chk_opcode,
+			    false);
+	if (e->f_has | e->f_lacks || e->has_f_exact) {
+		txt_init(&ex);
+		if (e->has_f_exact) {
+			dns_sb_puts(&ex.sb, "exactly ");
+			xp_flags_text(e->f_exact, XP_FLAG_MASK, &ex.sb);
+		}
+		if (e->f_has) {
+			dns_sb_puts(&ex.sb, ex.sb.len ? "; has " : "has ");
+			xp_flags_text(e->f_has, XP_FLAG_MASK, &ex.sb);
+		}
+		if (e->f_lacks) {
+			dns_sb_puts(&ex.sb, ex.sb.len ? "; lacks " : "lacks ");
+			xp_flags_text(e->f_lacks, XP_FLAG_MASK, &ex.sb);
+		}
+		per_message(ev, e, prefix, "flags", txt_end(&ex), chk_flags,
+			    false);
+	}
+	if (e->size.has_min || e->size.has_max) {
+		txt_init(&ex);
+		range_text(&e->size, "bytes", &ex.sb);
+		per_message(ev, e, prefix, "size", txt_end(&ex), chk_size,
+			    false);
+	}
+}
+
+/* ---- question ------------------------------------------------------------ */
+
+/* Does the message carry exactly the question name/type/class (each
+ * compared only when has_*)? A later message of a stream may carry none
+ * (RFC 5936 2.2.1). */
+static bool question_is(const xmsg_t *x, bool later, const dns_name_t *name,
+			uint16_t qtype, uint16_t qclass, bool has_name,
+			bool has_type, bool has_class, dns_strbuf_t *got)
+{
+	if (!x->header)
+		return no_header(x, got);
+	const dns_msg_t *m = &x->m;
+	if (later && m->counts[0] == 0)
+		return true;
+	qsection_text(m, got);
+	if (m->counts[0] != 1 || m->nqd != 1)
+		return false;
+	const dns_question_t *q = &m->qd[0];
+	return (!has_name || dns_name_equal(&q->name, name)) &&
+	       (!has_type || q->qtype == qtype) &&
+	       (!has_class || q->qclass == qclass);
+}
+
+static bool chk_question(const sc_expect_t *e, const ev_t *ev, const xmsg_t *x,
+			 dns_strbuf_t *got)
+{
+	bool later = x != &ev->msgs[0];
+	if (e->qmode == XP_Q_EXPLICIT)
+		return question_is(x, later, &e->qname, e->qtype, e->qclass,
+				   e->q_has_name, e->q_has_type, e->q_has_class,
+				   got);
+	const sc_query_t *q = ev->q;
+	bool echoed = question_is(x, later, &q->qname, q->qtype, q->qclass,
+				  true, true, true, got);
+	if (e->qmode == XP_Q_ECHO || !x->header)
+		return echoed;
+	/* echo: false: the query's question is not there */
+	return later ? true : !echoed;
+}
+
+static bool chk_qdcount(const sc_expect_t *e, const ev_t *ev, const xmsg_t *x,
+			dns_strbuf_t *got)
+{
+	(void)ev;
+	if (!x->header)
+		return no_header(x, got);
+	dns_sb_printf(got, "qdcount %u", x->m.counts[0]);
+	return x->m.counts[0] == e->qdcount;
+}
+
+static void check_question(const sc_expect_t *e, ev_t *ev, const char *prefix)
+{
+	txt_t ex;
+	txt_init(&ex);
+	const sc_query_t *q = ev->q;
+	if (e->qmode == XP_Q_EXPLICIT) {
+		char n[DNS_NAME_TEXT_MAX], b[16];
+		if (e->q_has_name) {
+			dns_name_to_text(&e->qname, n, sizeof(n));
+			dns_sb_printf(&ex.sb, "name %s", n);
+		}
+		if (e->q_has_class)
+			dns_sb_printf(&ex.sb, "%sclass %s",
+				      ex.sb.len ? ", " : "",
+				      dns_class_to_text(e->qclass, b));
+		if (e->q_has_type)
+			dns_sb_printf(&ex.sb, "%stype %s",
+				      ex.sb.len ? ", " : "",
+				      dns_type_to_text(e->qtype, b));
+	} else if (e->qmode != XP_Q_NONE && !q->has_question) {
+		reason(ev, prefix, "question",
+		       e->qmode == XP_Q_ECHO
+			   ? "the query's question echoed"
+			   : "the query's question not echoed",
+		       "the query has no question to compare with");
+		return;
+	} else if (e->qmode != XP_Q_NONE) {
+		dns_sb_puts(&ex.sb,
+			    e->qmode == XP_Q_ECHO ? "echo of " : "not ");
+		question_text(&q->qname, q->qclass, q->qtype, &ex.sb);
+	}
+	if (e->qmode != XP_Q_NONE)
+		per_message(ev, e, prefix, "question", txt_end(&ex),
+			    chk_question, e->qmode == XP_Q_NO_ECHO);
+	if (e->has_qdcount) {
+		txt_init(&ex);
+		dns_sb_printf(&ex.sb, "qdcount %lu", e->qdcount);
+		per_message(ev, e, prefix, "qdcount", txt_end(&ex), chk_qdcount,
+			    true);
+	}
+}
+
+/* ---- sections ------------------------------------------------------------ */
+
+static bool rdata_match(const xp_pat_t *p, const dns_rr_t *rr)
+{
+	if (rr->rdlen != p->rr.rdlen)
+		return false;
+	if (rr->rdlen == 0 || memcmp(rr->rdata, p->rr.rdata, rr->rdlen) == 0)
+		return true;
+	const dns_type_info_t *ti = dns_type_info(rr->type);
+	if (ti == NULL || !ti->canon_lower)
+		return false;
+	memcpy(canon_a, rr->rdata, rr->rdlen);
+	dns_rdata_canonicalize(rr->type, canon_a, rr->rdlen);
+	return memcmp(canon_a, p->rr.rdata, rr->rdlen) == 0;
+}
+
+static bool pat_match(const xp_pat_t *p, const dns_rr_t *rr)
+{
+	if (!p->any_owner && !dns_name_equal(&p->rr.owner, &rr->owner))
+		return false;
+	if (!p->any_ttl && p->rr.ttl != rr->ttl)
+		return false;
+	if (!p->any_class && p->rr.rclass != rr->rclass)
+		return false;
+	if (!p->any_type && p->rr.type != rr->type)
+		return false;
+	if (p->sig_covers)
+		return rr->rdlen >= 2 && (uint16_t)(rr->rdata[0] << 8 |
+						    rr->rdata[1]) == p->covered;
+	return p->any_rdata || rdata_match(p, rr);
+}
+
+/* prefix + "answer." + what, in buf. */
+static const char *sec_check(char *buf, size_t cap, unsigned sec,
+			     const char *what)
+{
+	snprintf(buf, cap, "%s.%s", dns_section_name((dns_section_t)sec), what);
+	return buf;
+}
+
+static void sec_count(const xp_section_t *s, ev_t *ev, const char *prefix,
+		      unsigned sec)
+{
+	if (!(s->count.has_min || s->count.has_max) ||
+	    in_range(&s->count, ev->nall[sec]))
+		return;
+	txt_t ex, got;
+	char chk[48];
+	txt_init(&ex);
+	txt_init(&got);
+	range_text(&s->count, "records", &ex.sb);
+	records_text(ev, sec, &got.sb);
+	reason(ev, prefix, sec_check(chk, sizeof(chk), sec, "count"),
+	       txt_end(&ex), txt_end(&got));
+}
+
+static void sec_contains(const xp_section_t *s, ev_t *ev, const char *prefix,
+			 unsigned sec)
+{
+	for (size_t i = 0; i < s->contains.n; i++) {
+		const xp_pat_t *p = &s->contains.v[i];
+		size_t j = 0;
+		while (j < ev->nall[sec] && !pat_match(p, &ev->all[sec][j]))
+			j++;
+		if (j < ev->nall[sec])
+			continue;
+		txt_t got;
+		char chk[48];
+		txt_init(&got);
+		records_text(ev, sec, &got.sb);
+		reason(ev, prefix, sec_check(chk, sizeof(chk), sec, "contains"),
+		       p->text, txt_end(&got));
+	}
+}
+
+static void sec_absent(const xp_section_t *s, ev_t *ev, const char *prefix,
+		       unsigned sec)
+{
+	for (size_t i = 0; i < s->absent.n; i++) {
+		const xp_pat_t *p = &s->absent.v[i];
+		size_t hits = 0, first = 0;
+		for (size_t j = 0; j < ev->nall[sec]; j++)
+			if (pat_match(p, &ev->all[sec][j]) && hits++ == 0)
+				first = j;
+		if (hits == 0)
+			continue;
+		txt_t ex, got;
+		char chk[48];
+		txt_init(&ex);
+		txt_init(&got);
+		dns_sb_printf(&ex.sb, "no record matching %s", p->text);
+		dns_sb_puts(&got.sb, "present: ");
+		rr_text(&ev->all[sec][first], &got.sb);
+		if (hits > 1)
+			dns_sb_printf(&got.sb, " (and %zu more)", hits - 1);
+		reason(ev, prefix, sec_check(chk, sizeof(chk), sec, "absent"),
+		       txt_end(&ex), txt_end(&got));
+	}
+}
+
+/* Every expected record no response record matches, and every response
+ * record no expected record matches. */
+static void exact_lists(const xp_section_t *s, const ev_t *ev, unsigned sec,
+			dns_strbuf_t *sb)
+{
+	const char *sep = "; missing: ";
+	for (size_t i = 0; i < s->exact.n; i++) {
+		size_t j = 0;
+		while (j < ev->nall[sec] &&
+		       !pat_match(&s->exact.v[i], &ev->all[sec][j]))
+			j++;
+		if (j < ev->nall[sec])
+			continue;
+		dns_sb_printf(sb, "%s%s", sep, s->exact.v[i].text);
+		sep = ", ";
+	}
+	sep = "; unexpected: ";
+	for (size_t j = 0; j < ev->nall[sec]; j++) {
+		size_t i = 0;
+		while (i < s->exact.n &&
+		       !pat_match(&s->exact.v[i], &ev->all[sec][j]))
+			i++;
+		if (i < s->exact.n)
+			continue;
+		dns_sb_puts(sb, sep);
+		rr_text(&ev->all[sec][j], sb);
+		sep = ", ";
+	}
+}
+
+static void sec_exact(const xp_section_t *s, ev_t *ev, const char *prefix,
+		      unsigned sec)
+{
+	if (s->exact.n == 0)
+		return;
+	dns_diff_t df;
+	dns_rc_t rc = dns_canon_diff(s->exact_rrs, s->exact.n, ev->all[sec],
+				     ev->nall[sec],
+				     s->exact_ttl ? DNS_DIFF_CMP_TTL : 0, &df);
+	if (rc == DNS_OK && df.kind == DNS_DIFF_EQUAL)
+		return;
+	txt_t ex, got;
+	char chk[48];
+	txt_init(&ex);
+	txt_init(&got);
+	dns_sb_puts(&ex.sb, "exactly: ");
+	for (size_t i = 0; i < s->exact.n; i++)
+		dns_sb_printf(&ex.sb, "%s%s", i ? "; " : "",
+			      s->exact.v[i].text);
+	records_text(ev, sec, &got.sb);
+	if (rc != DNS_OK)
+		dns_sb_printf(&got.sb, "; comparison failed: %s",
+			      dns_rc_text(rc));
+	else
+		exact_lists(s, ev, sec, &got.sb);
+	reason(ev, prefix, sec_check(chk, sizeof(chk), sec, "exact"),
+	       txt_end(&ex), txt_end(&got));
+}
+
+static void check_sections(const sc_expect_t *e, ev_t *ev, const char *prefix)
+{
+	for (unsigned sec = DNS_SEC_ANSWER; sec <= DNS_SEC_ADDITIONAL; sec++) {
+		const xp_section_t *s = &e->sec[sec];
+		if (!s->set)
+			continue;
+		sec_count(s, ev, prefix, sec);
+		sec_contains(s, ev, prefix, sec);
+		sec_exact(s, ev, prefix, sec);
+		sec_absent(s, ev, prefix, sec);
+	}
+}
+
+/* ---- OPT ----------------------------------------------------------------- */
+
+/* The OPT of a message as fields; false (with the got text) when there is
+ * none. */
+static bool opt_of(const xmsg_t *x, dns_edns_t *ed, dns_strbuf_t *got)
+{
+	if (!x->header)
+		return no_header(x, got);
+	const dns_rr_t *o = x->m.opt;
+	if (o == NULL) {
+		dns_sb_puts(got, "no OPT record");
+		return false;
+	}
+	dns_edns_from_rr(o->rclass, o->ttl, o->rdata, o->rdlen, ed, NULL);
+	return true;
+}
+
+static bool chk_opt_present(const sc_expect_t *e, const ev_t *ev,
+			    const xmsg_t *x, dns_strbuf_t *got)
+{
+	(void)e;
+	(void)ev;
+	dns_edns_t ed;
+	return opt_of(x, &ed, got);
+}
+
+static bool chk_opt_absent(const sc_expect_t *e, const ev_t *ev,
+			   const xmsg_t *x, dns_strbuf_t *got)
+{
+	(void)e;
+	(void)ev;
+	dns_edns_t ed;
+	txt_t tmp;
+	txt_init(&tmp);
+	if (!x->header)
+		return no_header(x, got);
+	if (!opt_of(x, &ed, &tmp.sb))
+		return true;
+	txt_init(&tmp);
+	dns_edns_to_dig(&ed, &tmp.sb); /* the first line is enough */
+	tmp.buf[strcspn(tmp.buf, "\n")] = '\0';
+	dns_sb_printf(got, "an OPT record (%s)", tmp.buf);
+	return false;
+}
+
+static bool chk_opt_fields(const sc_expect_t *e, const ev_t *ev,
+			   const xmsg_t *x, dns_strbuf_t *got)
+{
+	(void)ev;
+	const xp_opt_t *o = &e->opt;
+	dns_edns_t ed;
+	if (!opt_of(x, &ed, got))
+		return true; /* reported by opt.present */
+	bool ok = true;
+	const char *sep = "";
+	if (o->has_version && ed.version != o->version) {
+		dns_sb_printf(got, "%sversion %u", sep, ed.version);
+		ok = false, sep = ", ";
+	}
+	if (o->has_do && ((ed.flags & DNS_EDNS_DO) != 0) != o->do_bit) {
+		dns_sb_printf(got, "%sdo=%d", sep,
+			      (ed.flags & DNS_EDNS_DO) != 0);
+		ok = false, sep = ", ";
+	}
+	if ((o->udp.has_min || o->udp.has_max) &&
+	    !in_range(&o->udp, ed.udp_size)) {
+		dns_sb_printf(got, "%sudp_size %u", sep, ed.udp_size);
+		ok = false, sep = ", ";
+	}
+	if (o->has_ext_rcode && ed.ext_rcode != o->ext_rcode) {
+		dns_sb_printf(got, "%sext_rcode %u", sep, ed.ext_rcode);
+		ok = false, sep = ", ";
+	}
+	bool fl = (ed.flags & o->fl_has) == o->fl_has &&
+		  (ed.flags & o->fl_lacks) == 0 &&
+		  (!o->has_mbz || (ed.flags & 0x3fffu) == o->mbz);
+	if (!fl) {
+		dns_sb_printf(got, "%sflags 0x%04x", sep, ed.flags);
+		ok = false;
+	}
+	return ok;
+}
+
+static void opt_fields_text(const xp_opt_t *o, dns_strbuf_t *sb)
+{
+	const char *sep = "";
+	if (o->has_version)
+		dns_sb_printf(sb, "version %u", o->version), sep = ", ";
+	if (o->has_do)
+		dns_sb_printf(sb, "%sdo=%d", sep, o->do_bit), sep = ", ";
+	if (o->udp.has_min || o->udp.has_max) {
+		dns_sb_printf(sb, "%sudp_size ", sep);
+		range_text(&o->udp, "bytes", sb);
+		sep = ", ";
+	}
+	if (o->has_ext_rcode)
+		dns_sb_printf(sb, "%sext_rcode %u", sep, o->ext_rcode),
+		    sep = ", ";
+	if (o->fl_has)
+		dns_sb_printf(sb, "%sflags has 0x%04x", sep, o->fl_has),
+		    sep = ", ";
+	if (o->fl_lacks)
+		dns_sb_printf(sb, "%sflags lack 0x%04x", sep, o->fl_lacks),
+		    sep = ", ";
+	if (o->has_mbz)
+		dns_sb_printf(sb, "%sZ bits 0x%04x", sep, o->mbz);
+}
+
+static void options_list(const dns_edns_t *ed, dns_strbuf_t *sb)
+{
+	dns_edns_iter_t it;
+	dns_edns_opt_t op;
+	char b[16];
+	size_t n = 0;
+	dns_edns_iter_init(&it, ed->opts, ed->optlen);
+	dns_sb_puts(sb, "options:");
+	while (dns_edns_next(&it, &op, NULL))
+		dns_sb_printf(sb, "%s%s", n++ ? ", " : " ",
+			      dns_edns_opt_to_text(op.code, b));
+	if (n == 0)
+		dns_sb_puts(sb, " (none)");
+	if (it.rc != DNS_OK)
+		dns_sb_printf(sb, " (cut TLV at offset %zu)", it.err_off);
+}
+
+static bool chk_opt_options(const sc_expect_t *e, const ev_t *ev,
+			    const xmsg_t *x, dns_strbuf_t *got)
+{
+	(void)ev;
+	const xp_opt_t *o = &e->opt;
+	dns_edns_t ed;
+	dns_edns_opt_t op;
+	if (!opt_of(x, &ed, got))
+		return true;
+	bool ok = true;
+	for (size_t i = 0; i < o->nopt_has; i++)
+		ok = ok && dns_edns_find(&ed, o->opt_has[i], &op);
+	for (size_t i = 0; i < o->nopt_lacks; i++)
+		ok = ok && !dns_edns_find(&ed, o->opt_lacks[i], &op);
+	if (!ok)
+		options_list(&ed, got);
+	return ok;
+}
+
+static bool chk_opt_cookie(const sc_expect_t *e, const ev_t *ev,
+			   const xmsg_t *x, dns_strbuf_t *got)
+{
+	dns_edns_t ed;
+	dns_edns_opt_t op;
+	dns_edns_cookie_t ck;
+	dns_error_t err = {0};
+	if (!opt_of(x, &ed, got))
+		return e->opt.cookie == XP_COOKIE_ABSENT;
+	bool found = dns_edns_find(&ed, DNS_OPT_COOKIE, &op);
+	if (e->opt.cookie == XP_COOKIE_ABSENT) {
+		if (found)
+			dns_sb_puts(got, "a COOKIE option");
+		return !found;
+	}
+	if (!found) {
+		dns_sb_puts(got, "no COOKIE option");
+		return false;
+	}
+	if (dns_edns_cookie_parse(&op, &ck, &err) != DNS_OK) {
+		dns_sb_printf(got, "malformed COOKIE option: %s",
+			      err.detail[0] ? err.detail
+					    : dns_rc_text(err.code));
+		return false;
+	}
+	if (e->opt.cookie == XP_COOKIE_PRESENT)
+		return true;
+	if (memcmp(ck.client, ev->q->cookie, 8) == 0)
+		return true;
+	dns_sb_puts(got, "client cookie ");
+	dns_sb_hex(got, ck.client, 8);
+	return false;
+}
+
+static void check_opt(const sc_expect_t *e, ev_t *ev, const char *prefix)
+{
+	const xp_opt_t *o = &e->opt;
+	txt_t ex;
+	if (!o->set)
+		return;
+	if (o->absent) {
+		per_message(ev, e, prefix, "opt.absent", "no OPT record",
+			    chk_opt_absent, false);
+		return;
+	}
+	per_message(ev, e, prefix, "opt.present", "an OPT record",
+		    chk_opt_present, false);
+	txt_init(&ex);
+	opt_fields_text(o, &ex.sb);
+	if (ex.sb.len)
+		per_message(ev, e, prefix, "opt", txt_end(&ex), chk_opt_fields,
+			    false);
+	if (o->nopt_has || o->nopt_lacks) {
+		char b[16];
+		txt_init(&ex);
+		for (size_t i = 0; i < o->nopt_has; i++)
+			dns_sb_printf(&ex.sb, "%shas %s", i ? ", " : "",
+				      dns_edns_opt_to_text(o->opt_has[i], b));
+		for (size_t i = 0; i < o->nopt_lacks; i++)
+			dns_sb_printf(&ex.sb, "%slacks %s",
+				      i || o->nopt_has ? ", " : "",
+				      dns_edns_opt_to_text(o->opt_lacks[i], b));
+		per_message(ev, e, prefix, "opt.options", txt_end(&ex),
+			    chk_opt_options, false);
+	}
+	if (o->cookie == XP_COOKIE_ECHO && !ev->q->has_cookie) {
+		reason(ev, prefix, "opt.cookie", "the client cookie echoed",
+		       "the query sent no cookie");
+	} else if (o->cookie != XP_COOKIE_NONE) {
+		txt_init(&ex);
+		if (o->cookie == XP_COOKIE_ECHO) {
+			dns_sb_puts(&ex.sb, "client cookie ");
+			dns_sb_hex(&ex.sb, ev->q->cookie, 8);
+			dns_sb_puts(&ex.sb, " echoed");
+		} else {
+			dns_sb_puts(&ex.sb, o->cookie == XP_COOKIE_PRESENT
+						? "a COOKIE option"
+						: "no COOKIE option");
+		}
+		per_message(ev, e, prefix, "opt.cookie", txt_end(&ex),
+			    chk_opt_cookie, false);
+	}
+}
+
+/* ---- implicit checks ----------------------------------------------------- */
+
+static bool chk_id(const sc_expect_t *e, const ev_t *ev, const xmsg_t *x,
+		   dns_strbuf_t *got)
+{
+	const uint8_t *q = ev->obs->query;
+	if (!x->header) /* implicit.strict says so, unless it is off */
+		return e->implicit.strict || no_header(x, got);
+	dns_sb_printf(got, "id %u", x->m.id);
+	return x->m.id == (uint16_t)(q[0] << 8 | q[1]);
+}
+
+static bool chk_qr(const sc_expect_t *e, const ev_t *ev, const xmsg_t *x,
+		   dns_strbuf_t *got)
+{
+	(void)ev;
+	if (!x->header)
+		return e->implicit.strict || no_header(x, got);
+	dns_sb_printf(got, "qr=%d", (x->m.flags & DNS_F_QR) != 0);
+	return (x->m.flags & DNS_F_QR) != 0;
+}
+
+static uint8_t query_opcode(const ev_t *ev)
+{
+	const sc_observed_t *obs = ev->obs;
+	if (obs->query != NULL && obs->qlen >= 3)
+		return (uint8_t)((obs->query[2] >> 3) & 0xf);
+	return (uint8_t)ev->q->opcode;
+}
+
+static bool chk_implicit_opcode(const sc_expect_t *e, const ev_t *ev,
+				const xmsg_t *x, dns_strbuf_t *got)
+{
+	if (!x->header)
+		return e->implicit.strict || no_header(x, got);
+	char b[16];
+	uint8_t op = (uint8_t)DNS_OPCODE(x->m.flags);
+	dns_sb_puts(got, dns_opcode_to_text(op, b));
+	return op == query_opcode(ev);
+}
+
+static bool chk_implicit_question(const sc_expect_t *e, const ev_t *ev,
+				  const xmsg_t *x, dns_strbuf_t *got)
+{
+	const sc_query_t *q = ev->q;
+	if (!x->header)
+		return e->implicit.strict || no_header(x, got);
+	/* A server that could not parse (FORMERR) or does not implement
+	 * (NOTIMP) the query may leave the question out; an explicit
+	 * question: {echo: true} still requires it. */
+	uint16_t rc = dns_msg_rcode(&x->m);
+	if (x->m.counts[0] == 0 &&
+	    (rc == DNS_RCODE_FORMERR || rc == DNS_RCODE_NOTIMP))
+		return true;
+	return question_is(x, x != &ev->msgs[0], &q->qname, q->qtype, q->qclass,
+			   true, true, true, got);
+}
+
+static bool chk_strict(const sc_expect_t *e, const ev_t *ev, const xmsg_t *x,
+		       dns_strbuf_t *got)
+{
+	(void)e;
+	(void)ev;
+	if (x->strict)
+		return true;
+	const dns_msg_t *m = &x->m;
+	dns_sb_printf(got, "%u violation%s", m->nviol,
+		      m->nviol == 1 ? "" : "s");
+	for (unsigned i = 0; i < m->nviol; i++) {
+		const dns_violation_t *v = &m->viol[i];
+		dns_sb_printf(got, "%s%s at offset %zu", i ? "; " : ": ",
+			      dns_rc_name(v->code), v->offset);
+		if (v->section != 0xff)
+			dns_sb_printf(
+			    got, " (%s %u)",
+			    dns_section_name((dns_section_t)v->section),
+			    v->index);
+	}
+	if (m->viol_more)
+		dns_sb_puts(got, "; and more");
+	return false;
+}
+
+static void check_implicit(const sc_expect_t *e, ev_t *ev)
+{
+	const xp_implicit_t *im = &e->implicit;
+	const sc_observed_t *obs = ev->obs;
+	const sc_query_t *q = ev->q;
+	txt_t ex;
+	char b[16];
+	if (im->strict)
+		per_message(ev, e, "", "implicit.strict",
+			    "a message that decodes strictly", chk_strict,
+			    false);
+	if (im->id && obs->query != NULL && obs->qlen >= 2) {
+		txt_init(&ex);
+		dns_sb_printf(&ex.sb, "id %u (echoed)",
+			      (unsigned)(obs->query[0] << 8 | obs->query[1]));
+		per_message(ev, e, "", "implicit.id", txt_end(&ex), chk_id,
+			    false);
+	}
+	if (im->qr)
+		per_message(ev, e, "", "implicit.qr", "qr=1", chk_qr, false);
+	if (im->opcode) {
+		txt_init(&ex);
+		dns_sb_printf(&ex.sb, "%s (echoed)",
+			      dns_opcode_to_text(query_opcode(ev), b));
+		per_message(ev, e, "", "implicit.opcode", txt_end(&ex),
+			    chk_implicit_opcode, false);
+	}
+	if (im->question && q->has_question) {
+		txt_init(&ex);
+		question_text(&q->qname, q->qclass, q->qtype, &ex.sb);
+		dns_sb_puts(&ex.sb, " (echoed)");
+		per_message(ev, e, "", "implicit.question", txt_end(&ex),
+			    chk_implicit_question, false);
+	}
+}
+
+/* ---- the tree ------------------------------------------------------------ */
+
+static void check_outcome(const sc_expect_t *e, ev_t *ev, const char *prefix)
+{
+	const sc_observed_t *obs = ev->obs;
+	txt_t got;
+	txt_init(&got);
+	summary_text(ev, &got.sb);
+	if (e->no_response == XP_TRUE && obs->status != SC_NET_TIMEOUT)
+		reason(ev, prefix, "no_response", "no response", txt_end(&got));
+	bool closed =
+	    obs->status == SC_NET_CLOSED || obs->status == SC_NET_RESET;
+	if (e->closed == XP_TRUE && !closed)
+		reason(ev, prefix, "closed",
+		       "the server closes or resets the connection",
+		       txt_end(&got));
+	if (e->closed == XP_FALSE && closed)
+		reason(ev, prefix, "closed", "the connection stays open",
+		       txt_end(&got));
+	if (e->alive == XP_TRUE && !(obs->alive_probed && obs->alive))
+		reason(ev, prefix, "alive",
+		       "the server answers a probe query afterwards",
+		       obs->alive_probed ? "the probe got no answer"
+					 : "no probe was made");
+	if (e->messages.has_min || e->messages.has_max) {
+		size_t n = ev->answered ? ev->nmsgs : 0;
+		if (!in_range(&e->messages, n)) {
+			txt_t ex;
+			txt_init(&ex);
+			txt_init(&got);
+			range_text(&e->messages, "messages", &ex.sb);
+			dns_sb_printf(&got.sb, "%zu messages", n);
+			if (!ev->answered)
+				dns_sb_printf(&got.sb, " (%s)",
+					      status_text(obs));
+			reason(ev, prefix, "messages", txt_end(&ex),
+			       txt_end(&got));
+		}
+	}
+}
+
+static bool eval_node(const sc_expect_t *e, ev_t *ev, const char *prefix);
+
+static const char *sub_prefix(ev_t *ev, const char *prefix, const char *what,
+			      size_t i, bool indexed)
+{
+	char b[48];
+	if (indexed)
+		snprintf(b, sizeof(b), "%s[%zu].", what, i);
+	else
+		snprintf(b, sizeof(b), "%s.", what);
+	const char *p = ev_strdup(ev, prefix, b);
+	return p != NULL ? p : prefix;
+}
+
+static void eval_any(const sc_expect_t *e, ev_t *ev, const char *prefix)
+{
+	size_t before = ev->nr;
+	for (size_t i = 0; i < e->nany; i++) {
+		if (eval_node(e->any[i], ev,
+			      sub_prefix(ev, prefix, "any", i, true))) {
+			ev->nr = before; /* one passed: forget the others */
+			return;
+		}
+	}
+}
+
+static bool accepts_silence(const sc_expect_t *e);
+
+static void eval_not(const sc_expect_t *e, ev_t *ev, const char *prefix)
+{
+	size_t before = ev->nr;
+	if (!ev->answered && !accepts_silence(e->not_)) {
+		/* nothing to judge: not a pass by default */
+		reason(ev, prefix, "not.response", "a response",
+		       status_text(ev->obs));
+		return;
+	}
+	bool passed =
+	    eval_node(e->not_, ev, sub_prefix(ev, prefix, "not", 0, false));
+	ev->nr = before;
+	if (!passed)
+		return;
+	txt_t ex;
+	txt_init(&ex);
+	dns_sb_printf(&ex.sb, "not %s", e->not_->text);
+	reason(ev, prefix, "not", txt_end(&ex), "it matched");
+}
+
+static bool eval_node(const sc_expect_t *e, ev_t *ev, const char *prefix)
+{
+	size_t before = ev->nr;
+	check_outcome(e, ev, prefix);
+	if (e->needs_response && !ev->answered) {
+		reason(ev, prefix, "response", "a response",
+		       status_text(ev->obs));
+	} else if (e->needs_response) {
+		check_header(e, ev, prefix);
+		check_question(e, ev, prefix);
+		check_sections(e, ev, prefix);
+		check_opt(e, ev, prefix);
+	}
+	if (e->nany)
+		eval_any(e, ev, prefix);
+	for (size_t i = 0; i < e->nall; i++)
+		eval_node(e->all[i], ev,
+			  sub_prefix(ev, prefix, "all", i, true));
+	if (e->not_ != NULL)
+		eval_not(e, ev, prefix);
+	return ev->nr == before;
+}
+
+static bool accepts_silence(const sc_expect_t *e)
+{
+	if (e == NULL)
+		return false;
+	if (e->no_response == XP_TRUE || e->closed == XP_TRUE)
+		return true;
+	for (size_t i = 0; i < e->nany; i++)
+		if (accepts_silence(e->any[i]))
+			return true;
+	for (size_t i = 0; i < e->nall; i++)
+		if (accepts_silence(e->all[i]))
+			return true;
+	return false; /* not: is judged on a response, see eval_not */
+}
+
+static void finish(ev_t *ev, sc_verdict_t *out, sc_verdict_kind_t kind)
+{
+	static sc_reason_t nomem = {"internal", "memory for the verdict",
+				    "out of memory"};
+	out->kind = kind;
+	out->reasons = ev->r;
+	out->nreasons = ev->nr;
+	if (ev->nomem) {
+		out->kind = SC_ERROR;
+		out->reasons = &nomem;
+		out->nreasons = 1;
+	}
+}
+
+void sc_expect_eval(const sc_expect_t *e, const sc_query_t *q,
+		    const sc_observed_t *obs, dns_arena_t *arena,
+		    sc_verdict_t *out)
+{
+	static const sc_query_t no_query; /* no question, no cookie */
+	ev_t ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.q = q != NULL ? q : &no_query;
+	ev.obs = obs;
+	ev.arena = arena;
+	if (obs->status == SC_NET_ERROR) {
+		reason(&ev, "", "send", "the query sent to the target",
+		       obs->net_detail ? obs->net_detail : "could not send");
+		finish(&ev, out, SC_ERROR);
+		return;
+	}
+	if (!decode_all(&ev)) {
+		ev.nomem = true;
+		finish(&ev, out, SC_ERROR);
+		return;
+	}
+	if (!ev.answered && !accepts_silence(e)) {
+		reason(&ev, "", "response", "a response", status_text(obs));
+		if (e->alive == XP_TRUE && !(obs->alive_probed && obs->alive))
+			reason(&ev, "", "alive",
+			       "the server answers a probe query afterwards",
+			       obs->alive_probed ? "the probe got no answer"
+						 : "no probe was made");
+	} else {
+		if (ev.answered)
+			check_implicit(e, &ev);
+		eval_node(e, &ev, "");
+	}
+	finish(&ev, out, ev.nr ? SC_FAIL : SC_PASS);
+}

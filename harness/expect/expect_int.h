@@ -1,0 +1,123 @@
+/* expect_int.h - the compiled form of an expectation, shared by the
+ * compiler (expect.c) and the judge (eval.c). Private to harness/expect.
+ *
+ * Everything here lives in the arena given to sc_expect_compile.
+ */
+#ifndef DNSH_EXPECT_INT_H
+#define DNSH_EXPECT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dns/name.h"
+#include "dns/rr.h"
+#include "dns/strbuf.h"
+#include "expect/expect.h"
+
+/* An inclusive range; a bound that is not set does not limit. */
+typedef struct xp_range {
+	bool has_min, has_max;
+	unsigned long min, max;
+} xp_range_t;
+
+/* An RR pattern: "owner ttl class type rdata", any field may be '*'. */
+typedef struct xp_pat {
+	const char *text; /* as written, for messages */
+	bool any_owner, any_ttl, any_class, any_type, any_rdata;
+	bool sig_covers; /* "RRSIG <type> *": any RRSIG covering rr_covered */
+	uint16_t covered;
+	dns_rr_t rr; /* the fields given; RDATA in canonical stored form */
+} xp_pat_t;
+
+typedef struct xp_pats {
+	xp_pat_t *v;
+	size_t n;
+} xp_pats_t;
+
+/* answer:, authority:, additional: */
+typedef struct xp_section {
+	bool set;
+	xp_range_t count; /* count: N is min = max = N */
+	xp_pats_t contains, exact, absent;
+	dns_rr_t *exact_rrs; /* exact.v[i].rr, for dns_canon_diff */
+	bool exact_ttl;	     /* every exact record gave its TTL */
+} xp_section_t;
+
+typedef enum xp_cookie {
+	XP_COOKIE_NONE,
+	XP_COOKIE_ECHO,	   /* the query's client cookie comes back */
+	XP_COOKIE_PRESENT, /* a COOKIE option is there */
+	XP_COOKIE_ABSENT,  /* no COOKIE option */
+} xp_cookie_t;
+
+/* opt: */
+typedef struct xp_opt {
+	bool set;
+	bool absent, present;
+	bool has_version, has_do, has_ext_rcode, has_mbz;
+	uint8_t version, ext_rcode;
+	bool do_bit;
+	uint16_t mbz;
+	xp_range_t udp;
+	uint16_t fl_has, fl_lacks; /* OPT flag bits (TTL 15..0) */
+	uint16_t *opt_has, *opt_lacks;
+	size_t nopt_has, nopt_lacks;
+	xp_cookie_t cookie;
+} xp_opt_t;
+
+typedef enum xp_qmode {
+	XP_Q_NONE,
+	XP_Q_ECHO,     /* question: {echo: true} */
+	XP_Q_NO_ECHO,  /* question: {echo: false} */
+	XP_Q_EXPLICIT, /* question: {name, type, class} */
+} xp_qmode_t;
+
+/* A tri-state for no_response:, closed:, alive:. */
+typedef enum xp_tri { XP_UNSET, XP_TRUE, XP_FALSE } xp_tri_t;
+
+typedef struct xp_implicit {
+	bool id, qr, opcode, question, strict;
+} xp_implicit_t;
+
+#define XP_FLAG_MASK 0x87f0u /* QR AA TC RD RA Z AD CD */
+
+struct sc_expect {
+	const node_t *node; /* the mapping compiled, for locations */
+	const char *text;   /* the mapping in YAML flow form, cut short */
+	bool top;	    /* the expect: itself, not inside any/all/not */
+	/* response checks */
+	uint16_t *rcodes;
+	size_t nrcodes;
+	bool has_opcode;
+	uint8_t opcode;
+	uint16_t f_has, f_lacks; /* header flag bits */
+	bool has_f_exact;
+	uint16_t f_exact;
+	xp_qmode_t qmode;
+	bool q_has_name, q_has_type, q_has_class;
+	dns_name_t qname;
+	uint16_t qtype, qclass;
+	bool has_qdcount;
+	unsigned long qdcount;
+	xp_section_t sec[4]; /* [DNS_SEC_ANSWER..DNS_SEC_ADDITIONAL] */
+	xp_opt_t opt;
+	xp_range_t size;
+	bool needs_response; /* any check above, or no_response: false */
+	/* outcome checks */
+	xp_tri_t no_response, closed, alive;
+	xp_range_t messages;
+	/* combinators */
+	sc_expect_t **any, **all, *not_;
+	size_t nany, nall;
+	/* top only */
+	xp_implicit_t implicit;
+};
+
+/* "qr", "aa", ... for a header flag bit; NULL for other bits. */
+const char *xp_flag_name(uint16_t bit);
+
+/* Write the header flag bits of mask in mask as names ("qr aa rd"). */
+void xp_flags_text(uint16_t flags, uint16_t mask, dns_strbuf_t *sb);
+
+#endif

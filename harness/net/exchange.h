@@ -1,0 +1,151 @@
+/* exchange.h - one query and what came back, over UDP or TCP (client side).
+ *
+ * An exchange sends one query to a server and collects the responses that
+ * belong to it, bounded by a timeout per attempt, the loop's limits and
+ * the rules below; it always ends with a named status and calls done()
+ * exactly once, after every libuv handle and request it used is finished,
+ * so the caller may then free or reuse it.
+ *
+ * UDP: one socket per exchange, bound to an ephemeral port and not
+ * connected, so stray datagrams are seen and counted. A datagram is
+ * accepted when it comes from the server's address and port and carries
+ * the query's ID (queries shorter than 2 bytes accept any ID). Anything
+ * else - another source, another ID (a late answer to an earlier attempt
+ * included), fewer than 2 bytes, duplicates while lingering - is counted
+ * in res.ignored and dropped. The question is not used to match: whether
+ * it is echoed is a verdict (expect.h), not a reason to wait. After a
+ * timeout, a retry sends again from the same socket (with a fresh ID when
+ * fresh_id). An ICMP port or host unreachable ends the exchange at once
+ * with NET_ERROR and res.unreachable.
+ *
+ * TCP: exchanges go through a pool of connections to one server (reused,
+ * and pipelined up to `depth` queries each; never two pending queries
+ * with the same ID on one connection). Responses are matched by ID, in
+ * any order. A close, reset or framing error on a connection that carried
+ * other queries or was reused is not blamed on a query: each query still
+ * waiting there is sent again alone on a fresh connection, and only what
+ * happens there is its outcome.
+ */
+#ifndef DNSH_NET_EXCHANGE_H
+#define DNSH_NET_EXCHANGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <uv.h>
+
+#include "dns/arena.h"
+#include "dns/tcp.h"
+#include "net/loop.h"
+
+typedef enum net_status {
+	NET_PENDING = 0, /* still running */
+	NET_ANSWERED,	 /* at least one response was accepted */
+	NET_TIMEOUT,	 /* no response in time, on every attempt */
+	NET_CLOSED,	 /* TCP: the server closed, or its framing broke */
+	NET_RESET,	 /* TCP: connection reset */
+	NET_ERROR,	 /* could not send: refused, unreachable, no memory */
+	NET_ABORTED,	 /* stopped by net_exchange_abort */
+} net_status_t;
+
+/* "answered", "timeout", "closed", "reset", "error", "aborted". */
+const char *net_status_name(net_status_t s);
+
+typedef struct net_result {
+	net_status_t status;
+	int uv_err;	      /* libuv error behind CLOSED/RESET/ERROR, or 0 */
+	bool unreachable;     /* ERROR: refused, or no route to the server */
+	bool capped;	      /* collection stopped at a limit (net_limits_t) */
+	char detail[160];     /* a sentence saying what happened, or "" */
+	const uint8_t **msgs; /* accepted responses, arrival order (arena) */
+	size_t *lens;
+	size_t nmsgs;
+	size_t bytes;	   /* sum of lens */
+	size_t ignored;	   /* received, not accepted (see above) */
+	unsigned attempts; /* times the query was sent */
+	double rtt_ms;	   /* last send to first accepted response */
+} net_result_t;
+
+typedef struct net_exchange net_exchange_t;
+typedef struct net_tcp_conn net_tcp_conn_t;
+typedef struct net_tcp_pool net_tcp_pool_t;
+
+struct net_exchange {
+	/* Set by the caller before starting (zero-initialise the rest). */
+	const struct sockaddr *server; /* UDP; TCP uses the pool's */
+	uint8_t *msg;		  /* the query (caller-owned while running);
+				     bytes 0-1 are rewritten when fresh_id */
+	size_t len;		  /* 1..65535 */
+	bool fresh_id;		  /* a new random ID for every send */
+	bool split_prefix;	  /* TCP: length prefix as its own write */
+	bool multi;		  /* TCP: a transfer (AXFR/IXFR), several
+				     messages: ends at the closing SOA of an
+				     AXFR, a non-zero rcode or idle_ms */
+	unsigned long timeout_ms; /* per attempt (0: 1000) */
+	unsigned retries;	  /* UDP: extra attempts after a timeout */
+	unsigned long linger_ms;  /* UDP: keep listening this long after
+				     the answer, counting duplicates */
+	unsigned long idle_ms;	  /* multi: end this long after the last
+				     message (0: 500) */
+	dns_arena_t *arena;	  /* accepted responses are copied here */
+	void (*done)(net_exchange_t *x);
+	void *user;
+
+	net_result_t res; /* the outcome, complete when done() runs */
+
+	/* Internal to net/. */
+	struct {
+		net_loop_t *loop;
+		uv_udp_t udp;
+		uv_timer_t timer;
+		uv_udp_send_t send;
+		int open_handles; /* closes outstanding before done() */
+		bool sock_open;	  /* UDP socket opened */
+		bool on_wire;	  /* TCP: written on its connection */
+		bool finishing;
+		bool lingering;
+		bool isolated;	   /* TCP: alone on a dedicated connection */
+		uint16_t id;	   /* ID expected in responses */
+		unsigned soa_seen; /* multi: SOA records seen in answers */
+		double sent_at;
+		size_t cap; /* slots in res.msgs / res.lens */
+		struct sockaddr_storage local;
+		net_tcp_pool_t *pool;
+		net_tcp_conn_t *conn;
+		net_exchange_t *next; /* in the connection's pending list */
+	} in;
+};
+
+/* Start x over UDP on loop l. Returns 0; or a negative libuv error when
+ * nothing could be started (done() is then not called). A failure after
+ * the start (send refused ...) ends the exchange with NET_ERROR. */
+int net_udp_start(net_loop_t *l, net_exchange_t *x);
+
+/* Stop x now: it ends with NET_ABORTED unless it has already ended
+ * (done() still runs once, later, from the loop). */
+void net_exchange_abort(net_exchange_t *x);
+
+/* The pool of TCP connections to one server. */
+struct net_tcp_pool {
+	net_loop_t *loop;
+	struct sockaddr_storage server;
+	unsigned depth;	       /* pipelined queries per connection */
+	net_tcp_conn_t *conns; /* shared connections */
+	size_t nconns;	       /* open connections, dedicated included */
+};
+
+/* A pool for server, pipelining up to depth queries per connection (0: 16).
+ * Opens nothing yet. */
+void net_tcp_pool_init(net_tcp_pool_t *p, net_loop_t *l,
+		       const struct sockaddr *server, unsigned depth);
+
+/* Start x over TCP through pool p. Returns 0, or a negative libuv error
+ * when nothing could be started (done() is then not called). */
+int net_tcp_start(net_tcp_pool_t *p, net_exchange_t *x);
+
+/* Close the pool's idle connections (call when no exchange is running;
+ * the loop then finishes closing them). */
+void net_tcp_pool_close(net_tcp_pool_t *p);
+
+#endif

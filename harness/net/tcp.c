@@ -1,0 +1,519 @@
+/* tcp.c - client exchanges over TCP: a pool of reused connections with
+ * pipelining, responses matched by ID in any order, framing through
+ * dns/tcp.h, and closes, resets and broken framing turned into named
+ * outcomes (retried alone first when another query may be to blame). */
+#include "net/internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dns/wire.h"
+
+#define NET_TCP_DEFAULT_DEPTH 16u
+#define ID_TRIES	      64
+
+struct net_tcp_conn {
+	net_tcp_pool_t *pool;
+	uv_tcp_t tcp;
+	uv_connect_t connect;
+	dns_tcp_reader_t reader;
+	uint64_t id; /* for the tap */
+	struct sockaddr_storage local;
+	net_exchange_t *pending; /* exchanges waiting here, oldest first */
+	size_t npending;
+	size_t peak;   /* most exchanges pending at once */
+	size_t served; /* exchanges that ended here */
+	bool connected, closing, dedicated;
+	net_tcp_conn_t *next; /* in the pool */
+};
+
+/* One write: the request, then the bytes it writes. */
+typedef struct tcp_write {
+	uv_write_t req;
+	size_t len;
+	uint8_t data[];
+} tcp_write_t;
+
+static net_tap_t *tap_of(net_tcp_conn_t *c)
+{
+	return &c->pool->loop->tap;
+}
+
+/* ---- the pool's list ---------------------------------------------------- */
+
+static void pool_unlink(net_tcp_conn_t *c)
+{
+	net_tcp_conn_t **pp = &c->pool->conns;
+	while (*pp != NULL && *pp != c)
+		pp = &(*pp)->next;
+	if (*pp == c)
+		*pp = c->next;
+	c->next = NULL;
+}
+
+static void pending_unlink(net_tcp_conn_t *c, net_exchange_t *x)
+{
+	net_exchange_t **pp = &c->pending;
+	while (*pp != NULL && *pp != x)
+		pp = &(*pp)->in.next;
+	if (*pp == x) {
+		*pp = x->in.next;
+		c->npending--;
+	}
+	x->in.next = NULL;
+}
+
+static void pending_append(net_tcp_conn_t *c, net_exchange_t *x)
+{
+	net_exchange_t **pp = &c->pending;
+	while (*pp != NULL)
+		pp = &(*pp)->in.next;
+	*pp = x;
+	x->in.next = NULL;
+	x->in.conn = c;
+	c->npending++;
+	if (c->npending > c->peak)
+		c->peak = c->npending;
+}
+
+static net_exchange_t *pending_by_id(net_tcp_conn_t *c, uint16_t id)
+{
+	for (net_exchange_t *x = c->pending; x != NULL; x = x->in.next)
+		if (x->in.on_wire && (x->len < 2 || x->in.id == id))
+			return x;
+	return NULL;
+}
+
+/* The ID x's response will carry: known once it is on the wire, or
+ * fixed by its query; -1 while a fresh one is still to be drawn. */
+static long expected_id(const net_exchange_t *x)
+{
+	if (x->len < 2)
+		return -1;
+	if (x->in.on_wire)
+		return x->in.id;
+	return x->fresh_id ? -1 : (long)net__query_id(x);
+}
+
+/* Does an exchange on c other than skip expect ID id? */
+static bool id_in_use(net_tcp_conn_t *c, uint16_t id,
+		      const net_exchange_t *skip)
+{
+	for (net_exchange_t *x = c->pending; x != NULL; x = x->in.next)
+		if (x != skip && expected_id(x) == (long)id)
+			return true;
+	return false;
+}
+
+/* ---- closing ------------------------------------------------------------ */
+
+static void conn_closed(uv_handle_t *h)
+{
+	net_tcp_conn_t *c = h->data;
+	dns_tcp_reader_free(&c->reader);
+	c->pool->nconns--;
+	dns_mem_free(c);
+}
+
+static void conn_close(net_tcp_conn_t *c, bool by_client)
+{
+	if (c->closing)
+		return;
+	c->closing = true;
+	pool_unlink(c);
+	net_tap_t *t = tap_of(c);
+	if (c->connected && t->tcp_close != NULL)
+		t->tcp_close(t->ctx, c->id, by_client);
+	uv_close((uv_handle_t *)&c->tcp, conn_closed);
+}
+
+static int conn_send_alone(net_tcp_pool_t *p, net_exchange_t *x);
+
+/* The connection is broken (st: CLOSED, RESET or ERROR). Each exchange
+ * still waiting ends with st - or, when the connection carried others or
+ * was reused and may_retry, is sent again alone on a fresh one. */
+static void conn_fail(net_tcp_conn_t *c, net_status_t st, int err,
+		      bool may_retry, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void conn_fail(net_tcp_conn_t *c, net_status_t st, int err,
+		      bool may_retry, const char *fmt, ...)
+{
+	if (c->closing)
+		return;
+	char detail[160];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	bool shared = c->peak > 1 || c->served > 0;
+	conn_close(c, st != NET_CLOSED && st != NET_RESET);
+	while (c->pending != NULL) {
+		net_exchange_t *x = c->pending;
+		pending_unlink(c, x);
+		x->in.conn = NULL;
+		if (x->res.nmsgs > 0)
+			net__finish(x, NET_ANSWERED, 0,
+				    "%s after %zu message%s", detail,
+				    x->res.nmsgs, x->res.nmsgs == 1 ? "" : "s");
+		else if (may_retry && shared && !x->in.isolated)
+			conn_send_alone(c->pool, x);
+		else
+			net__finish(x, st, err, "%s", detail);
+	}
+}
+
+/* ---- writing ------------------------------------------------------------ */
+
+static void write_cb(uv_write_t *req, int status)
+{
+	tcp_write_t *w = (tcp_write_t *)req;
+	net_tcp_conn_t *c = req->handle->data;
+	dns_mem_free(w);
+	if (status >= 0 || status == UV_ECANCELED)
+		return;
+	if (status == UV_ECONNRESET || status == UV_EPIPE)
+		conn_fail(c, NET_RESET, status, true,
+			  "connection reset while sending (%s)",
+			  uv_strerror(status));
+	else
+		conn_fail(c, NET_ERROR, status, true, "sending failed: %s",
+			  uv_strerror(status));
+}
+
+/* Queue len bytes (prefix and/or message) as one write. */
+static int conn_write(net_tcp_conn_t *c, const uint8_t *a, size_t alen,
+		      const uint8_t *b, size_t blen)
+{
+	tcp_write_t *w = dns_mem_alloc(sizeof(*w) + alen + blen);
+	if (w == NULL)
+		return UV_ENOMEM;
+	memcpy(w->data, a, alen);
+	if (blen > 0)
+		memcpy(w->data + alen, b, blen);
+	w->len = alen + blen;
+	net_tap_t *t = tap_of(c);
+	if (t->tcp_data != NULL)
+		t->tcp_data(t->ctx, c->id, true, w->data, w->len);
+	uv_buf_t buf = uv_buf_init((char *)w->data, (unsigned)w->len);
+	int rc = uv_write(&w->req, (uv_stream_t *)&c->tcp, &buf, 1, write_cb);
+	if (rc != 0)
+		dns_mem_free(w);
+	return rc;
+}
+
+/* Prepare x for sending: a fresh ID no other exchange on c expects. */
+static void pick_id(net_tcp_conn_t *c, net_exchange_t *x)
+{
+	net__prepare_send(x);
+	for (int i = 1; i < ID_TRIES && x->fresh_id && x->len >= 2 &&
+			id_in_use(c, x->in.id, x);
+	     i++) {
+		dns_put_u16(x->msg, net_random_id(x->in.loop));
+		x->in.id = net__query_id(x);
+	}
+}
+
+static void conn_send(net_tcp_conn_t *c, net_exchange_t *x)
+{
+	uint8_t prefix[DNS_TCP_PREFIX_LEN];
+	pick_id(c, x);
+	dns_put_u16(prefix, (uint16_t)x->len);
+	int rc;
+	if (x->split_prefix) {
+		rc = conn_write(c, prefix, sizeof(prefix), NULL, 0);
+		if (rc == 0)
+			rc = conn_write(c, x->msg, x->len, NULL, 0);
+	} else {
+		rc = conn_write(c, prefix, sizeof(prefix), x->msg, x->len);
+	}
+	x->in.on_wire = true;
+	if (rc != 0)
+		conn_fail(c, NET_ERROR, rc, true, "sending failed: %s",
+			  uv_strerror(rc));
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+static void conn_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+	net_tcp_conn_t *c = h->data;
+	(void)suggested;
+	*buf = uv_buf_init((char *)c->pool->loop->rxbuf, NET_RXBUF_LEN);
+}
+
+static void tcp_timeout(uv_timer_t *t);
+
+/* A complete message arrived on c: give it to the exchange with its ID. */
+static void conn_dispatch(net_tcp_conn_t *c, const uint8_t *msg, size_t len)
+{
+	net_exchange_t *x =
+	    len >= 2 ? pending_by_id(c, dns_get_u16(msg)) : NULL;
+	if (x == NULL) {
+		/* nobody asked: count it against the oldest waiting */
+		if (c->pending != NULL)
+			c->pending->res.ignored++;
+		return;
+	}
+	bool complete = net__accept(x, msg, len);
+	if (x->in.finishing)
+		return;
+	if (complete) {
+		if (x->res.capped)
+			net__finish(x, NET_ANSWERED, 0,
+				    "stopped at a limit after %zu messages "
+				    "(%zu bytes)",
+				    x->res.nmsgs, x->res.bytes);
+		else
+			net__finish(x, NET_ANSWERED, 0, NULL);
+		return;
+	}
+	/* a transfer: wait for the next message, within the limits */
+	double left = (double)x->in.loop->limits.max_transfer_ms -
+		      (net_now_ms() - x->in.sent_at);
+	uint64_t wait = x->idle_ms;
+	if (left < (double)wait)
+		wait = left > 0 ? (uint64_t)left : 0;
+	uv_timer_start(&x->in.timer, tcp_timeout, wait, 0);
+}
+
+static void conn_data(net_tcp_conn_t *c, const uint8_t *data, size_t len)
+{
+	net_tap_t *t = tap_of(c);
+	if (t->tcp_data != NULL)
+		t->tcp_data(t->ctx, c->id, false, data, len);
+	size_t off = 0;
+	while (off < len && !c->closing) {
+		size_t used = 0, mlen = 0;
+		const uint8_t *msg = NULL;
+		dns_rc_t rc = dns_tcp_read(&c->reader, data + off, len - off,
+					   &used, &msg, &mlen);
+		off += used;
+		if (rc == DNS_E_FRAME) {
+			conn_fail(c, NET_CLOSED, 0, true,
+				  "broken framing from the server (length "
+				  "%u at stream offset %llu); connection "
+				  "dropped",
+				  (unsigned)dns_get_u16(c->reader.prefix),
+				  c->reader.err_off);
+			return;
+		}
+		if (rc != DNS_OK) {
+			conn_fail(c, NET_ERROR, UV_ENOMEM, false,
+				  "out of memory reading a response");
+			return;
+		}
+		if (msg != NULL)
+			conn_dispatch(c, msg, mlen);
+		else if (used == 0)
+			break;
+	}
+}
+
+static void conn_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+{
+	net_tcp_conn_t *c = s->data;
+	if (c->closing || nread == 0)
+		return;
+	if (nread > 0) {
+		conn_data(c, (const uint8_t *)buf->base, (size_t)nread);
+		return;
+	}
+	size_t held = dns_tcp_pending(&c->reader);
+	if (nread == UV_EOF && held > 0)
+		conn_fail(c, NET_CLOSED, 0, true,
+			  "the server closed the connection in the middle of "
+			  "a message (%zu bytes held)",
+			  held);
+	else if (nread == UV_EOF)
+		conn_fail(c, NET_CLOSED, 0, true,
+			  "the server closed the connection");
+	else if (nread == UV_ECONNRESET)
+		conn_fail(c, NET_RESET, (int)nread, true,
+			  "the server reset the connection");
+	else
+		conn_fail(c, NET_CLOSED, (int)nread, true,
+			  "the connection failed: %s", uv_strerror((int)nread));
+}
+
+/* ---- connecting --------------------------------------------------------- */
+
+static void connect_cb(uv_connect_t *req, int status)
+{
+	net_tcp_conn_t *c = req->handle->data;
+	if (status == UV_ECANCELED || c->closing)
+		return;
+	if (status < 0) {
+		conn_fail(c, NET_ERROR, status, false, "cannot connect: %s",
+			  uv_strerror(status));
+		return;
+	}
+	c->connected = true;
+	int len = sizeof(c->local);
+	uv_tcp_getsockname(&c->tcp, (struct sockaddr *)&c->local, &len);
+	net_tap_t *t = tap_of(c);
+	if (t->tcp_open != NULL)
+		t->tcp_open(t->ctx, c->id, (const struct sockaddr *)&c->local,
+			    (const struct sockaddr *)&c->pool->server);
+	int rc = uv_read_start((uv_stream_t *)&c->tcp, conn_alloc, conn_read);
+	if (rc != 0) {
+		conn_fail(c, NET_ERROR, rc, false, "cannot read: %s",
+			  uv_strerror(rc));
+		return;
+	}
+	for (net_exchange_t *x = c->pending; x != NULL && !c->closing;) {
+		net_exchange_t *next = x->in.next;
+		if (!x->in.on_wire)
+			conn_send(c, x);
+		x = next;
+	}
+}
+
+/* A new connection (in the pool's list) or NULL with *err set. */
+static net_tcp_conn_t *conn_open(net_tcp_pool_t *p, bool dedicated, int *err)
+{
+	net_tcp_conn_t *c = dns_mem_alloc(sizeof(*c));
+	if (c == NULL) {
+		*err = UV_ENOMEM;
+		return NULL;
+	}
+	memset(c, 0, sizeof(*c));
+	c->pool = p;
+	c->dedicated = dedicated;
+	dns_tcp_reader_init(&c->reader, DNS_MSG_MAXLEN);
+	const struct sockaddr *sa = (const struct sockaddr *)&p->server;
+	*err = uv_tcp_init_ex(&p->loop->uv, &c->tcp, sa->sa_family);
+	if (*err != 0) {
+		dns_mem_free(c);
+		return NULL;
+	}
+	c->tcp.data = c;
+	c->id = p->loop->next_conn++;
+	c->next = p->conns;
+	p->conns = c;
+	p->nconns++;
+	uv_tcp_nodelay(&c->tcp, 1);
+	*err = uv_tcp_connect(&c->connect, &c->tcp, sa, connect_cb);
+	if (*err != 0) {
+		conn_close(c, true);
+		return NULL;
+	}
+	return c;
+}
+
+/* ---- exchanges ---------------------------------------------------------- */
+
+static void attach(net_tcp_conn_t *c, net_exchange_t *x)
+{
+	pending_append(c, x);
+	x->in.on_wire = false;
+	if (c->connected)
+		conn_send(c, x);
+}
+
+static int conn_send_alone(net_tcp_pool_t *p, net_exchange_t *x)
+{
+	int err = 0;
+	x->in.isolated = true;
+	net_tcp_conn_t *c = conn_open(p, true, &err);
+	if (c == NULL) {
+		net__finish(x, NET_ERROR, err, "cannot open a connection: %s",
+			    uv_strerror(err));
+		return err;
+	}
+	uv_timer_start(&x->in.timer, tcp_timeout, x->timeout_ms, 0);
+	attach(c, x);
+	return 0;
+}
+
+/* A shared connection with room for x, or NULL. */
+static net_tcp_conn_t *find_conn(net_tcp_pool_t *p, const net_exchange_t *x)
+{
+	for (net_tcp_conn_t *c = p->conns; c != NULL; c = c->next) {
+		if (c->closing || c->dedicated || c->npending >= p->depth)
+			continue;
+		if (!x->fresh_id && x->len >= 2 &&
+		    id_in_use(c, net__query_id(x), NULL))
+			continue;
+		return c;
+	}
+	return NULL;
+}
+
+static void tcp_timeout(uv_timer_t *t)
+{
+	net_exchange_t *x = t->data;
+	net_tcp_conn_t *c = x->in.conn;
+	if (x->in.finishing)
+		return;
+	if (x->res.nmsgs > 0) {
+		net__finish(x, NET_ANSWERED, 0,
+			    "transfer ended: nothing more after %zu messages",
+			    x->res.nmsgs);
+	} else if (c != NULL && !c->connected) {
+		net__finish(x, NET_TIMEOUT, 0, "no connection within %lu ms",
+			    x->timeout_ms);
+	} else if (c != NULL && dns_tcp_pending(&c->reader) > 0) {
+		net__finish(x, NET_TIMEOUT, 0,
+			    "no complete response within %lu ms (%zu bytes of "
+			    "a message received)",
+			    x->timeout_ms, dns_tcp_pending(&c->reader));
+	} else {
+		net__finish(x, NET_TIMEOUT, 0, "no response within %lu ms",
+			    x->timeout_ms);
+	}
+}
+
+void net_tcp_pool_init(net_tcp_pool_t *p, net_loop_t *l,
+		       const struct sockaddr *server, unsigned depth)
+{
+	memset(p, 0, sizeof(*p));
+	p->loop = l;
+	memcpy(&p->server, server, net_addr_len(server));
+	p->depth = depth ? depth : NET_TCP_DEFAULT_DEPTH;
+}
+
+int net_tcp_start(net_tcp_pool_t *p, net_exchange_t *x)
+{
+	if (net_addr_len((const struct sockaddr *)&p->server) == 0)
+		return UV_EINVAL;
+	int rc = net__begin(p->loop, x);
+	if (rc != 0)
+		return rc;
+	x->in.pool = p;
+	net_tcp_conn_t *c = find_conn(p, x);
+	if (c == NULL)
+		c = conn_open(p, false, &rc);
+	if (c == NULL) {
+		net__finish(x, NET_ERROR, rc, "cannot open a connection: %s",
+			    uv_strerror(rc));
+		return 0;
+	}
+	uv_timer_start(&x->in.timer, tcp_timeout, x->timeout_ms, 0);
+	attach(c, x);
+	return 0;
+}
+
+void net__tcp_release(net_exchange_t *x)
+{
+	net_tcp_conn_t *c = x->in.conn;
+	if (c == NULL)
+		return;
+	pending_unlink(c, x);
+	x->in.conn = NULL;
+	c->served++;
+	if (c->dedicated && c->npending == 0)
+		conn_close(c, true);
+}
+
+void net_tcp_pool_close(net_tcp_pool_t *p)
+{
+	while (p->conns != NULL) {
+		net_tcp_conn_t *c = p->conns;
+		while (c->pending != NULL)
+			net__finish(c->pending, NET_ABORTED, 0,
+				    "the connection pool closed");
+		conn_close(c, true);
+	}
+}

@@ -1,0 +1,552 @@
+/* run.c - the client-role runner: schedule cases on a bounded number of
+ * slots, play each one's exchange and alive probe, judge it, and keep the
+ * results in case order. */
+#include "play/play.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "dns/wire.h"
+#include "expect/expect.h"
+#include "net/exchange.h"
+#include "net/loop.h"
+#include "scenario/query.h"
+
+#define PLAY_DEFAULT_JOBS 100u
+#define TYPE_SOA	  6u
+#define TYPE_IXFR	  251u
+#define TYPE_AXFR	  252u
+#define CLASS_IN	  1u
+#define PROBE_MAX	  (DNS_HEADER_LEN + DNS_NAME_MAXLEN + 4u)
+
+typedef struct runner runner_t;
+
+typedef enum slot_phase { SLOT_FREE, SLOT_CASE, SLOT_PROBE } slot_phase_t;
+
+typedef struct slot {
+	runner_t *r;
+	slot_phase_t phase;
+	size_t idx; /* into results */
+	net_exchange_t x;
+	double started; /* ms, net_now_ms */
+	uint8_t probe[PROBE_MAX];
+	dns_arena_t scratch; /* the probe's response */
+} slot_t;
+
+struct runner {
+	const play_opts_t *o;
+	play_result_t *out;
+	net_loop_t *loop;
+	net_tcp_pool_t pool;
+	uv_signal_t sigint;
+	bool sig_open;
+	slot_t *slots;
+	size_t nslots;
+	size_t next, total, ndone, nfailed, inflight;
+	int interrupts;
+	bool stopping, shut;
+	double t0;
+};
+
+/* ---- packet log --------------------------------------------------------- */
+
+static void tap_udp(void *ctx, const struct sockaddr *src,
+		    const struct sockaddr *dst, const uint8_t *data, size_t len)
+{
+	pcap_log_udp(ctx, src, dst, data, len);
+}
+
+static void tap_open(void *ctx, uint64_t conn, const struct sockaddr *client,
+		     const struct sockaddr *server)
+{
+	pcap_log_tcp_open(ctx, conn, client, server);
+}
+
+static void tap_data(void *ctx, uint64_t conn, bool from_client,
+		     const uint8_t *data, size_t len)
+{
+	pcap_log_tcp_data(ctx, conn, from_client, data, len);
+}
+
+static void tap_close(void *ctx, uint64_t conn, bool by_client)
+{
+	pcap_log_tcp_close(ctx, conn, by_client);
+}
+
+/* ---- results ------------------------------------------------------------ */
+
+static char *arena_str(dns_arena_t *a, const char *s)
+{
+	return dns_arena_dup(a, s, strlen(s) + 1);
+}
+
+/* Give res a verdict of kind k with one reason (no network). */
+static void verdict_only(runner_t *r, sc_result_t *res, sc_verdict_kind_t k,
+			 const char *check, const char *expected,
+			 const char *got)
+{
+	sc_reason_t *why = dns_arena_alloc(&r->out->arena, sizeof(*why));
+	res->verdict.kind = k;
+	res->verdict.reasons = why;
+	res->verdict.nreasons = why != NULL;
+	if (why != NULL) {
+		why->check = check;
+		why->expected = expected;
+		why->got = got;
+	}
+	res->obs.transport = res->c->transport;
+}
+
+static sc_net_status_t map_status(net_status_t s)
+{
+	switch (s) {
+	case NET_ANSWERED:
+		return SC_NET_ANSWERED;
+	case NET_TIMEOUT:
+		return SC_NET_TIMEOUT;
+	case NET_CLOSED:
+		return SC_NET_CLOSED;
+	case NET_RESET:
+		return SC_NET_RESET;
+	default:
+		return SC_NET_ERROR;
+	}
+}
+
+static void shutdown_run(runner_t *r);
+static void fill(runner_t *r);
+
+/* A case has its verdict: count it, free its slot, start more. */
+static void case_ended(runner_t *r, sc_result_t *res)
+{
+	r->ndone++;
+	if (res->verdict.kind == SC_FAIL || res->verdict.kind == SC_ERROR)
+		r->nfailed++;
+	if (r->o->progress != NULL)
+		r->o->progress(r->ndone, r->total, r->nfailed,
+			       r->o->progress_ctx);
+	fill(r);
+	if (r->inflight == 0 && (r->next == r->total || r->stopping))
+		shutdown_run(r);
+}
+
+static void slot_ended(slot_t *s)
+{
+	runner_t *r = s->r;
+	sc_result_t *res = &r->out->run.results[s->idx];
+	s->phase = SLOT_FREE;
+	r->inflight--;
+	res->elapsed_ms = net_now_ms() - s->started;
+	if (s->x.res.status == NET_ABORTED)
+		verdict_only(r, res, SC_SKIP, "run", "the case to finish",
+			     "interrupted");
+	else
+		sc_expect_eval(res->c->expect, res->c->query, &res->obs,
+			       &r->out->arena, &res->verdict);
+	case_ended(r, res);
+}
+
+/* ---- the alive probe ---------------------------------------------------- */
+
+/* A plain SOA query (ID id) for qname, or the root. */
+static size_t build_probe(uint8_t *buf, const sc_query_t *q, uint16_t id)
+{
+	dns_name_t root;
+	dns_name_root(&root);
+	const dns_name_t *name = q->has_question ? &q->qname : &root;
+	dns_wire_t w = dns_wire_writer(buf, PROBE_MAX);
+	dns_wire_put_u16(&w, id);
+	dns_wire_put_u16(&w, 0);
+	dns_wire_put_u16(&w, 1);
+	dns_wire_put_u16(&w, 0);
+	dns_wire_put_u16(&w, 0);
+	dns_wire_put_u16(&w, 0);
+	dns_wire_put_bytes(&w, name->wire, name->len);
+	dns_wire_put_u16(&w, TYPE_SOA);
+	dns_wire_put_u16(&w, CLASS_IN);
+	return dns_wire_ok(&w) ? w.pos : 0;
+}
+
+static void probe_done(net_exchange_t *x)
+{
+	slot_t *s = x->user;
+	sc_result_t *res = &s->r->out->run.results[s->idx];
+	res->obs.alive_probed = x->res.status != NET_ABORTED;
+	res->obs.alive = x->res.status == NET_ANSWERED;
+	dns_arena_reset(&s->scratch);
+	slot_ended(s);
+}
+
+/* Start the probe in s; false when it could not start. */
+static bool probe_start(slot_t *s, const sc_case_t *c, unsigned long tmo)
+{
+	runner_t *r = s->r;
+	size_t len = build_probe(s->probe, c->query, 0);
+	if (len == 0)
+		return false;
+	memset(&s->x, 0, sizeof(s->x));
+	s->x.server = r->o->target;
+	s->x.msg = s->probe;
+	s->x.len = len;
+	s->x.fresh_id = true;
+	s->x.timeout_ms = tmo;
+	s->x.retries = c->retries;
+	s->x.arena = &s->scratch;
+	s->x.done = probe_done;
+	s->x.user = s;
+	s->phase = SLOT_PROBE;
+	return net_udp_start(r->loop, &s->x) == 0;
+}
+
+/* ---- a case ------------------------------------------------------------- */
+
+static unsigned long case_timeout(const runner_t *r, const sc_case_t *c)
+{
+	return r->o->timeout_ms ? r->o->timeout_ms : c->timeout_ms;
+}
+
+static sc_transport_t case_transport(const runner_t *r, const sc_case_t *c)
+{
+	return r->o->transport_forced ? r->o->transport : c->transport;
+}
+
+/* What the exchange saw, into the result's observation. */
+static void observe(runner_t *r, sc_result_t *res, const net_exchange_t *x)
+{
+	sc_observed_t *obs = &res->obs;
+	obs->status = map_status(x->res.status);
+	obs->transport = case_transport(r, res->c);
+	obs->query = x->msg;
+	obs->qlen = x->len;
+	obs->msgs = x->res.msgs;
+	obs->lens = x->res.lens;
+	obs->nmsgs = x->res.nmsgs;
+	obs->ignored = x->res.ignored;
+	obs->rtt_ms = x->res.rtt_ms;
+	if (x->res.detail[0] != '\0')
+		obs->net_detail = arena_str(&r->out->arena, x->res.detail);
+	else if (x->res.status == NET_ERROR)
+		obs->net_detail = uv_strerror(x->res.uv_err);
+	if (x->res.status != NET_ABORTED)
+		r->out->sent++;
+	if (x->res.unreachable)
+		r->out->unreachable++;
+}
+
+static void case_done(net_exchange_t *x)
+{
+	slot_t *s = x->user;
+	runner_t *r = s->r;
+	sc_result_t *res = &r->out->run.results[s->idx];
+	observe(r, res, x);
+	const sc_case_t *c = res->c;
+	if (x->res.status != NET_ABORTED && r->interrupts < 2 &&
+	    c->expect != NULL && sc_expect_wants_alive(c->expect) &&
+	    probe_start(s, c, case_timeout(r, c)))
+		return;
+	slot_ended(s);
+}
+
+static bool is_transfer(const sc_query_t *q)
+{
+	return q->has_question &&
+	       (q->qtype == TYPE_AXFR || q->qtype == TYPE_IXFR);
+}
+
+/* Why a case cannot be played. */
+typedef struct unplayable {
+	sc_verdict_kind_t kind;
+	const char *check, *expected, *got;
+} unplayable_t;
+
+/* Can the case of res be played? false with the reason in *u. */
+static bool playable(const runner_t *r, const sc_result_t *res, unplayable_t *u)
+{
+	const sc_case_t *c = res->c;
+	if (c->skip != NULL)
+		*u =
+		    (unplayable_t){SC_SKIP, "skip", "the case to run", c->skip};
+	else if (res->suite->role != SC_ROLE_SERVER)
+		*u = (unplayable_t){SC_SKIP, "role", "role server",
+				    "this role needs the scripted-server "
+				    "engine, not implemented yet"};
+	else if (case_transport(r, c) == SC_DOT)
+		*u = (unplayable_t){SC_ERROR, "transport", "udp or tcp",
+				    "dot not supported yet"};
+	else if (c->query == NULL || c->query->len == 0 || c->expect == NULL)
+		*u = (unplayable_t){SC_ERROR, "case",
+				    "a compiled query and expectation", "none"};
+	else
+		return true;
+	return false;
+}
+
+/* Set up s's exchange for the case of result res and start it. */
+static int exchange_start(runner_t *r, slot_t *s, sc_result_t *res)
+{
+	const sc_case_t *c = res->c;
+	const sc_query_t *q = c->query;
+	bool tcp = case_transport(r, c) == SC_TCP;
+	net_exchange_t *x = &s->x;
+	memset(x, 0, sizeof(*x));
+	x->msg = dns_arena_dup(&r->out->arena, q->wire, q->len);
+	if (x->msg == NULL)
+		return UV_ENOMEM;
+	x->server = r->o->target;
+	x->len = q->len;
+	x->fresh_id = q->random_id;
+	x->split_prefix = q->tcp_split_prefix;
+	x->multi = tcp && is_transfer(q);
+	x->timeout_ms = case_timeout(r, c);
+	x->retries = c->retries;
+	x->arena = &r->out->arena;
+	x->done = case_done;
+	x->user = s;
+	return tcp ? net_tcp_start(&r->pool, x) : net_udp_start(r->loop, x);
+}
+
+/* Start case idx in slot s. false when it ended at once (no network). */
+static bool case_start(runner_t *r, slot_t *s, size_t idx)
+{
+	sc_result_t *res = &r->out->run.results[idx];
+	res->started_ms = net_now_ms() - r->t0;
+	unplayable_t u;
+	if (!playable(r, res, &u)) {
+		verdict_only(r, res, u.kind, u.check, u.expected, u.got);
+		return false;
+	}
+	s->idx = idx;
+	s->phase = SLOT_CASE;
+	s->started = net_now_ms();
+	int rc = exchange_start(r, s, res);
+	if (rc != 0) {
+		s->phase = SLOT_FREE;
+		verdict_only(r, res, SC_ERROR, "send",
+			     "the query sent to the target", uv_strerror(rc));
+		return false;
+	}
+	r->inflight++;
+	return true;
+}
+
+static slot_t *free_slot(runner_t *r)
+{
+	for (size_t i = 0; i < r->nslots; i++)
+		if (r->slots[i].phase == SLOT_FREE)
+			return &r->slots[i];
+	return NULL;
+}
+
+/* Start cases while there is room. Cases that end at once are counted
+ * here, without recursion. */
+static void fill(runner_t *r)
+{
+	while (!r->stopping && r->next < r->total && r->inflight < r->nslots) {
+		slot_t *s = free_slot(r);
+		if (s == NULL)
+			break; /* cannot happen: inflight < nslots */
+		size_t idx = r->next++;
+		if (case_start(r, s, idx))
+			continue;
+		sc_result_t *res = &r->out->run.results[idx];
+		r->ndone++;
+		if (res->verdict.kind == SC_FAIL ||
+		    res->verdict.kind == SC_ERROR)
+			r->nfailed++;
+		if (r->o->progress != NULL)
+			r->o->progress(r->ndone, r->total, r->nfailed,
+				       r->o->progress_ctx);
+	}
+}
+
+/* ---- start and stop ----------------------------------------------------- */
+
+static void on_sigint(uv_signal_t *h, int signum)
+{
+	runner_t *r = h->data;
+	(void)signum;
+	r->interrupts++;
+	r->stopping = true;
+	r->out->run.interrupted = true;
+	if (r->interrupts == 1 && r->inflight > 0) {
+		fprintf(stderr,
+			"\ndnsharness: interrupted; waiting for %zu case%s in "
+			"flight (interrupt again to abort them)\n",
+			r->inflight, r->inflight == 1 ? "" : "s");
+	} else {
+		for (size_t i = 0; i < r->nslots; i++)
+			if (r->slots[i].phase != SLOT_FREE)
+				net_exchange_abort(&r->slots[i].x);
+	}
+	if (r->inflight == 0)
+		shutdown_run(r);
+}
+
+static void shutdown_run(runner_t *r)
+{
+	if (r->shut)
+		return;
+	r->shut = true;
+	net_tcp_pool_close(&r->pool);
+	if (r->sig_open)
+		uv_close((uv_handle_t *)&r->sigint, NULL);
+}
+
+/* The selected cases, in order, as results (verdicts still empty). */
+static bool collect(const sc_suite_t *suites, size_t n, const play_opts_t *o,
+		    play_result_t *out)
+{
+	size_t total = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++)
+			for (size_t j = 0; j < suites[i].ncases; j++) {
+				const sc_case_t *c = &suites[i].cases[j];
+				if (o->select != NULL &&
+				    !o->select(&suites[i], c, o->select_ctx))
+					continue;
+				if (pass == 1) {
+					out->run.results[k].suite = &suites[i];
+					out->run.results[k].c = c;
+				}
+				k++;
+			}
+		total = k;
+		if (pass == 0) {
+			size_t bytes =
+			    (total ? total : 1) * sizeof(sc_result_t);
+			out->run.results = dns_arena_alloc(&out->arena, bytes);
+			if (out->run.results == NULL)
+				return false;
+			memset(out->run.results, 0, bytes);
+		}
+	}
+	out->run.nresults = total;
+	return true;
+}
+
+/* Cases never started (interrupted) are SKIP. */
+static void mark_unstarted(runner_t *r)
+{
+	for (size_t i = r->next; i < r->total; i++)
+		verdict_only(r, &r->out->run.results[i], SC_SKIP, "run",
+			     "the case to run", "interrupted before it ran");
+}
+
+static bool runner_init(runner_t *r, const play_opts_t *o, play_result_t *out,
+			char *err, size_t errlen)
+{
+	r->o = o;
+	r->out = out;
+	r->total = out->run.nresults;
+	r->nslots = o->jobs ? o->jobs : PLAY_DEFAULT_JOBS;
+	if (r->nslots > r->total && r->total > 0)
+		r->nslots = r->total;
+	r->slots = dns_arena_alloc(&out->arena, r->nslots * sizeof(slot_t));
+	r->loop = dns_mem_alloc(sizeof(*r->loop));
+	if (r->slots == NULL || r->loop == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	memset(r->slots, 0, r->nslots * sizeof(slot_t));
+	int rc = net_loop_init(r->loop);
+	if (rc != 0) {
+		snprintf(err, errlen, "no event loop: %s", uv_strerror(rc));
+		return false;
+	}
+	for (size_t i = 0; i < r->nslots; i++) {
+		r->slots[i].r = r;
+		dns_arena_init(&r->slots[i].scratch, 4096);
+	}
+	if (o->pcap != NULL)
+		r->loop->tap = (net_tap_t){o->pcap, tap_udp, tap_open, tap_data,
+					   tap_close};
+	net_tcp_pool_init(&r->pool, r->loop, o->target, o->tcp_depth);
+	return true;
+}
+
+static void runner_sigint(runner_t *r)
+{
+	if (!r->o->handle_sigint ||
+	    uv_signal_init(&r->loop->uv, &r->sigint) != 0)
+		return;
+	r->sigint.data = r;
+	r->sig_open = uv_signal_start(&r->sigint, on_sigint, SIGINT) == 0;
+	if (!r->sig_open)
+		uv_close((uv_handle_t *)&r->sigint, NULL);
+}
+
+static void runner_free(runner_t *r)
+{
+	if (r->loop != NULL) {
+		net_loop_close(r->loop);
+		dns_mem_free(r->loop);
+	}
+	for (size_t i = 0; r->slots != NULL && i < r->nslots; i++)
+		dns_arena_free(&r->slots[i].scratch);
+}
+
+static void run_header(const play_opts_t *o, play_result_t *out)
+{
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	out->run.run_id = o->run_id;
+	out->run.target = o->target_text;
+	out->run.transport_forced = o->transport_forced;
+	out->run.transport_override = o->transport;
+	out->run.started_unix = (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+bool play_run(const sc_suite_t *suites, size_t nsuites, const play_opts_t *o,
+	      play_result_t *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof(*out));
+	dns_arena_init(&out->arena, 0);
+	run_header(o, out);
+	if (!collect(suites, nsuites, o, out)) {
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	runner_t r;
+	memset(&r, 0, sizeof(r));
+	bool ok = runner_init(&r, o, out, err, errlen);
+	if (ok) {
+		r.t0 = net_now_ms();
+		runner_sigint(&r);
+		fill(&r);
+		if (r.inflight == 0)
+			shutdown_run(&r);
+		net_loop_run(r.loop);
+		mark_unstarted(&r);
+		out->run.elapsed_ms = net_now_ms() - r.t0;
+	}
+	runner_free(&r);
+	return ok;
+}
+
+bool play_unreachable(const play_result_t *r)
+{
+	return r->sent > 0 && r->unreachable == r->sent;
+}
+
+bool play_passed(const sc_run_t *run)
+{
+	if (run->interrupted)
+		return false;
+	for (size_t i = 0; i < run->nresults; i++) {
+		const sc_result_t *res = &run->results[i];
+		if (res->verdict.kind == SC_ERROR)
+			return false;
+		if (res->verdict.kind == SC_FAIL && res->c->level == SC_MUST)
+			return false;
+	}
+	return true;
+}
+
+void play_result_free(play_result_t *r)
+{
+	dns_arena_free(&r->arena);
+	memset(r, 0, sizeof(*r));
+}

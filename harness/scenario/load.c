@@ -1,0 +1,1278 @@
+/* load.c - scenario files into suites.
+ *
+ * A file is parsed into a located node tree (node.c), its top-level keys
+ * are checked, and every case is expanded: the matrix: combinations are
+ * enumerated (first key slowest), ${vars} substituted copy-on-write (a
+ * subtree without a reference is shared, not copied), defaults: merged
+ * under the case, the case fields read, and the query and expectation
+ * compiled. include: files are loaded the same way, each with its own
+ * vars: and defaults:, and their cases appended after the including
+ * file's own.
+ *
+ * Errors of each step go to a scratch diag first and are copied to the
+ * caller's without duplicates: a mistake in defaults: would otherwise be
+ * reported once per case and per matrix combination.
+ */
+#include "scenario/scenario.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "expect/expect.h"
+#include "scenario/query.h"
+
+#define MATRIX_MAX	   4096u /* combinations of one case */
+#define INCLUDE_DEPTH	   16u	 /* nesting of include: */
+#define DIR_DEPTH	   32u	 /* nesting of directories searched */
+#define DEFAULT_TIMEOUT_MS 2000ul
+#define DEFAULT_RETRIES	   1ul
+#define RETRIES_MAX	   10ul
+
+static const char *const level_names[] = {"must", "should", "may", NULL};
+static const char *const transport_names[] = {"udp", "tcp", "dot", NULL};
+static const char *const role_names[] = {"server", "resolver", "client", NULL};
+
+static const char *const top_keys[] = {"suite",	   "about", "role",    "vars",
+				       "defaults", "cases", "include", NULL};
+static const char *const defaults_keys[] = {"transport", "timeout", "retries",
+					    "level",	 "tags",    "query",
+					    "expect",	 "rfc",	    NULL};
+static const char *const case_keys[] = {
+    "name",    "rfc",	 "level", "tags",   "transport", "timeout",
+    "retries", "matrix", "query", "expect", "skip",	 NULL};
+/* Keys of the resolver and client roles, which are not supported yet. */
+static const char *const later_keys[] = {"servers", "steps", "target", NULL};
+
+const char *sc_level_name(sc_level_t l)
+{
+	return (unsigned)l < 3 ? level_names[l] : "?";
+}
+
+const char *sc_transport_name(sc_transport_t t)
+{
+	return (unsigned)t < 3 ? transport_names[t] : "?";
+}
+
+/* ---- loader state -------------------------------------------------------- */
+
+typedef struct loaded {
+	char *canon;	    /* realpath (heap) */
+	const char *shown;  /* path as used in locations (arena) */
+	const node_t *from; /* the include: entry that named it, or NULL */
+} loaded_t;
+
+typedef struct loader {
+	sc_suite_t *s;
+	dns_arena_t *arena;
+	const sc_load_opts_t *opts;
+	diag_t *out;   /* the caller's */
+	diag_t tmp;    /* errors of the current step */
+	unsigned nerr; /* errors so far (duplicates included) */
+	char *root;    /* canonical scenario root (heap) */
+	loaded_t *files;
+	size_t nfiles, capfiles;
+	size_t chain[INCLUDE_DEPTH + 1]; /* indices into files: the includes
+					    being loaded, outermost first */
+	unsigned depth;
+	size_t capcases;
+	size_t *slots; /* hash set of case names: index + 1, 0 = empty */
+	size_t nslots;
+} loader_t;
+
+/* What a case sees of its file. */
+typedef struct file_ctx {
+	const node_t *vars;	/* vars: mapping, or NULL */
+	const node_t *defaults; /* defaults: mapping, or NULL */
+	sc_role_t role;
+} file_ctx_t;
+
+static bool oom(loader_t *L, const node_t *at)
+{
+	return diag_error(&L->tmp, at, "out of memory");
+}
+
+static bool diag_has(const diag_t *d, const diag_entry_t *e)
+{
+	for (unsigned i = 0; i < d->n; i++)
+		if (d->e[i].line == e->line && d->e[i].col == e->col &&
+		    strcmp(d->e[i].file, e->file) == 0 &&
+		    strcmp(d->e[i].msg, e->msg) == 0)
+			return true;
+	return false;
+}
+
+/* Move the scratch errors to the caller's diag, dropping repeats. */
+static void flush(loader_t *L)
+{
+	for (unsigned i = 0; i < L->tmp.n; i++) {
+		const diag_entry_t *e = &L->tmp.e[i];
+		L->nerr++;
+		if (diag_has(L->out, e))
+			continue;
+		if (L->out->n == DIAG_MAX)
+			L->out->more = true;
+		else
+			L->out->e[L->out->n++] = *e;
+	}
+	if (L->tmp.more) {
+		L->nerr++;
+		L->out->more = true;
+	}
+	L->tmp.n = 0;
+	L->tmp.more = false;
+}
+
+/* ---- growable text ------------------------------------------------------- */
+
+typedef struct text {
+	char *p;
+	size_t len, cap;
+	bool oom;
+} text_t;
+
+static void text_put(text_t *t, const char *s, size_t n)
+{
+	if (t->oom)
+		return;
+	if (n > SIZE_MAX / 2 - t->len) {
+		t->oom = true;
+		return;
+	}
+	if (t->len + n + 1 > t->cap) {
+		size_t cap = 2 * (t->len + n + 1);
+		char *p = dns_mem_realloc(t->p, cap < 64 ? 64 : cap);
+		if (p == NULL) {
+			t->oom = true;
+			return;
+		}
+		t->p = p;
+		t->cap = cap < 64 ? 64 : cap;
+	}
+	memcpy(t->p + t->len, s, n);
+	t->len += n;
+	t->p[t->len] = '\0';
+}
+
+static void text_puts(text_t *t, const char *s)
+{
+	text_put(t, s, strlen(s));
+}
+
+/* The text copied into the arena (NULL on memory failure). */
+static char *text_dup(loader_t *L, const text_t *t)
+{
+	if (t->oom)
+		return NULL;
+	char *s = dns_arena_alloc(L->arena, t->len + 1);
+	if (s == NULL)
+		return NULL;
+	if (t->len > 0)
+		memcpy(s, t->p, t->len);
+	s[t->len] = '\0';
+	return s;
+}
+
+/* ---- names --------------------------------------------------------------- */
+
+static bool in_list(const char *const list[], const char *s)
+{
+	for (size_t i = 0; list[i] != NULL; i++)
+		if (strcmp(list[i], s) == 0)
+			return true;
+	return false;
+}
+
+/* Variable names: a letter or '_', then letters, digits, '_' or '-'. */
+static bool var_char(char c, bool first)
+{
+	return isalpha((unsigned char)c) || c == '_' ||
+	       (!first && (isdigit((unsigned char)c) || c == '-'));
+}
+
+static bool var_name_ok(const char *s, size_t len)
+{
+	if (len == 0)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!var_char(s[i], i == 0))
+			return false;
+	return true;
+}
+
+/* Case, suite and tag names: letters, digits, '.', '_' and '-'. */
+static bool word_ok(const node_t *n)
+{
+	if (n->len == 0 || strlen(n->str) != n->len)
+		return false;
+	for (size_t i = 0; i < n->len; i++) {
+		unsigned char c = (unsigned char)n->str[i];
+		if (!isalnum(c) && c != '.' && c != '_' && c != '-')
+			return false;
+	}
+	return true;
+}
+
+static bool word_check(loader_t *L, const node_t *n, const char *what)
+{
+	if (!node_expect_kind(n, NODE_SCALAR, what, &L->tmp))
+		return false;
+	if (word_ok(n))
+		return true;
+	return diag_error(&L->tmp, n,
+			  "%s '%s' may only contain letters, digits, '.', "
+			  "'_' and '-'",
+			  what, n->str);
+}
+
+/* A non-empty scalar. */
+static bool text_check(loader_t *L, const node_t *n, const char *what)
+{
+	if (!node_expect_kind(n, NODE_SCALAR, what, &L->tmp))
+		return false;
+	if (n->len > 0)
+		return true;
+	return diag_error(&L->tmp, n, "%s must not be empty", what);
+}
+
+/* ---- keys ---------------------------------------------------------------- */
+
+static bool later_key(loader_t *L, const node_t *key, sc_role_t role)
+{
+	if (role != SC_ROLE_SERVER)
+		return diag_error(&L->tmp, key,
+				  "role: %s is not supported yet ('%s:' needs "
+				  "the scripted servers)",
+				  role_names[role], key->str);
+	return diag_error(&L->tmp, key,
+			  "'%s:' belongs to role: resolver or client, which "
+			  "are not supported yet",
+			  key->str);
+}
+
+/* node_check_keys, with a clearer message for the keys of the roles that
+ * are not supported yet. */
+static bool check_keys(loader_t *L, const node_t *m, const char *what,
+		       const char *const allowed[], sc_role_t role)
+{
+	if (!node_expect_kind(m, NODE_MAP, what, &L->tmp))
+		return false;
+	size_t later = 0;
+	for (size_t i = 0; i < m->n; i++)
+		if (in_list(later_keys, m->keys[i]->str))
+			later++;
+	if (later == 0)
+		return node_check_keys(m, what, allowed, &L->tmp);
+	node_t view = *m;
+	view.keys = dns_arena_alloc(L->arena, m->n * sizeof(node_t *));
+	view.vals = dns_arena_alloc(L->arena, m->n * sizeof(node_t *));
+	if (view.keys == NULL || view.vals == NULL)
+		return oom(L, m);
+	view.n = 0;
+	for (size_t i = 0; i < m->n; i++) {
+		if (in_list(later_keys, m->keys[i]->str)) {
+			later_key(L, m->keys[i], role);
+			continue;
+		}
+		view.keys[view.n] = m->keys[i];
+		view.vals[view.n++] = m->vals[i];
+	}
+	node_check_keys(&view, what, allowed, &L->tmp);
+	return false;
+}
+
+/* ---- variables ----------------------------------------------------------- */
+
+/* Where ${name} is looked up, in order. */
+typedef struct scope {
+	const node_t *const *mkeys; /* matrix variables ... */
+	const node_t *const *mvals; /* ... and this combination's values */
+	size_t nm;
+	const sc_load_opts_t *opts; /* --var */
+	const node_t *vars;	    /* vars: of the file, or NULL */
+	const char *ctx;	    /* the case, when substituting defaults: */
+} scope_t;
+
+typedef struct value {
+	const char *s;
+	size_t len;
+	bool quoted;
+} value_t;
+
+static bool same(const char *name, size_t len, const char *s)
+{
+	return strncmp(s, name, len) == 0 && s[len] == '\0';
+}
+
+static bool node_value(const node_t *n, value_t *v)
+{
+	if (n->kind != NODE_SCALAR) /* reported where vars: is checked */
+		*v = (value_t){"", 0, false};
+	else
+		*v = (value_t){n->str, n->len, n->quoted};
+	return true;
+}
+
+static bool scope_find(const scope_t *sc, const char *name, size_t len,
+		       value_t *v)
+{
+	for (size_t i = 0; i < sc->nm; i++)
+		if (same(name, len, sc->mkeys[i]->str))
+			return node_value(sc->mvals[i], v);
+	for (size_t i = sc->opts->nvars; i-- > 0;) { /* the last one wins */
+		const sc_var_t *cv = &sc->opts->vars[i];
+		if (same(name, len, cv->name)) {
+			*v = (value_t){cv->value, strlen(cv->value), false};
+			return true;
+		}
+	}
+	const node_t *vars = sc->vars;
+	for (size_t i = 0; vars != NULL && i < vars->n; i++)
+		if (same(name, len, vars->keys[i]->str))
+			return node_value(vars->vals[i], v);
+	return false;
+}
+
+/* The reference at s (just after "${", left bytes): its value, and the
+ * bytes it spans including the closing '}'. */
+static bool var_ref(loader_t *L, const scope_t *sc, const node_t *n,
+		    const char *s, size_t left, value_t *v, size_t *used)
+{
+	size_t len = 0;
+	while (len < left && var_char(s[len], len == 0))
+		len++;
+	if (len == 0 || len == left || s[len] != '}')
+		return diag_error(&L->tmp, n,
+				  "expected a variable name and '}' after "
+				  "'${' (write $${ for a literal ${)");
+	*used = len + 1;
+	if (scope_find(sc, s, len, v))
+		return true;
+	if (sc->ctx != NULL)
+		return diag_error(&L->tmp, n,
+				  "unknown variable '%.*s' (in defaults:, "
+				  "for case '%s')",
+				  (int)len, s, sc->ctx);
+	return diag_error(&L->tmp, n,
+			  "unknown variable '%.*s' (define it in vars:, "
+			  "matrix: or with --var)",
+			  (int)len, s);
+}
+
+/* The substituted text of scalar n into t; *whole gets the value when the
+ * scalar is exactly one reference. */
+static bool subst_text(loader_t *L, const scope_t *sc, const node_t *n,
+		       text_t *t, value_t *whole, bool *is_whole)
+{
+	size_t i = 0;
+	*is_whole = false;
+	while (i < n->len) {
+		const char *s = n->str + i, *dollar;
+		size_t left = n->len - i;
+		dollar = memchr(s, '$', left);
+		if (dollar == NULL || dollar != s) {
+			size_t run = dollar ? (size_t)(dollar - s) : left;
+			text_put(t, s, run);
+			i += run;
+		} else if (left >= 3 && memcmp(s, "$${", 3) == 0) {
+			text_put(t, "${", 2);
+			i += 3;
+		} else if (left >= 2 && s[1] == '{') {
+			value_t v = {"", 0, false};
+			size_t used = 0;
+			if (!var_ref(L, sc, n, s + 2, left - 2, &v, &used))
+				return false;
+			text_put(t, v.s, v.len);
+			*is_whole = i == 0 && 2 + used == n->len;
+			*whole = v;
+			i += 2 + used;
+		} else {
+			text_put(t, s, 1);
+			i++;
+		}
+	}
+	return true;
+}
+
+static bool subst_scalar(loader_t *L, const scope_t *sc, const node_t *n,
+			 const node_t **out)
+{
+	*out = n;
+	if (memchr(n->str, '$', n->len) == NULL)
+		return true;
+	text_t t = {0};
+	value_t whole;
+	bool is_whole;
+	bool ok = subst_text(L, sc, n, &t, &whole, &is_whole);
+	if (ok) {
+		bool quoted = is_whole ? whole.quoted : n->quoted;
+		node_t *c = t.oom ? NULL
+				  : node_new_scalar(L->arena, n, t.p ? t.p : "",
+						    t.len, quoted);
+		if (c == NULL)
+			ok = oom(L, n);
+		else
+			*out = c;
+	}
+	dns_mem_free(t.p);
+	return ok;
+}
+
+/* A copy of map or sequence n sharing its keys and values. */
+static node_t *shallow_copy(loader_t *L, const node_t *n)
+{
+	node_t *c = dns_arena_dup(L->arena, n, sizeof(*n));
+	if (c == NULL)
+		return NULL;
+	c->vals = dns_arena_dup(L->arena, n->vals, n->n * sizeof(node_t *));
+	return c->vals ? c : NULL;
+}
+
+/* Substitute every scalar under n (map keys excluded; the value of key
+ * skip_key of a top mapping left as is). Unchanged subtrees are shared;
+ * *out is n itself when nothing changed. */
+static bool subst_node(loader_t *L, const scope_t *sc, const node_t *n,
+		       const char *skip_key, const node_t **out)
+{
+	if (n->kind == NODE_SCALAR)
+		return subst_scalar(L, sc, n, out);
+	*out = n;
+	node_t *copy = NULL;
+	bool ok = true;
+	for (size_t i = 0; i < n->n; i++) {
+		const node_t *v;
+		if (skip_key != NULL && n->keys != NULL &&
+		    strcmp(n->keys[i]->str, skip_key) == 0)
+			continue;
+		ok = subst_node(L, sc, n->vals[i], NULL, &v) && ok;
+		if (v == n->vals[i])
+			continue;
+		if (copy == NULL && (copy = shallow_copy(L, n)) == NULL)
+			return oom(L, n);
+		copy->vals[i] = (node_t *)v;
+	}
+	if (copy != NULL)
+		*out = copy;
+	return ok;
+}
+
+/* ---- matrix -------------------------------------------------------------- */
+
+typedef struct matrix {
+	const node_t **keys; /* heap; the variables */
+	const node_t **seqs; /* heap; their values, substituted */
+	const node_t **pick; /* heap; one combination's values */
+	size_t n;
+	size_t count; /* combinations */
+} matrix_t;
+
+static void matrix_free(matrix_t *mx)
+{
+	dns_mem_free(mx->keys);
+	dns_mem_free(mx->seqs);
+	dns_mem_free(mx->pick);
+	memset(mx, 0, sizeof(*mx));
+}
+
+static bool matrix_entry(loader_t *L, const node_t *key, const node_t *vals)
+{
+	bool ok = true;
+	if (!var_name_ok(key->str, key->len))
+		ok = diag_error(&L->tmp, key,
+				"matrix variable '%s' must be a letter or '_' "
+				"followed by letters, digits, '_' or '-'",
+				key->str);
+	if (vals->kind != NODE_SEQ || vals->n == 0)
+		return diag_error(&L->tmp, vals,
+				  "matrix: '%s' must be a non-empty sequence "
+				  "of values",
+				  key->str);
+	for (size_t i = 0; i < vals->n; i++)
+		if (vals->vals[i]->kind != NODE_SCALAR)
+			ok = diag_error(&L->tmp, vals->vals[i],
+					"matrix values must be scalars, not %s",
+					node_kind_name(vals->vals[i]->kind));
+	return ok;
+}
+
+/* Read matrix m (under key), substituting its values in scope sc (which
+ * has no matrix). */
+static bool matrix_read(loader_t *L, const scope_t *sc, const node_t *key,
+			const node_t *m, matrix_t *mx)
+{
+	if (!node_expect_kind(m, NODE_MAP, "matrix", &L->tmp))
+		return false;
+	if (m->n == 0)
+		return diag_error(&L->tmp, m,
+				  "matrix must name at least one variable");
+	mx->keys = dns_mem_alloc(m->n * sizeof(node_t *));
+	mx->seqs = dns_mem_alloc(m->n * sizeof(node_t *));
+	mx->pick = dns_mem_alloc(m->n * sizeof(node_t *));
+	if (mx->keys == NULL || mx->seqs == NULL || mx->pick == NULL)
+		return oom(L, m);
+	bool ok = true;
+	mx->n = m->n;
+	mx->count = 1;
+	for (size_t i = 0; i < m->n; i++) {
+		mx->keys[i] = m->keys[i];
+		if (!matrix_entry(L, m->keys[i], m->vals[i])) {
+			ok = false;
+			continue;
+		}
+		ok = subst_node(L, sc, m->vals[i], NULL, &mx->seqs[i]) && ok;
+		if (mx->count <= MATRIX_MAX)
+			mx->count *= m->vals[i]->n;
+	}
+	if (ok && mx->count > MATRIX_MAX)
+		return diag_error(&L->tmp, key,
+				  "matrix gives more than %u combinations",
+				  MATRIX_MAX);
+	return ok;
+}
+
+/* Choose combination k (the last variable varies fastest). */
+static void matrix_pick(matrix_t *mx, size_t k)
+{
+	for (size_t i = mx->n; i-- > 0;) {
+		size_t len = mx->seqs[i]->n;
+		mx->pick[i] = mx->seqs[i]->vals[k % len];
+		k /= len;
+	}
+}
+
+/* "base[k1=v1,k2=v2]" into the arena. */
+static const char *matrix_name(loader_t *L, const char *base,
+			       const matrix_t *mx)
+{
+	text_t t = {0};
+	text_puts(&t, base);
+	for (size_t i = 0; i < mx->n; i++) {
+		text_puts(&t, i == 0 ? "[" : ",");
+		text_puts(&t, mx->keys[i]->str);
+		text_puts(&t, "=");
+		text_puts(&t, mx->pick[i]->str);
+	}
+	if (mx->n > 0)
+		text_puts(&t, "]");
+	const char *s = text_dup(L, &t);
+	dns_mem_free(t.p);
+	return s;
+}
+
+/* ---- case names ---------------------------------------------------------- */
+
+static size_t name_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ull; /* FNV-1a */
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return (size_t)h;
+}
+
+/* The slot of name: holding it, or the empty one where it goes. */
+static size_t *name_slot(loader_t *L, const char *name)
+{
+	size_t mask = L->nslots - 1, i = name_hash(name) & mask;
+	while (L->slots[i] != 0 &&
+	       strcmp(L->s->cases[L->slots[i] - 1].name, name) != 0)
+		i = (i + 1) & mask;
+	return &L->slots[i];
+}
+
+static bool names_grow(loader_t *L)
+{
+	size_t n = L->nslots ? 2 * L->nslots : 256;
+	size_t *old = L->slots, nold = L->nslots;
+	L->slots = dns_mem_alloc(n * sizeof(size_t));
+	if (L->slots == NULL) {
+		L->slots = old;
+		return false;
+	}
+	memset(L->slots, 0, n * sizeof(size_t));
+	L->nslots = n;
+	for (size_t i = 0; i < nold; i++)
+		if (old[i] != 0)
+			*name_slot(L, L->s->cases[old[i] - 1].name) = old[i];
+	dns_mem_free(old);
+	return true;
+}
+
+/* Append c to the suite; its name must be new. */
+static bool case_add(loader_t *L, const sc_case_t *c, const node_t *at)
+{
+	sc_suite_t *s = L->s;
+	if (s->ncases == L->capcases) {
+		size_t cap = L->capcases ? 2 * L->capcases : 16;
+		sc_case_t *v = dns_mem_realloc(s->cases, cap * sizeof(*v));
+		if (v == NULL)
+			return oom(L, at);
+		s->cases = v;
+		L->capcases = cap;
+	}
+	if (2 * (s->ncases + 1) > L->nslots && !names_grow(L))
+		return oom(L, at);
+	size_t *slot = name_slot(L, c->name);
+	if (*slot != 0) {
+		const node_t *first = s->cases[*slot - 1].node;
+		return diag_error(&L->tmp, at,
+				  "duplicate case name '%s' (first at %s:%u)",
+				  c->name, first->file, first->line);
+	}
+	s->cases[s->ncases++] = *c;
+	*slot = s->ncases;
+	return true;
+}
+
+/* ---- one case ------------------------------------------------------------ */
+
+static bool read_tags(loader_t *L, const node_t *v, sc_case_t *c)
+{
+	if (!node_expect_kind(v, NODE_SEQ, "tags", &L->tmp))
+		return false;
+	c->tags =
+	    v->n ? dns_arena_alloc(L->arena, v->n * sizeof(char *)) : NULL;
+	if (v->n > 0 && c->tags == NULL)
+		return oom(L, v);
+	bool ok = true;
+	for (size_t i = 0; i < v->n; i++) {
+		if (!word_check(L, v->vals[i], "tag")) {
+			ok = false;
+			continue;
+		}
+		c->tags[c->ntags++] = v->vals[i]->str;
+	}
+	return ok;
+}
+
+static bool read_timing(loader_t *L, const node_t *m, sc_case_t *c)
+{
+	bool ok = true;
+	const node_t *v = node_get(m, "timeout");
+	unsigned long n = DEFAULT_RETRIES;
+	c->timeout_ms = DEFAULT_TIMEOUT_MS;
+	if (v != NULL && !node_ms(v, &c->timeout_ms, &L->tmp))
+		ok = false;
+	else if (v != NULL && c->timeout_ms == 0)
+		ok = diag_error(&L->tmp, v, "timeout must be more than 0");
+	v = node_get(m, "retries");
+	if (v != NULL && !node_u32(v, RETRIES_MAX, &n, &L->tmp))
+		ok = false;
+	c->retries = (unsigned)n;
+	return ok;
+}
+
+/* Key of map m, if there, as one of names[] into *out. */
+static bool opt_enum(loader_t *L, const node_t *m, const char *key,
+		     const char *const names[], unsigned *out)
+{
+	const node_t *v = node_get(m, key);
+	return v == NULL || node_enum(v, names, out, &L->tmp);
+}
+
+/* Key of map m, if there, as a non-empty string into *out. */
+static bool opt_text(loader_t *L, const node_t *m, const char *key,
+		     const char *what, const char **out)
+{
+	const node_t *v = node_get(m, key);
+	if (v == NULL)
+		return true;
+	if (!text_check(L, v, what))
+		return false;
+	*out = v->str;
+	return true;
+}
+
+/* rfc, level, tags, transport, timeout, retries, skip of merged case m. */
+static bool read_fields(loader_t *L, const node_t *m, sc_case_t *c)
+{
+	unsigned level = SC_MUST, transport = SC_UDP;
+	const node_t *tags = node_get(m, "tags");
+	bool ok = read_timing(L, m, c);
+	ok = opt_enum(L, m, "level", level_names, &level) && ok;
+	ok = opt_enum(L, m, "transport", transport_names, &transport) && ok;
+	ok = opt_text(L, m, "rfc", "rfc", &c->rfc) && ok;
+	ok = opt_text(L, m, "skip", "skip (the reason)", &c->skip) && ok;
+	ok = (tags == NULL || read_tags(L, tags, c)) && ok;
+	c->level = (sc_level_t)level;
+	c->transport = (sc_transport_t)transport;
+	return ok;
+}
+
+/* An empty mapping located at n: the expectation of a case without
+ * expect: (the implicit checks only). */
+static node_t *empty_map(loader_t *L, const node_t *at)
+{
+	node_t *m = dns_arena_alloc(L->arena, sizeof(*m));
+	if (m == NULL)
+		return NULL;
+	memset(m, 0, sizeof(*m));
+	m->kind = NODE_MAP;
+	m->file = at->file;
+	m->line = at->line;
+	m->col = at->col;
+	return m;
+}
+
+static bool compile(loader_t *L, const node_t *m, sc_case_t *c)
+{
+	const node_t *q = node_get(m, "query"), *e = node_get(m, "expect");
+	if (q == NULL)
+		return diag_error(&L->tmp, node_get(c->node, "name"),
+				  "case '%s' has no query: (and defaults: "
+				  "gives none)",
+				  c->name);
+	if (e == NULL && (e = empty_map(L, c->node)) == NULL)
+		return oom(L, c->node);
+	c->query_node = q;
+	c->expect_node = e;
+	c->query = dns_arena_alloc(L->arena, sizeof(*c->query));
+	if (c->query == NULL)
+		return oom(L, q);
+	memset(c->query, 0, sizeof(*c->query));
+	bool ok = sc_query_build(q, L->arena, c->query, &L->tmp);
+	return sc_expect_compile(e, L->arena, &c->expect, &L->tmp) && ok;
+}
+
+/* defaults: under case cs. A case query with hex: (a raw message) takes
+ * nothing from defaults.query. */
+static const node_t *merge_case(loader_t *L, const node_t *defs,
+				const node_t *cs)
+{
+	if (defs == NULL)
+		return cs;
+	node_t *m = node_merge(defs, cs, L->arena);
+	if (m == NULL) {
+		oom(L, cs);
+		return cs;
+	}
+	const node_t *q = node_get(cs, "query");
+	if (q == NULL || node_get(q, "hex") == NULL)
+		return m;
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(m->keys[i]->str, "query") == 0)
+			m->vals[i] = (node_t *)q;
+	return m;
+}
+
+/* One combination k of case raw (k = 0 without a matrix). */
+static void expand_one(loader_t *L, const file_ctx_t *fc, const node_t *raw,
+		       matrix_t *mx, size_t k)
+{
+	scope_t sc = {NULL, NULL, 0, L->opts, fc->vars, NULL};
+	if (mx->n > 0) {
+		matrix_pick(mx, k);
+		sc = (scope_t){mx->keys, mx->pick, mx->n,
+			       L->opts,	 fc->vars, NULL};
+	}
+	sc_case_t c = {0};
+	const node_t *cs, *ds = NULL;
+	bool ok = subst_node(L, &sc, raw, "matrix", &cs);
+	const node_t *name = node_get(cs, "name");
+	if (!ok || !word_check(L, name, "case name"))
+		return;
+	c.node = cs;
+	c.name = mx->n ? matrix_name(L, name->str, mx) : name->str;
+	if (c.name == NULL) {
+		oom(L, name);
+		return;
+	}
+	sc.ctx = name->str;
+	if (fc->defaults != NULL &&
+	    !subst_node(L, &sc, fc->defaults, NULL, &ds))
+		return;
+	const node_t *m = merge_case(L, ds, cs);
+	ok = read_fields(L, m, &c);
+	ok = compile(L, m, &c) && ok;
+	case_add(L, &c, name);
+}
+
+static void load_case(loader_t *L, const file_ctx_t *fc, const node_t *raw)
+{
+	if (!check_keys(L, raw, "case", case_keys, fc->role) &&
+	    raw->kind != NODE_MAP)
+		return;
+	const node_t *mnode = node_get(raw, "matrix");
+	matrix_t mx = {0};
+	if (node_get(raw, "name") == NULL) {
+		diag_error(&L->tmp, raw, "a case needs name:");
+		return;
+	}
+	if (mnode != NULL) {
+		scope_t sc = {NULL, NULL, 0, L->opts, fc->vars, NULL};
+		if (!matrix_read(L, &sc, node_key(raw, "matrix"), mnode, &mx)) {
+			matrix_free(&mx);
+			return;
+		}
+	}
+	flush(L);
+	size_t count = mnode ? mx.count : 1;
+	for (size_t k = 0; k < count; k++) {
+		expand_one(L, fc, raw, &mx, k);
+		flush(L);
+	}
+	matrix_free(&mx);
+}
+
+/* ---- one file ------------------------------------------------------------ */
+
+static bool load_file(loader_t *L, const char *path, const node_t *from);
+
+static const node_t *read_vars(loader_t *L, const node_t *v)
+{
+	if (v == NULL || !node_expect_kind(v, NODE_MAP, "vars", &L->tmp))
+		return NULL;
+	for (size_t i = 0; i < v->n; i++) {
+		const node_t *k = v->keys[i];
+		if (!var_name_ok(k->str, k->len))
+			diag_error(&L->tmp, k,
+				   "variable name '%s' must be a letter or "
+				   "'_' followed by letters, digits, '_' or "
+				   "'-'",
+				   k->str);
+		if (v->vals[i]->kind != NODE_SCALAR)
+			diag_error(&L->tmp, v->vals[i],
+				   "vars: '%s' must be a scalar, not %s",
+				   k->str, node_kind_name(v->vals[i]->kind));
+	}
+	return v;
+}
+
+static const node_t *read_defaults(loader_t *L, const node_t *v, sc_role_t role)
+{
+	if (v == NULL)
+		return NULL;
+	if (!check_keys(L, v, "defaults", defaults_keys, role) &&
+	    v->kind != NODE_MAP)
+		return NULL;
+	return v;
+}
+
+static sc_role_t read_role(loader_t *L, const node_t *doc)
+{
+	const node_t *v = node_get(doc, "role");
+	unsigned e = SC_ROLE_SERVER;
+	if (v != NULL && !node_enum(v, role_names, &e, &L->tmp))
+		e = SC_ROLE_SERVER;
+	return (sc_role_t)e;
+}
+
+/* suite:, about: and role: of the top file; an included file names a
+ * suite too, and its role must be the including suite's. */
+static void read_header(loader_t *L, const node_t *doc, sc_role_t role,
+			bool top)
+{
+	const node_t *name = node_get(doc, "suite");
+	const node_t *rnode = node_get(doc, "role");
+	const char *about = NULL;
+	if (name == NULL)
+		diag_error(&L->tmp, doc,
+			   "missing suite: (the name of the suite)");
+	else if (word_check(L, name, "suite name") && top)
+		L->s->name = name->str;
+	opt_text(L, doc, "about", "about", &about);
+	if (top) {
+		L->s->about = about;
+		L->s->role = role;
+	} else if (role != L->s->role) {
+		diag_error(&L->tmp, rnode ? rnode : doc,
+			   "role: %s differs from role: %s of the including "
+			   "suite",
+			   role_names[role], role_names[L->s->role]);
+	}
+}
+
+static void read_cases(loader_t *L, const file_ctx_t *fc, const node_t *doc)
+{
+	const node_t *cases = node_get(doc, "cases");
+	if (cases == NULL) {
+		diag_error(&L->tmp, doc,
+			   "missing cases: (a sequence of cases)");
+		return;
+	}
+	if (!node_expect_kind(cases, NODE_SEQ, "cases", &L->tmp))
+		return;
+	if (cases->n == 0)
+		diag_error(&L->tmp, cases, "cases: must not be empty");
+	flush(L);
+	for (size_t i = 0; i < cases->n; i++) {
+		load_case(L, fc, cases->vals[i]);
+		flush(L);
+	}
+}
+
+/* dir(of) + "/" + rel, or rel alone when of has no directory part. */
+static char *join_path(loader_t *L, const char *of, const char *rel)
+{
+	const char *slash = strrchr(of, '/');
+	text_t t = {0};
+	if (slash != NULL) {
+		text_put(&t, of, (size_t)(slash - of));
+		text_puts(&t, "/");
+	}
+	text_puts(&t, rel);
+	char *s = text_dup(L, &t);
+	dns_mem_free(t.p);
+	return s;
+}
+
+static void read_includes(loader_t *L, const node_t *doc)
+{
+	const node_t *inc = node_get(doc, "include");
+	if (inc == NULL || !node_expect_kind(inc, NODE_SEQ, "include", &L->tmp))
+		return;
+	for (size_t i = 0; i < inc->n; i++) {
+		const node_t *v = inc->vals[i];
+		char *path;
+		flush(L);
+		if (!text_check(L, v, "an include: path"))
+			continue;
+		if (v->str[0] == '/') {
+			diag_error(&L->tmp, v,
+				   "include: paths are relative to the "
+				   "including file; '%s' is absolute",
+				   v->str);
+			continue;
+		}
+		if ((path = join_path(L, doc->file, v->str)) == NULL)
+			oom(L, v);
+		else
+			load_file(L, path, v);
+	}
+	flush(L);
+}
+
+static void load_doc(loader_t *L, const node_t *doc, bool top)
+{
+	if (doc->kind != NODE_MAP) {
+		diag_error(&L->tmp, doc,
+			   "a scenario file must be a mapping with suite: "
+			   "and cases:, not %s",
+			   node_kind_name(doc->kind));
+		return;
+	}
+	file_ctx_t fc = {NULL, NULL, read_role(L, doc)};
+	check_keys(L, doc, "the file", top_keys, fc.role);
+	read_header(L, doc, fc.role, top);
+	fc.vars = read_vars(L, node_get(doc, "vars"));
+	fc.defaults = read_defaults(L, node_get(doc, "defaults"), fc.role);
+	flush(L);
+	read_cases(L, &fc, doc);
+	read_includes(L, doc);
+}
+
+/* ---- include bookkeeping ------------------------------------------------- */
+
+static bool inside_root(const char *root, const char *canon)
+{
+	size_t n = strlen(root);
+	if (n == 1 && root[0] == '/')
+		return true;
+	return strncmp(canon, root, n) == 0 &&
+	       (canon[n] == '/' || canon[n] == '\0');
+}
+
+/* "a.yaml -> b.yaml -> a.yaml" for a cycle back to files[at]. */
+static bool cycle_error(loader_t *L, const node_t *from, unsigned at,
+			const char *path)
+{
+	text_t t = {0};
+	for (unsigned i = at; i < L->depth; i++) {
+		text_puts(&t, L->files[L->chain[i]].shown);
+		text_puts(&t, " -> ");
+	}
+	text_puts(&t, path);
+	diag_error(&L->tmp, from, "include cycle: %s", t.oom ? path : t.p);
+	dns_mem_free(t.p);
+	return false;
+}
+
+/* May canon be loaded now (inside the root, no cycle, not yet seen)? */
+static bool include_ok(loader_t *L, const char *canon, const char *path,
+		       const node_t *from)
+{
+	if (from == NULL)
+		return true;
+	if (!inside_root(L->root, canon))
+		return diag_error(&L->tmp, from,
+				  "include: '%s' is outside the scenario "
+				  "tree %s",
+				  from->str, L->root);
+	for (unsigned i = 0; i < L->depth; i++)
+		if (strcmp(L->files[L->chain[i]].canon, canon) == 0)
+			return cycle_error(L, from, i, path);
+	for (size_t i = 0; i < L->nfiles; i++) {
+		const node_t *f = L->files[i].from;
+		if (strcmp(L->files[i].canon, canon) != 0)
+			continue;
+		if (f == NULL)
+			return diag_error(&L->tmp, from,
+					  "include: '%s' is the top file of "
+					  "the suite",
+					  from->str);
+		return diag_error(&L->tmp, from,
+				  "include: '%s' is already part of the suite "
+				  "(included at %s:%u)",
+				  from->str, f->file, f->line);
+	}
+	if (L->depth > INCLUDE_DEPTH - 1)
+		return diag_error(&L->tmp, from,
+				  "include: nested more than %u deep",
+				  INCLUDE_DEPTH);
+	return true;
+}
+
+static bool files_add(loader_t *L, char *canon, const char *shown,
+		      const node_t *from)
+{
+	if (L->nfiles == L->capfiles) {
+		size_t cap = L->capfiles ? 2 * L->capfiles : 8;
+		loaded_t *v = dns_mem_realloc(L->files, cap * sizeof(*v));
+		if (v == NULL)
+			return false;
+		L->files = v;
+		L->capfiles = cap;
+	}
+	L->files[L->nfiles++] = (loaded_t){canon, shown, from};
+	return true;
+}
+
+static bool cannot_open(loader_t *L, const char *path, const node_t *from)
+{
+	if (from != NULL)
+		return diag_error(&L->tmp, from,
+				  "include: cannot open '%s': %s", path,
+				  strerror(errno));
+	return diag_error_at(&L->tmp, path, 0, 0, "cannot open: %s",
+			     strerror(errno));
+}
+
+/* Load the file at path (named by include: entry from, or the top file
+ * when from is NULL) and append its cases. */
+static bool load_file(loader_t *L, const char *path, const node_t *from)
+{
+	char *canon = realpath(path, NULL);
+	if (canon == NULL)
+		return cannot_open(L, path, from);
+	if (!include_ok(L, canon, path, from)) {
+		free(canon);
+		return false;
+	}
+	node_t *doc = node_load_file(path, L->arena, &L->tmp);
+	if (doc == NULL) {
+		free(canon);
+		return false;
+	}
+	if (!files_add(L, canon, doc->file, from)) {
+		free(canon);
+		return oom(L, from);
+	}
+	L->chain[L->depth++] = L->nfiles - 1;
+	load_doc(L, doc, from == NULL);
+	L->depth--;
+	return true;
+}
+
+/* ---- entry points -------------------------------------------------------- */
+
+/* The canonical scenario root: opts->root, or the top file's directory. */
+static char *find_root(loader_t *L, const char *path)
+{
+	const char *root = L->opts->root;
+	char *dir = NULL, *canon;
+	if (root == NULL) {
+		const char *slash = strrchr(path, '/');
+		size_t n = slash ? (size_t)(slash - path) : 0;
+		dir = dns_mem_alloc(n + 2);
+		if (dir == NULL)
+			return NULL;
+		memcpy(dir, slash ? path : ".", slash ? n : 1);
+		dir[slash ? n : 1] = '\0';
+		if (slash == path)
+			strcpy(dir, "/");
+		root = dir;
+	}
+	canon = realpath(root, NULL);
+	if (canon == NULL)
+		diag_error_at(&L->tmp, path, 0, 0, "scenario root '%s': %s",
+			      root, strerror(errno));
+	dns_mem_free(dir);
+	return canon;
+}
+
+static void loader_free(loader_t *L)
+{
+	for (size_t i = 0; i < L->nfiles; i++)
+		free(L->files[i].canon);
+	dns_mem_free(L->files);
+	dns_mem_free(L->slots);
+	free(L->root);
+}
+
+bool sc_load_file(const char *path, const sc_load_opts_t *opts, sc_suite_t *out,
+		  diag_t *d)
+{
+	static const sc_load_opts_t none = {NULL, 0, NULL};
+	memset(out, 0, sizeof(*out));
+	dns_arena_init(&out->arena, 0);
+	loader_t *L = dns_mem_alloc(sizeof(*L));
+	if (L == NULL)
+		return diag_error_at(d, path, 0, 0, "out of memory");
+	memset(L, 0, sizeof(*L));
+	L->s = out;
+	L->arena = &out->arena;
+	L->opts = opts ? opts : &none;
+	L->out = d;
+	out->file = dns_arena_dup(&out->arena, path, strlen(path) + 1);
+	L->root = find_root(L, path);
+	if (out->file != NULL && L->root != NULL)
+		load_file(L, path, NULL);
+	else if (out->file == NULL)
+		diag_error_at(&L->tmp, path, 0, 0, "out of memory");
+	flush(L);
+	bool ok = L->nerr == 0;
+	loader_free(L);
+	dns_mem_free(L);
+	return ok;
+}
+
+void sc_suite_free(sc_suite_t *s)
+{
+	dns_mem_free(s->cases);
+	dns_arena_free(&s->arena);
+	memset(s, 0, sizeof(*s));
+}
+
+/* ---- PATH arguments ------------------------------------------------------ */
+
+typedef struct pathvec {
+	sc_paths_t *p;
+	size_t cap;
+	bool oom;
+} pathvec_t;
+
+static void paths_push(pathvec_t *v, const char *dir, const char *name)
+{
+	if (v->oom)
+		return;
+	if (v->p->n == v->cap) {
+		size_t cap = v->cap ? 2 * v->cap : 16;
+		char **a = dns_mem_realloc(v->p->path, cap * sizeof(char *));
+		if (a == NULL) {
+			v->oom = true;
+			return;
+		}
+		v->p->path = a;
+		v->cap = cap;
+	}
+	size_t dl = dir ? strlen(dir) : 0, nl = strlen(name);
+	bool sep = dl > 0 && dir[dl - 1] != '/';
+	char *s = dns_mem_alloc(dl + sep + nl + 1);
+	if (s == NULL) {
+		v->oom = true;
+		return;
+	}
+	if (dl > 0)
+		memcpy(s, dir, dl);
+	if (sep)
+		s[dl] = '/';
+	memcpy(s + dl + sep, name, nl + 1);
+	v->p->path[v->p->n++] = s;
+}
+
+static bool yaml_name(const char *name)
+{
+	size_t n = strlen(name);
+	return (n > 5 && strcmp(name + n - 5, ".yaml") == 0) ||
+	       (n > 4 && strcmp(name + n - 4, ".yml") == 0);
+}
+
+/* Add the scenario files under dir; false when a directory cannot be
+ * read (errno set). */
+static bool walk(pathvec_t *v, const char *dir, unsigned depth)
+{
+	DIR *dp = depth < DIR_DEPTH ? opendir(dir) : NULL;
+	if (dp == NULL) {
+		if (depth >= DIR_DEPTH)
+			errno = ELOOP;
+		return false;
+	}
+	bool ok = true;
+	struct dirent *e;
+	while (ok && !v->oom && (e = readdir(dp)) != NULL) {
+		struct stat st;
+		if (e->d_name[0] == '.' || e->d_name[0] == '_')
+			continue;
+		size_t before = v->p->n;
+		paths_push(v, dir, e->d_name);
+		if (v->oom || v->p->n == before)
+			break;
+		char *full = v->p->path[v->p->n - 1];
+		bool found = stat(full, &st) == 0;
+		if (found && S_ISREG(st.st_mode) && yaml_name(e->d_name))
+			continue;
+		v->p->n--;
+		if (found && S_ISDIR(st.st_mode))
+			ok = walk(v, full, depth + 1);
+		dns_mem_free(full);
+	}
+	closedir(dp);
+	return ok;
+}
+
+static int path_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool collect_one(pathvec_t *v, const char *arg, diag_t *d)
+{
+	struct stat st;
+	if (stat(arg, &st) != 0)
+		return diag_error_at(d, arg, 0, 0, "cannot read: %s",
+				     strerror(errno));
+	if (!S_ISDIR(st.st_mode)) {
+		paths_push(v, NULL, arg);
+		return true;
+	}
+	size_t first = v->p->n;
+	if (!walk(v, arg, 0) && !v->oom)
+		return diag_error_at(d, arg, 0, 0,
+				     "cannot read a directory under it: %s",
+				     strerror(errno));
+	if (v->p->n == first && !v->oom)
+		return diag_error_at(d, arg, 0, 0,
+				     "no scenario files (*.yaml, *.yml) in "
+				     "this directory");
+	qsort(v->p->path + first, v->p->n - first, sizeof(char *), path_cmp);
+	return true;
+}
+
+bool sc_collect_paths(const char *const *args, size_t nargs, sc_paths_t *out,
+		      diag_t *d)
+{
+	pathvec_t v = {out, 0, false};
+	bool ok = true;
+	out->path = NULL;
+	out->n = 0;
+	for (size_t i = 0; i < nargs && !v.oom; i++)
+		ok = collect_one(&v, args[i], d) && ok;
+	if (v.oom)
+		ok = diag_error_at(d, nargs ? args[0] : "<args>", 0, 0,
+				   "out of memory");
+	return ok;
+}
+
+void sc_paths_free(sc_paths_t *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		dns_mem_free(p->path[i]);
+	dns_mem_free(p->path);
+	p->path = NULL;
+	p->n = 0;
+}

@@ -1,0 +1,1116 @@
+/* test_engine.c - the network engine (harness/net) against small hostile
+ * responders running in threads on 127.0.0.1: every misbehaviour must end
+ * an exchange with its named outcome, never a crash or a hang. No timing
+ * is measured; timeouts only bound the waits. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dns/arena.h"
+#include "dns/msg.h"
+#include "net/exchange.h"
+#include "net/loop.h"
+
+/* ---- responders --------------------------------------------------------- */
+
+typedef enum behaviour {
+	/* UDP */
+	U_OK,	       /* the query back with QR set */
+	U_SILENT,      /* never answers */
+	U_GARBAGE,     /* 40 random bytes carrying the query's ID */
+	U_GARBAGE_ID,  /* 40 random bytes with another ID */
+	U_ONE_BYTE,    /* a 1-byte datagram */
+	U_TRUNCATED,   /* the first 7 bytes of the answer */
+	U_PTR_LOOP,    /* an answer whose record owner points at itself */
+	U_WRONG_FIRST, /* another ID first, then the answer */
+	U_OTHER_PORT,  /* the answer from another port */
+	U_DUPLICATE,   /* the answer twice */
+	U_LATE,	       /* answers query 1 only when query 2 arrives */
+	U_LATE_BOTH,   /* as U_LATE, then answers query 2 too */
+	U_FLOOD,       /* 200 datagrams with other IDs, then the answer */
+	/* TCP */
+	T_OK,	      /* answers each query */
+	T_REVERSE,    /* reads 3 queries, answers them last first */
+	T_BIG,	      /* a 65535-byte answer */
+	T_RESET,      /* reads the query, resets */
+	T_HALF_CLOSE, /* reads the query, shuts its sending side */
+	T_DRIP,	      /* the answer one byte per 100 ms */
+	T_ZERO_LEN,   /* a frame of length 0 */
+	T_CLOSE_BAD,  /* answers, but closes on seeing ID 0x0bad */
+	T_AXFR,	      /* SOA, A, SOA: three messages */
+	T_NO_END,     /* two messages of a transfer that never ends */
+	T_SILENT,     /* accepts, reads, never answers */
+} behaviour_t;
+
+#define MAX_CONNS 8
+#define CONN_BUF  4096
+
+typedef struct rconn {
+	int fd;
+	uint8_t buf[CONN_BUF];
+	size_t have;
+	uint8_t q[3][512]; /* T_REVERSE: queries held */
+	size_t qlen[3];
+	int nq;
+} rconn_t;
+
+typedef struct responder {
+	behaviour_t b;
+	bool tcp;
+	int fd, fd2; /* fd2: U_OTHER_PORT's second socket */
+	uint16_t port;
+	pthread_t th;
+	atomic_int stop;
+	atomic_int accepted; /* TCP connections */
+	atomic_int queries;
+	uint8_t held[512]; /* U_LATE: the first query */
+	size_t heldlen;
+	struct sockaddr_in heldfrom;
+	rconn_t conns[MAX_CONNS];
+} responder_t;
+
+static int bind_local(int type, uint16_t *port)
+{
+	int fd = socket(AF_INET, type, 0);
+	assert_true(fd >= 0);
+	int on = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	socklen_t len = sizeof(a);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+static void random_bytes(uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (uint8_t)rand();
+}
+
+/* The query back as a response: QR set. */
+static size_t make_answer(const uint8_t *q, size_t qlen, uint8_t *out)
+{
+	memcpy(out, q, qlen);
+	if (qlen >= 3)
+		out[2] |= 0x80;
+	return qlen;
+}
+
+static void udp_send(int fd, const void *p, size_t n,
+		     const struct sockaddr_in *to)
+{
+	(void)!sendto(fd, p, n, 0, (const struct sockaddr *)to, sizeof(*to));
+}
+
+/* A response: header with the query's ID, QR, one record whose owner is
+ * a pointer to itself. */
+static size_t make_ptr_loop(const uint8_t *q, uint8_t *out)
+{
+	static const uint8_t rr[] = {0xc0, 12, 0, 1, 0, 1, 0, 0,
+				     0,	   60, 0, 4, 1, 2, 3, 4};
+	memset(out, 0, 12);
+	out[0] = q[0];
+	out[1] = q[1];
+	out[2] = 0x80;
+	out[7] = 1; /* ancount */
+	memcpy(out + 12, rr, sizeof(rr));
+	return 12 + sizeof(rr);
+}
+
+static void udp_behave(responder_t *r, const uint8_t *q, size_t n,
+		       const struct sockaddr_in *from)
+{
+	uint8_t a[600];
+	size_t alen = make_answer(q, n, a);
+	switch (r->b) {
+	case U_OK:
+		udp_send(r->fd, a, alen, from);
+		break;
+	case U_GARBAGE:
+	case U_GARBAGE_ID:
+		random_bytes(a + 2, 38);
+		if (r->b == U_GARBAGE_ID)
+			a[0] ^= 0x55;
+		udp_send(r->fd, a, 40, from);
+		break;
+	case U_ONE_BYTE:
+		udp_send(r->fd, a, 1, from);
+		break;
+	case U_TRUNCATED:
+		udp_send(r->fd, a, 7, from);
+		break;
+	case U_PTR_LOOP:
+		udp_send(r->fd, a, make_ptr_loop(q, a), from);
+		break;
+	case U_WRONG_FIRST:
+		a[1] ^= 1;
+		udp_send(r->fd, a, alen, from);
+		a[1] ^= 1;
+		udp_send(r->fd, a, alen, from);
+		break;
+	case U_OTHER_PORT:
+		udp_send(r->fd2, a, alen, from);
+		break;
+	case U_DUPLICATE:
+		udp_send(r->fd, a, alen, from);
+		udp_send(r->fd, a, alen, from);
+		break;
+	case U_LATE:
+	case U_LATE_BOTH:
+		if (r->heldlen == 0 && n <= sizeof(r->held)) {
+			memcpy(r->held, q, n);
+			r->heldlen = n;
+			r->heldfrom = *from;
+			break;
+		}
+		udp_send(r->fd, a, make_answer(r->held, r->heldlen, a),
+			 &r->heldfrom);
+		if (r->b == U_LATE_BOTH)
+			udp_send(r->fd, a, make_answer(q, n, a), from);
+		break;
+	case U_FLOOD:
+		for (int i = 0; i < 200; i++) {
+			uint8_t g[60];
+			random_bytes(g, sizeof(g));
+			g[0] = (uint8_t)(q[0] ^ 0x80);
+			udp_send(r->fd, g, sizeof(g), from);
+		}
+		udp_send(r->fd, a, alen, from);
+		break;
+	default:
+		break;
+	}
+}
+
+static void udp_step(responder_t *r)
+{
+	uint8_t q[600];
+	struct sockaddr_in from;
+	socklen_t fl = sizeof(from);
+	ssize_t n = recvfrom(r->fd, q, sizeof(q), MSG_DONTWAIT,
+			     (struct sockaddr *)&from, &fl);
+	if (n < 12)
+		return;
+	atomic_fetch_add(&r->queries, 1);
+	udp_behave(r, q, (size_t)n, &from);
+}
+
+static void tcp_send_all(int fd, const uint8_t *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t k = send(fd, p, n, MSG_NOSIGNAL);
+		if (k <= 0)
+			return;
+		p += k;
+		n -= (size_t)k;
+	}
+}
+
+static void tcp_send_msg(int fd, const uint8_t *m, size_t n)
+{
+	uint8_t pre[2] = {(uint8_t)(n >> 8), (uint8_t)n};
+	tcp_send_all(fd, pre, 2);
+	tcp_send_all(fd, m, n);
+}
+
+static void conn_drop(rconn_t *c, bool reset)
+{
+	if (reset) {
+		struct linger lg = {1, 0};
+		setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	}
+	close(c->fd);
+	c->fd = -1;
+}
+
+/* A message of a transfer: ID of q, QR, one answer record (SOA or A). */
+static size_t make_xfr(const uint8_t *q, bool soa, uint8_t *out)
+{
+	static const uint8_t soa_rr[] = {
+	    0, 0, 6, 0, 1, 0, 0, 0, 60, 0, 22, 0, 0, /* root mname, rname */
+	    0, 0, 0, 1, 0, 0, 0, 1, 0,	0, 0,  1, 0, 0, 0, 1, 0, 0, 0, 1};
+	static const uint8_t a_rr[] = {0,  0, 1, 0, 1, 0, 0, 0,
+				       60, 0, 4, 1, 2, 3, 4};
+	memset(out, 0, 12);
+	out[0] = q[0];
+	out[1] = q[1];
+	out[2] = 0x80;
+	out[7] = 1;
+	const uint8_t *rr = soa ? soa_rr : a_rr;
+	size_t n = soa ? sizeof(soa_rr) : sizeof(a_rr);
+	memcpy(out + 12, rr, n);
+	return 12 + n;
+}
+
+static void drip(responder_t *r, rconn_t *c, const uint8_t *a, size_t n)
+{
+	uint8_t f[602] = {(uint8_t)(n >> 8), (uint8_t)n};
+	memcpy(f + 2, a, n);
+	for (size_t i = 0; i < n + 2 && !atomic_load(&r->stop); i++) {
+		if (send(c->fd, f + i, 1, MSG_NOSIGNAL) != 1)
+			return;
+		struct timespec ts = {0, 100 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* One complete query q on connection c. */
+static void tcp_behave(responder_t *r, rconn_t *c, const uint8_t *q, size_t n)
+{
+	static uint8_t big[65535];
+	uint8_t a[600];
+	size_t alen = make_answer(q, n, a);
+	atomic_fetch_add(&r->queries, 1);
+	switch (r->b) {
+	case T_OK:
+		tcp_send_msg(c->fd, a, alen);
+		break;
+	case T_REVERSE:
+		memcpy(c->q[c->nq], a, alen);
+		c->qlen[c->nq++] = alen;
+		if (c->nq == 3)
+			for (int i = 2; i >= 0; i--)
+				tcp_send_msg(c->fd, c->q[i], c->qlen[i]);
+		break;
+	case T_BIG:
+		memset(big, 0, sizeof(big));
+		memcpy(big, a, 12);
+		tcp_send_msg(c->fd, big, sizeof(big));
+		break;
+	case T_RESET:
+		conn_drop(c, true);
+		break;
+	case T_HALF_CLOSE:
+		shutdown(c->fd, SHUT_WR);
+		break;
+	case T_DRIP:
+		drip(r, c, a, alen);
+		break;
+	case T_ZERO_LEN:
+		tcp_send_all(c->fd, (const uint8_t *)"\0\0", 2);
+		break;
+	case T_CLOSE_BAD:
+		if (q[0] == 0x0b && q[1] == 0xad)
+			conn_drop(c, false);
+		else
+			tcp_send_msg(c->fd, a, alen);
+		break;
+	case T_AXFR:
+	case T_NO_END:
+		tcp_send_msg(c->fd, a, make_xfr(q, true, a));
+		tcp_send_msg(c->fd, a, make_xfr(q, false, a));
+		if (r->b == T_AXFR)
+			tcp_send_msg(c->fd, a, make_xfr(q, true, a));
+		break;
+	default:
+		break;
+	}
+}
+
+static void tcp_read(responder_t *r, rconn_t *c)
+{
+	ssize_t k = recv(c->fd, c->buf + c->have, CONN_BUF - c->have, 0);
+	if (k <= 0) {
+		conn_drop(c, false);
+		return;
+	}
+	c->have += (size_t)k;
+	while (c->fd >= 0 && c->have >= 2) {
+		size_t n = ((size_t)c->buf[0] << 8) | c->buf[1];
+		if (n == 0 || n > 512) {
+			conn_drop(c, false);
+			return;
+		}
+		if (c->have < n + 2)
+			return;
+		uint8_t q[512];
+		memcpy(q, c->buf + 2, n);
+		memmove(c->buf, c->buf + 2 + n, c->have - n - 2);
+		c->have -= n + 2;
+		tcp_behave(r, c, q, n);
+	}
+}
+
+static void tcp_accept(responder_t *r)
+{
+	int fd = accept(r->fd, NULL, NULL);
+	if (fd < 0)
+		return;
+	atomic_fetch_add(&r->accepted, 1);
+	for (int i = 0; i < MAX_CONNS; i++)
+		if (r->conns[i].fd < 0) {
+			memset(&r->conns[i], 0, sizeof(r->conns[i]));
+			r->conns[i].fd = fd;
+			return;
+		}
+	close(fd);
+}
+
+/* Serve until told to stop, at most 30 s: a stuck test cannot hang. */
+static void *responder_main(void *arg)
+{
+	responder_t *r = arg;
+	time_t end = time(NULL) + 30;
+	while (!atomic_load(&r->stop) && time(NULL) < end) {
+		struct pollfd p[MAX_CONNS + 1];
+		int idx[MAX_CONNS + 1], n = 0;
+		p[n].fd = r->fd;
+		p[n].events = POLLIN;
+		idx[n++] = -1;
+		for (int i = 0; r->tcp && i < MAX_CONNS; i++)
+			if (r->conns[i].fd >= 0) {
+				p[n].fd = r->conns[i].fd;
+				p[n].events = POLLIN;
+				idx[n++] = i;
+			}
+		if (poll(p, (nfds_t)n, 50) <= 0)
+			continue;
+		for (int i = 0; i < n; i++) {
+			if (!(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			if (idx[i] < 0 && r->tcp)
+				tcp_accept(r);
+			else if (idx[i] < 0)
+				udp_step(r);
+			else if (r->conns[idx[i]].fd >= 0)
+				tcp_read(r, &r->conns[idx[i]]);
+		}
+	}
+	return NULL;
+}
+
+static responder_t *responder_start(behaviour_t b, bool tcp)
+{
+	responder_t *r = calloc(1, sizeof(*r));
+	assert_non_null(r);
+	r->b = b;
+	r->tcp = tcp;
+	r->fd2 = -1;
+	for (int i = 0; i < MAX_CONNS; i++)
+		r->conns[i].fd = -1;
+	r->fd = bind_local(tcp ? SOCK_STREAM : SOCK_DGRAM, &r->port);
+	if (tcp)
+		assert_int_equal(listen(r->fd, 16), 0);
+	if (b == U_OTHER_PORT) {
+		uint16_t p2;
+		r->fd2 = bind_local(SOCK_DGRAM, &p2);
+	}
+	assert_int_equal(pthread_create(&r->th, NULL, responder_main, r), 0);
+	return r;
+}
+
+static void responder_stop(responder_t *r)
+{
+	atomic_store(&r->stop, 1);
+	pthread_join(r->th, NULL);
+	for (int i = 0; i < MAX_CONNS; i++)
+		if (r->conns[i].fd >= 0)
+			close(r->conns[i].fd);
+	close(r->fd);
+	if (r->fd2 >= 0)
+		close(r->fd2);
+	free(r);
+}
+
+/* ---- the client side ---------------------------------------------------- */
+
+/* example. SOA IN, ID 0x1234, RD */
+static const uint8_t query_soa[] = {
+    0x12, 0x34, 0x01, 0x00, 0,	 1,   0,   0, 0, 0, 0, 0, 7,
+    'e',  'x',	'a',  'm',  'p', 'l', 'e', 0, 0, 6, 0, 1};
+/* example. AXFR IN */
+static const uint8_t query_axfr[] = {
+    0x12, 0x34, 0x00, 0x00, 0,	 1,   0,   0, 0, 0,   0, 0, 7,
+    'e',  'x',	'a',  'm',  'p', 'l', 'e', 0, 0, 252, 0, 1};
+
+typedef struct tap_count {
+	int udp, tcp_open, tcp_data, tcp_close;
+	size_t tcp_lens[8];
+} tap_count_t;
+
+static void tap_udp(void *ctx, const struct sockaddr *src,
+		    const struct sockaddr *dst, const uint8_t *d, size_t n)
+{
+	(void)src, (void)dst, (void)d, (void)n;
+	((tap_count_t *)ctx)->udp++;
+}
+
+static void tap_open(void *ctx, uint64_t conn, const struct sockaddr *c,
+		     const struct sockaddr *s)
+{
+	(void)conn, (void)c, (void)s;
+	((tap_count_t *)ctx)->tcp_open++;
+}
+
+static void tap_data(void *ctx, uint64_t conn, bool from_client,
+		     const uint8_t *d, size_t n)
+{
+	tap_count_t *t = ctx;
+	(void)conn, (void)d;
+	if (from_client && t->tcp_data < 8)
+		t->tcp_lens[t->tcp_data] = n;
+	if (from_client)
+		t->tcp_data++;
+}
+
+static void tap_close(void *ctx, uint64_t conn, bool by_client)
+{
+	(void)conn, (void)by_client;
+	((tap_count_t *)ctx)->tcp_close++;
+}
+
+#define MAX_X 8
+
+typedef struct client {
+	net_loop_t *loop;
+	net_tcp_pool_t pool;
+	bool tcp;
+	dns_arena_t arena;
+	net_exchange_t x[MAX_X];
+	uint8_t msg[MAX_X][512];
+	struct sockaddr_in server;
+	int started, done;
+	tap_count_t tap;
+} client_t;
+
+static void on_done(net_exchange_t *x)
+{
+	client_t *c = x->user;
+	c->done++;
+	if (c->done == c->started && c->tcp)
+		net_tcp_pool_close(&c->pool);
+}
+
+static client_t *client_new(uint16_t port, bool tcp, unsigned depth)
+{
+	client_t *c = calloc(1, sizeof(*c));
+	assert_non_null(c);
+	c->loop = malloc(sizeof(*c->loop));
+	assert_non_null(c->loop);
+	assert_int_equal(net_loop_init(c->loop), 0);
+	c->loop->tap =
+	    (net_tap_t){&c->tap, tap_udp, tap_open, tap_data, tap_close};
+	dns_arena_init(&c->arena, 0);
+	c->server.sin_family = AF_INET;
+	c->server.sin_port = htons(port);
+	c->server.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	c->tcp = tcp;
+	net_tcp_pool_init(&c->pool, c->loop, (struct sockaddr *)&c->server,
+			  depth);
+	return c;
+}
+
+/* Set up exchange i with query q (copied), a timeout and retries. */
+static net_exchange_t *client_add(client_t *c, const uint8_t *q, size_t n,
+				  unsigned long timeout_ms, unsigned retries)
+{
+	int i = c->started;
+	assert_true(i < MAX_X && n <= sizeof(c->msg[i]));
+	memcpy(c->msg[i], q, n);
+	net_exchange_t *x = &c->x[i];
+	memset(x, 0, sizeof(*x));
+	x->server = (struct sockaddr *)&c->server;
+	x->msg = c->msg[i];
+	x->len = n;
+	x->timeout_ms = timeout_ms;
+	x->retries = retries;
+	x->arena = &c->arena;
+	x->done = on_done;
+	x->user = c;
+	return x;
+}
+
+static void client_start(client_t *c, net_exchange_t *x)
+{
+	c->started++;
+	int rc =
+	    c->tcp ? net_tcp_start(&c->pool, x) : net_udp_start(c->loop, x);
+	assert_int_equal(rc, 0);
+}
+
+static void client_run(client_t *c)
+{
+	net_loop_run(c->loop);
+	assert_int_equal(c->done, c->started);
+	assert_int_equal(c->pool.nconns, 0);
+}
+
+static void client_free(client_t *c)
+{
+	net_loop_close(c->loop);
+	free(c->loop);
+	dns_arena_free(&c->arena);
+	free(c);
+}
+
+/* One exchange against a responder of behaviour b; returns its result
+ * (copied; messages point into a static arena freed by the next call). */
+typedef struct one {
+	net_result_t res;
+	int accepted, queries;
+	tap_count_t tap;
+	uint8_t sent[512];
+	uint8_t msg0[65536];
+	size_t msg0len;
+} one_t;
+
+static one_t one;
+
+static void run_one(behaviour_t b, bool tcp, const uint8_t *q, size_t n,
+		    unsigned long timeout_ms, unsigned retries, bool fresh,
+		    unsigned long linger_ms)
+{
+	responder_t *r = responder_start(b, tcp);
+	client_t *c = client_new(r->port, tcp, 0);
+	net_exchange_t *x = client_add(c, q, n, timeout_ms, retries);
+	x->fresh_id = fresh;
+	x->linger_ms = linger_ms;
+	x->multi = q == query_axfr;
+	x->idle_ms = 300;
+	client_start(c, x);
+	client_run(c);
+	one.res = x->res;
+	memcpy(one.sent, x->msg, n);
+	one.msg0len = x->res.nmsgs ? x->res.lens[0] : 0;
+	if (one.msg0len)
+		memcpy(one.msg0, x->res.msgs[0], one.msg0len);
+	one.tap = c->tap;
+	one.accepted = atomic_load(&r->accepted);
+	responder_stop(r);
+	client_free(c);
+}
+
+#define RUN(b, tcp, to, retries)                                               \
+	run_one(b, tcp, query_soa, sizeof(query_soa), to, retries, false, 0)
+
+/* ---- UDP ----------------------------------------------------------------- */
+
+static void test_udp_ok(void **state)
+{
+	(void)state;
+	RUN(U_OK, false, 2000, 0);
+	assert_int_equal(one.res.status, NET_ANSWERED);
+	assert_int_equal(one.res.nmsgs, 1);
+	assert_int_equal(one.msg0len, sizeof(query_soa));
+	assert_int_equal(one.msg0[2] & 0x80, 0x80);
+	assert_int_equal(one.res.ignored, 0);
+	assert_int_equal(one.res.attempts, 1);
+	assert_int_equal(one.tap.udp, 2); /* query and response */
+}
+
+static void test_udp_fresh_id(void **state)
+{
+	(void)state;
+	run_one(U_OK, false, query_soa, sizeof(query_soa), 2000, 0, true, 0);
+	assert_int_equal(one.res.status, NET_ANSWERED);
+	/* the response carries the ID actually sent */
+	assert_memory_equal(one.msg0, one.sent, 2);
+}
+
+static void test_udp_silent_retries(void **state)
+{
+	(void)state;
+	RUN(U_SILENT, false, 100, 2);
+	assert_int_equal(one.res.status, NET_TIMEOUT);
+	assert_int_equal(one.res.attempts, 3);
+	assert_int_equal(one.res.nmsgs, 0);
+	assert_non_null(strstr(one.res.detail, "3 attempts"));
+}
+
+static void test_udp_garbage_with_id(void **state)
+{
+	(void)state;
+	RUN(U_GARBAGE, false, 2000, 0);
+	/* accepted: judging garbage is the verdict's job */
+	assert_int_equal(one.res.status, NET_ANSWERED);
+	assert_int_equal(one.msg0len, 40);
+}
+
+static void test_udp_garbage_other_id(void **state)
+{
+	(void)state;
+	RUN(U_GARBAGE_ID, false, 200, 1);
+	assert_int_equal(one.res.status, NET_TIMEOUT);
+	assert_int_equal(one.res.ignored, 2);
+}
+
+static void test_udp_one_byte(void **state)
+{
+	(void)state;
+	RUN(U_ONE_BYTE, false, 200, 0);
+	assert_int_equal(one.res.status, NET_TIMEOUT);
+	assert_int_equal(one.res.ignored, 1);
+}
+
+static void test_udp_truncated(void **state)
+{
+	(void)state;
+	RUN(U_TRUNCATED, false, 2000, 0);
+	assert_int_equal(one.res.status, NET_ANSWERED);
+	assert_int_equal(one.msg0len, 7);
+}
+
+static void test_udp_pointer_loop(void **state)
+{
+	(void)state;
+	RUN(U_PTR_LOOP, false, 2000, 0);
+	assert_int_equal(one.res.status, NET_ANSWERED);
+	dns_arena_t a;
+	dns_msg_t m;
+	dns_arena_init(&a, 0);
+	dns_rc_t rc =
+	    dns_msg_decode(&m, one.msg0, one.msg0len, DNS_DECODE_STRICT, &a);
+	dns_arena_free(&a);
+	assert_true(rc == DNS_E_PTR_FORWARD || rc == DNS_E_PTR_LOOP);
+}
+
+static void test_udp_wrong_id_first(void **state)
+{
+	(void)state;
+	RUN(U_WRONG_FIRST, false, 2000, 0);
+	assert_int_equal(one.res.status, NET_ANSWERED);
+	assert_int_equal(one.res.ignored, 1);
+	assert_memory_equal(one.msg0, query_soa, 2);
+}
+
+static void test_udp_other_port(void **state)
+{
+	(void)state;
+	RUN(U_OTHER_PORT, false, 200, 0);
+	assert_int_equal(one.res.status, NET_TIMEOUT);
+	assert_int_equal(one.res.ignored, 1);
+}
+
+static void test_udp_duplicate(void **state)
+{
+	(void)state;
+	run_one(U_DUPLICATE, false, query_soa, sizeof(query_soa), 2000, 0,
+		false, 300);
+	assert_int_equal(one.res.status, NET_ANSWERED);
+	assert_int_equal(one.res.nmsgs, 1);
+	assert_int_equal(one.res.ignored, 1);
+}
+
+static void test_udp_late(void **state)
+{
+	(void)state;
+	/* attempt 1 is answered only after attempt 2 went out, with its old
+	 * ID: ignored; attempt 2 never answered */
+	run_one(U_LATE, false, query_soa, sizeof(query_soa), 300, 1, true, 0);
+	assert_int_equal(one.res.status, NET_TIMEOUT);
+	assert_int_equal(one.res.attempts, 2);
+	assert_int_equal(one.res.ignored, 1);
+}
+
+static void test_udp_late_then_answer(void **state)
+{
+	(void)state;
+	run_one(U_LATE_BOTH, false, query_soa, sizeof(query_soa), 300, 1, true,
+		0);
+	assert_int_equal(one.res.status, NET_ANSWERED);
+	assert_int_equal(one.res.ignored, 1);
+	assert_memory_equal(one.msg0, one.sent, 2);
+}
+
+static void test_udp_flood(void **state)
+{
+	(void)state;
+	RUN(U_FLOOD, false, 3000, 0);
+	assert_int_equal(one.res.status, NET_ANSWERED);
+	assert_true(one.res.ignored >= 1 && one.res.ignored <= 200);
+}
+
+static void test_udp_refused(void **state)
+{
+	(void)state;
+	uint16_t port;
+	close(bind_local(SOCK_DGRAM, &port)); /* nobody listens there now */
+	client_t *c = client_new(port, false, 0);
+	net_exchange_t *x =
+	    client_add(c, query_soa, sizeof(query_soa), 2000, 3);
+	client_start(c, x);
+	client_run(c);
+	assert_int_equal(x->res.status, NET_ERROR);
+	assert_true(x->res.unreachable);
+	assert_int_equal(x->res.uv_err, UV_ECONNREFUSED);
+	client_free(c);
+}
+
+static void test_udp_bad_args(void **state)
+{
+	(void)state;
+	client_t *c = client_new(53, false, 0);
+	net_exchange_t *x = client_add(c, query_soa, 0, 100, 0);
+	assert_int_equal(net_udp_start(c->loop, x), UV_EINVAL);
+	client_free(c);
+}
+
+/* ---- TCP ----------------------------------------------------------------- */
+
+static void test_tcp_ok(void **state)
+{
+	(void)state;
+	RUN(T_OK, true, 2000, 0);
+	assert_int_equal(one.res.status, NET_ANSWERED);
+	assert_int_equal(one.msg0len, sizeof(query_soa));
+	assert_int_equal(one.tap.tcp_open, 1);
+	assert_int_equal(one.tap.tcp_data, 1); /* prefix and message at once */
+	assert_int_equal(one.tap.tcp_lens[0], sizeof(query_soa) + 2);
+	assert_int_equal(one.tap.tcp_close, 1);
+}
+
+static void test_tcp_split_prefix(void **state)
+{
+	(void)state;
+	responder_t *r = responder_start(T_OK, true);
+	client_t *c = client_new(r->port, true, 0);
+	net_exchange_t *x =
+	    client_add(c, query_soa, sizeof(query_soa), 2000, 0);
+	x->split_prefix = true;
+	client_start(c, x);
+	client_run(c);
+	assert_int_equal(x->res.status, NET_ANSWERED);
+	assert_int_equal(c->tap.tcp_data, 2);
+	assert_int_equal(c->tap.tcp_lens[0], 2);
+	assert_int_equal(c->tap.tcp_lens[1], sizeof(query_soa));
+	responder_stop(r);
+	client_free(c);
+}
+
+static void test_tcp_pipelined_out_of_order(void **state)
+{
+	(void)state;
+	responder_t *r = responder_start(T_REVERSE, true);
+	client_t *c = client_new(r->port, true, 16);
+	net_exchange_t *x[3];
+	for (int i = 0; i < 3; i++) {
+		x[i] = client_add(c, query_soa, sizeof(query_soa), 3000, 0);
+		x[i]->fresh_id = true;
+		client_start(c, x[i]);
+	}
+	client_run(c);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(x[i]->res.status, NET_ANSWERED);
+		assert_int_equal(x[i]->res.nmsgs, 1);
+		assert_memory_equal(x[i]->res.msgs[0], x[i]->msg, 2);
+	}
+	/* three distinct IDs on one connection */
+	assert_true(memcmp(x[0]->msg, x[1]->msg, 2) != 0);
+	assert_true(memcmp(x[1]->msg, x[2]->msg, 2) != 0);
+	assert_true(memcmp(x[0]->msg, x[2]->msg, 2) != 0);
+	assert_int_equal(atomic_load(&r->accepted), 1);
+	responder_stop(r);
+	client_free(c);
+}
+
+static void test_tcp_same_fixed_id_not_pipelined(void **state)
+{
+	(void)state;
+	/* two queries with the same fixed ID must not share a connection */
+	responder_t *r = responder_start(T_OK, true);
+	client_t *c = client_new(r->port, true, 16);
+	net_exchange_t *a =
+	    client_add(c, query_soa, sizeof(query_soa), 2000, 0);
+	client_start(c, a);
+	net_exchange_t *b =
+	    client_add(c, query_soa, sizeof(query_soa), 2000, 0);
+	client_start(c, b);
+	client_run(c);
+	assert_int_equal(a->res.status, NET_ANSWERED);
+	assert_int_equal(b->res.status, NET_ANSWERED);
+	assert_int_equal(c->tap.tcp_open, 2);
+	responder_stop(r);
+	client_free(c);
+}
+
+static void test_tcp_big(void **state)
+{
+	(void)state;
+	RUN(T_BIG, true, 3000, 0);
+	assert_int_equal(one.res.status, NET_ANSWERED);
+	assert_int_equal(one.msg0len, 65535);
+	assert_memory_equal(one.msg0, query_soa, 2);
+}
+
+static void test_tcp_reset(void **state)
+{
+	(void)state;
+	RUN(T_RESET, true, 2000, 0);
+	assert_int_equal(one.res.status, NET_RESET);
+	assert_false(one.res.unreachable);
+}
+
+static void test_tcp_half_close(void **state)
+{
+	(void)state;
+	RUN(T_HALF_CLOSE, true, 2000, 0);
+	assert_int_equal(one.res.status, NET_CLOSED);
+	assert_non_null(strstr(one.res.detail, "closed"));
+}
+
+static void test_tcp_drip_timeout(void **state)
+{
+	(void)state;
+	/* 27 bytes at 100 ms each cannot make it in 500 ms */
+	RUN(T_DRIP, true, 500, 0);
+	assert_int_equal(one.res.status, NET_TIMEOUT);
+	assert_non_null(strstr(one.res.detail, "bytes of a message"));
+}
+
+static void test_tcp_drip_answer(void **state)
+{
+	(void)state;
+	RUN(T_DRIP, true, 10000, 0);
+	assert_int_equal(one.res.status, NET_ANSWERED);
+	assert_int_equal(one.msg0len, sizeof(query_soa));
+}
+
+static void test_tcp_zero_length(void **state)
+{
+	(void)state;
+	RUN(T_ZERO_LEN, true, 2000, 0);
+	assert_int_equal(one.res.status, NET_CLOSED);
+	assert_non_null(strstr(one.res.detail, "framing"));
+}
+
+static void test_tcp_silent(void **state)
+{
+	(void)state;
+	RUN(T_SILENT, true, 200, 3); /* no retries over TCP */
+	assert_int_equal(one.res.status, NET_TIMEOUT);
+	assert_int_equal(one.res.attempts, 1);
+}
+
+static void test_tcp_refused(void **state)
+{
+	(void)state;
+	uint16_t port;
+	close(bind_local(SOCK_STREAM, &port));
+	client_t *c = client_new(port, true, 0);
+	net_exchange_t *x =
+	    client_add(c, query_soa, sizeof(query_soa), 2000, 0);
+	client_start(c, x);
+	client_run(c);
+	assert_int_equal(x->res.status, NET_ERROR);
+	assert_true(x->res.unreachable);
+	client_free(c);
+}
+
+static void test_tcp_close_blamed_alone(void **state)
+{
+	(void)state;
+	/* the good query and the one that makes the server close share a
+	 * connection; the close is blamed only after a retry alone */
+	responder_t *r = responder_start(T_CLOSE_BAD, true);
+	client_t *c = client_new(r->port, true, 16);
+	uint8_t bad[sizeof(query_soa)];
+	memcpy(bad, query_soa, sizeof(bad));
+	bad[0] = 0x0b;
+	bad[1] = 0xad;
+	net_exchange_t *good =
+	    client_add(c, query_soa, sizeof(query_soa), 2000, 0);
+	client_start(c, good);
+	net_exchange_t *b = client_add(c, bad, sizeof(bad), 2000, 0);
+	client_start(c, b);
+	client_run(c);
+	assert_int_equal(good->res.status, NET_ANSWERED);
+	assert_int_equal(b->res.status, NET_CLOSED);
+	assert_int_equal(b->res.attempts, 2);
+	assert_int_equal(atomic_load(&r->accepted), 2);
+	responder_stop(r);
+	client_free(c);
+}
+
+static void test_tcp_axfr(void **state)
+{
+	(void)state;
+	run_one(T_AXFR, true, query_axfr, sizeof(query_axfr), 3000, 0, false,
+		0);
+	assert_int_equal(one.res.status, NET_ANSWERED);
+	assert_int_equal(one.res.nmsgs, 3);
+	assert_string_equal(one.res.detail, "");
+}
+
+static void test_tcp_axfr_no_end(void **state)
+{
+	(void)state;
+	run_one(T_NO_END, true, query_axfr, sizeof(query_axfr), 3000, 0, false,
+		0);
+	assert_int_equal(one.res.status, NET_ANSWERED);
+	assert_int_equal(one.res.nmsgs, 2);
+	assert_non_null(strstr(one.res.detail, "nothing more"));
+}
+
+static void test_tcp_axfr_capped(void **state)
+{
+	(void)state;
+	responder_t *r = responder_start(T_AXFR, true);
+	client_t *c = client_new(r->port, true, 0);
+	c->loop->limits.max_msgs = 2;
+	net_exchange_t *x =
+	    client_add(c, query_axfr, sizeof(query_axfr), 3000, 0);
+	x->multi = true;
+	client_start(c, x);
+	client_run(c);
+	assert_int_equal(x->res.status, NET_ANSWERED);
+	assert_int_equal(x->res.nmsgs, 2);
+	assert_true(x->res.capped);
+	responder_stop(r);
+	client_free(c);
+}
+
+/* ---- abort and addresses ------------------------------------------------- */
+
+static void abort_cb(uv_timer_t *t)
+{
+	net_exchange_abort(t->data);
+	uv_close((uv_handle_t *)t, NULL);
+}
+
+static void test_abort(void **state)
+{
+	(void)state;
+	for (int tcp = 0; tcp < 2; tcp++) {
+		responder_t *r =
+		    responder_start(tcp ? T_SILENT : U_SILENT, tcp);
+		client_t *c = client_new(r->port, tcp, 0);
+		net_exchange_t *x =
+		    client_add(c, query_soa, sizeof(query_soa), 20000, 0);
+		client_start(c, x);
+		uv_timer_t t;
+		uv_timer_init(&c->loop->uv, &t);
+		t.data = x;
+		uv_timer_start(&t, abort_cb, 50, 0);
+		client_run(c);
+		assert_int_equal(x->res.status, NET_ABORTED);
+		responder_stop(r);
+		client_free(c);
+	}
+}
+
+typedef struct addr_case {
+	const char *text;
+	bool ok;
+	int family;
+	unsigned port;
+} addr_case_t;
+
+static const addr_case_t addr_cases[] = {
+    {"127.0.0.1", true, AF_INET, 53},
+    {"127.0.0.1:5300", true, AF_INET, 5300},
+    {"::1", true, AF_INET6, 53},
+    {"[::1]:5300", true, AF_INET6, 5300},
+    {"[::1]", true, AF_INET6, 53},
+    {"127.0.0.1:0", false, 0, 0},
+    {"127.0.0.1:65536", false, 0, 0},
+    {"127.0.0.1:x", false, 0, 0},
+    {"127.0.0.1:", false, 0, 0},
+    {"[::1", false, 0, 0},
+    {"[::1]x", false, 0, 0},
+    {":53", false, 0, 0},
+    {"", false, 0, 0},
+};
+
+static void test_addr_parse(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(addr_cases) / sizeof(addr_cases[0]);
+	     i++) {
+		const addr_case_t *t = &addr_cases[i];
+		struct sockaddr_storage ss;
+		char err[128] = "";
+		bool ok = net_addr_parse(t->text, 53, &ss, err, sizeof(err));
+		if (ok != t->ok)
+			fail_msg("'%s': got %d (%s)", t->text, ok, err);
+		if (!ok) {
+			assert_true(err[0] != '\0');
+			continue;
+		}
+		assert_int_equal(ss.ss_family, t->family);
+		char buf[64];
+		net_addr_format((struct sockaddr *)&ss, buf, sizeof(buf));
+		char want[64];
+		snprintf(want, sizeof(want),
+			 t->family == AF_INET ? "127.0.0.1:%u" : "[::1]:%u",
+			 t->port);
+		assert_string_equal(buf, want);
+	}
+}
+
+static void test_random_ids_vary(void **state)
+{
+	(void)state;
+	net_loop_t *l = malloc(sizeof(*l));
+	assert_non_null(l);
+	assert_int_equal(net_loop_init(l), 0);
+	uint16_t first = net_random_id(l);
+	bool differ = false;
+	for (int i = 0; i < 16; i++)
+		differ |= net_random_id(l) != first;
+	assert_true(differ);
+	net_loop_close(l);
+	free(l);
+}
+
+int main(void)
+{
+	alarm(120); /* a hang is a failure, not a stuck test run */
+	srand(1);
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_udp_ok),
+	    cmocka_unit_test(test_udp_fresh_id),
+	    cmocka_unit_test(test_udp_silent_retries),
+	    cmocka_unit_test(test_udp_garbage_with_id),
+	    cmocka_unit_test(test_udp_garbage_other_id),
+	    cmocka_unit_test(test_udp_one_byte),
+	    cmocka_unit_test(test_udp_truncated),
+	    cmocka_unit_test(test_udp_pointer_loop),
+	    cmocka_unit_test(test_udp_wrong_id_first),
+	    cmocka_unit_test(test_udp_other_port),
+	    cmocka_unit_test(test_udp_duplicate),
+	    cmocka_unit_test(test_udp_late),
+	    cmocka_unit_test(test_udp_late_then_answer),
+	    cmocka_unit_test(test_udp_flood),
+	    cmocka_unit_test(test_udp_refused),
+	    cmocka_unit_test(test_udp_bad_args),
+	    cmocka_unit_test(test_tcp_ok),
+	    cmocka_unit_test(test_tcp_split_prefix),
+	    cmocka_unit_test(test_tcp_pipelined_out_of_order),
+	    cmocka_unit_test(test_tcp_same_fixed_id_not_pipelined),
+	    cmocka_unit_test(test_tcp_big),
+	    cmocka_unit_test(test_tcp_reset),
+	    cmocka_unit_test(test_tcp_half_close),
+	    cmocka_unit_test(test_tcp_drip_timeout),
+	    cmocka_unit_test(test_tcp_drip_answer),
+	    cmocka_unit_test(test_tcp_zero_length),
+	    cmocka_unit_test(test_tcp_silent),
+	    cmocka_unit_test(test_tcp_refused),
+	    cmocka_unit_test(test_tcp_close_blamed_alone),
+	    cmocka_unit_test(test_tcp_axfr),
+	    cmocka_unit_test(test_tcp_axfr_no_end),
+	    cmocka_unit_test(test_tcp_axfr_capped),
+	    cmocka_unit_test(test_abort),
+	    cmocka_unit_test(test_addr_parse),
+	    cmocka_unit_test(test_random_ids_vary),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,918 @@
+/* test_load.c - the scenario loader: variables and their precedence, the
+ * $${ escape, defaults merged under cases, matrix expansion (names, order,
+ * count, limit), include (order, scoping, confinement, cycles), the PATH
+ * collector, and a table of malformed files, each with the location and
+ * the words of its expected error.
+ *
+ * The query builder and the expectation compiler are other modules; weak
+ * stand-ins below let these tests run before (and independently of) them:
+ * a query with the key "bogus" is rejected by the stand-in, so errors of
+ * the compile step are seen to come back located. */
+#define _XOPEN_SOURCE 700 /* nftw */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "expect/expect.h"
+#include "scenario/query.h"
+#include "scenario/scenario.h"
+
+/* ---- stand-ins for query.c and expect.c ---------------------------------- */
+
+static unsigned stub_calls;
+
+__attribute__((weak)) bool sc_query_build(const node_t *q, dns_arena_t *arena,
+					  sc_query_t *out, diag_t *d)
+{
+	(void)arena;
+	stub_calls++;
+	memset(out, 0, sizeof(*out));
+	if (!node_expect_kind(q, NODE_MAP, "query", d))
+		return false;
+	if (node_key(q, "bogus") != NULL)
+		return diag_error(d, node_key(q, "bogus"), "stub: bogus query");
+	return true;
+}
+
+__attribute__((weak)) bool sc_expect_compile(const node_t *e,
+					     dns_arena_t *arena,
+					     sc_expect_t **out, diag_t *d)
+{
+	if (!node_expect_kind(e, NODE_MAP, "expect", d))
+		return false;
+	*out = dns_arena_alloc(arena, 1);
+	return *out != NULL;
+}
+
+/* ---- a scratch directory ---------------------------------------------------
+ */
+
+static char tmpdir[64];
+
+static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st;
+	(void)flag;
+	(void)f;
+	return remove(p);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	strcpy(tmpdir, "/tmp/test_load.XXXXXX");
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Write text to tmpdir/rel (directories made as needed); the full path
+ * is returned in a static buffer of a small ring. */
+static const char *put(const char *rel, const char *text)
+{
+	static char ring[8][512];
+	static unsigned next;
+	char *path = ring[next++ % 8];
+	snprintf(path, 512, "%s/%s", tmpdir, rel);
+	for (char *s = strchr(path + strlen(tmpdir) + 1, '/'); s != NULL;
+	     s = strchr(s + 1, '/')) {
+		*s = '\0';
+		mkdir(path, 0700);
+		*s = '/';
+	}
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+	return path;
+}
+
+static void print_diag(const diag_t *d)
+{
+	diag_print(d, stderr);
+}
+
+static bool load(const char *path, const sc_var_t *vars, size_t nvars,
+		 sc_suite_t *s, diag_t *d)
+{
+	sc_load_opts_t o = {vars, nvars, NULL};
+	memset(d, 0, sizeof(*d));
+	return sc_load_file(path, &o, s, d);
+}
+
+/* Load a file that must load; the caller frees s. */
+static void load_ok(const char *path, const sc_var_t *vars, size_t nvars,
+		    sc_suite_t *s)
+{
+	diag_t d;
+	if (!load(path, vars, nvars, s, &d)) {
+		print_diag(&d);
+		fail_msg("%s did not load", path);
+	}
+	assert_int_equal(d.n, 0);
+}
+
+/* The scalar at a dotted path under n ("query.name"). */
+static const node_t *at(const node_t *n, const char *dotted)
+{
+	char buf[128];
+	snprintf(buf, sizeof(buf), "%s", dotted);
+	for (char *k = strtok(buf, "."); k != NULL; k = strtok(NULL, "."))
+		n = node_get(n, k);
+	assert_non_null(n);
+	return n;
+}
+
+/* ---- fields, defaults ------------------------------------------------------
+ */
+
+static void test_fields_and_defaults(void **state)
+{
+	(void)state;
+	const char *p =
+	    put("fields.yaml", "suite: fields\n"
+			       "about: fields and defaults\n"
+			       "defaults:\n"
+			       "  transport: tcp\n"
+			       "  timeout: 250ms\n"
+			       "  retries: 3\n"
+			       "  level: should\n"
+			       "  tags: [edns, slow]\n"
+			       "  rfc: RFC 6891\n"
+			       "  query: {name: example., type: SOA, "
+			       "flags: {rd: 0, cd: 1}}\n"
+			       "  expect: {rcode: NOERROR}\n"
+			       "cases:\n"
+			       "  - name: inherits\n"
+			       "  - name: overrides\n"
+			       "    transport: udp\n"
+			       "    timeout: 2s\n"
+			       "    retries: 0\n"
+			       "    level: may\n"
+			       "    tags: [x]\n"
+			       "    rfc: RFC 1035 4.1.1\n"
+			       "    skip: not today\n"
+			       "    query: {type: NS, flags: {rd: 1}}\n"
+			       "    expect: {answer: {count: 1}}\n");
+	sc_suite_t s;
+	load_ok(p, NULL, 0, &s);
+	assert_string_equal(s.name, "fields");
+	assert_string_equal(s.about, "fields and defaults");
+	assert_int_equal(s.role, SC_ROLE_SERVER);
+	assert_int_equal(s.ncases, 2);
+
+	const sc_case_t *a = &s.cases[0];
+	assert_string_equal(a->name, "inherits");
+	assert_int_equal(a->transport, SC_TCP);
+	assert_int_equal(a->timeout_ms, 250);
+	assert_int_equal(a->retries, 3);
+	assert_int_equal(a->level, SC_SHOULD);
+	assert_int_equal(a->ntags, 2);
+	assert_string_equal(a->tags[1], "slow");
+	assert_string_equal(a->rfc, "RFC 6891");
+	assert_null(a->skip);
+	assert_string_equal(at(a->query_node, "type")->str, "SOA");
+	assert_string_equal(at(a->expect_node, "rcode")->str, "NOERROR");
+	assert_non_null(a->query);
+	assert_non_null(a->expect);
+
+	const sc_case_t *b = &s.cases[1];
+	assert_int_equal(b->transport, SC_UDP);
+	assert_int_equal(b->timeout_ms, 2000);
+	assert_int_equal(b->retries, 0);
+	assert_int_equal(b->level, SC_MAY);
+	assert_int_equal(b->ntags, 1); /* a case's tags replace the defaults' */
+	assert_string_equal(b->rfc, "RFC 1035 4.1.1");
+	assert_string_equal(b->skip, "not today");
+	/* deep merge: the case wins, the rest comes from defaults */
+	assert_string_equal(at(b->query_node, "type")->str, "NS");
+	assert_string_equal(at(b->query_node, "name")->str, "example.");
+	assert_string_equal(at(b->query_node, "flags.rd")->str, "1");
+	assert_string_equal(at(b->query_node, "flags.cd")->str, "1");
+	assert_string_equal(at(b->expect_node, "rcode")->str, "NOERROR");
+	assert_string_equal(at(b->expect_node, "answer.count")->str, "1");
+	/* locations come from where each value was written */
+	assert_int_equal(at(b->query_node, "name")->line, 10);
+	assert_int_equal(at(b->query_node, "type")->line, 22);
+	sc_suite_free(&s);
+}
+
+static void test_builtin_defaults(void **state)
+{
+	(void)state;
+	const char *p = put("builtin.yaml", "suite: b\n"
+					    "cases:\n"
+					    "  - name: bare\n"
+					    "    query: {name: example.}\n");
+	sc_suite_t s;
+	load_ok(p, NULL, 0, &s);
+	const sc_case_t *c = &s.cases[0];
+	assert_int_equal(c->level, SC_MUST);
+	assert_int_equal(c->transport, SC_UDP);
+	assert_int_equal(c->timeout_ms, 2000);
+	assert_int_equal(c->retries, 1);
+	assert_int_equal(c->ntags, 0);
+	assert_null(c->rfc);
+	assert_null(s.about);
+	/* no expect: an empty mapping (implicit checks only), compiled */
+	assert_int_equal(c->expect_node->kind, NODE_MAP);
+	assert_int_equal(c->expect_node->n, 0);
+	assert_non_null(c->expect);
+	assert_string_equal(sc_level_name(SC_SHOULD), "should");
+	assert_string_equal(sc_transport_name(SC_DOT), "dot");
+	sc_suite_free(&s);
+}
+
+static void test_hex_query_replaces_defaults(void **state)
+{
+	(void)state;
+	const char *p =
+	    put("hex.yaml", "suite: hex\n"
+			    "defaults:\n"
+			    "  query: {name: example., type: SOA}\n"
+			    "cases:\n"
+			    "  - name: raw\n"
+			    "    query: {hex: 00010000000000000000}\n"
+			    "  - name: structured\n"
+			    "    query: {type: NS}\n");
+	sc_suite_t s;
+	load_ok(p, NULL, 0, &s);
+	const node_t *raw = s.cases[0].query_node;
+	assert_int_equal(raw->n, 1);
+	assert_non_null(node_get(raw, "hex"));
+	assert_int_equal(s.cases[1].query_node->n, 2);
+	sc_suite_free(&s);
+}
+
+/* ---- variables
+ * --------------------------------------------------------------- */
+
+static void test_var_precedence(void **state)
+{
+	(void)state;
+	const char *p =
+	    put("vars.yaml", "suite: vars\n"
+			     "vars: {zone: file.example., who: file, "
+			     "only: from-file}\n"
+			     "cases:\n"
+			     "  - name: plain\n"
+			     "    query:\n"
+			     "      name: ${zone}\n"
+			     "      a: ${who}\n"
+			     "      b: ${only}\n"
+			     "  - name: m\n"
+			     "    matrix: {who: [matrix]}\n"
+			     "    query:\n"
+			     "      name: ${zone}\n"
+			     "      a: ${who}\n");
+	sc_suite_t s;
+	load_ok(p, NULL, 0, &s);
+	assert_string_equal(at(s.cases[0].query_node, "name")->str,
+			    "file.example.");
+	assert_string_equal(at(s.cases[0].query_node, "a")->str, "file");
+	assert_string_equal(at(s.cases[1].query_node, "a")->str, "matrix");
+	sc_suite_free(&s);
+
+	/* --var beats vars:, the last --var of a name wins, the matrix beats
+	 * --var */
+	const sc_var_t cli[] = {
+	    {"who", "first"}, {"zone", "cli.example."}, {"who", "cli"}};
+	load_ok(p, cli, 3, &s);
+	assert_string_equal(at(s.cases[0].query_node, "name")->str,
+			    "cli.example.");
+	assert_string_equal(at(s.cases[0].query_node, "a")->str, "cli");
+	assert_string_equal(at(s.cases[0].query_node, "b")->str, "from-file");
+	assert_string_equal(at(s.cases[1].query_node, "a")->str, "matrix");
+	assert_string_equal(at(s.cases[1].query_node, "name")->str,
+			    "cli.example.");
+	sc_suite_free(&s);
+}
+
+static void test_substitution_text(void **state)
+{
+	(void)state;
+	const char *p =
+	    put("subst.yaml", "suite: subst\n"
+			      "vars: {z: example., n: 5, q: '5', e: ''}\n"
+			      "cases:\n"
+			      "  - name: s-${z}\n"
+			      "    query:\n"
+			      "      esc: $${z}\n"
+			      "      mixed: a$${z}${z}$$${z}\n"
+			      "      dollars: $ $$ $x $5 ${z}$\n"
+			      "      inner: www.${z}\n"
+			      "      twice: ${z}${z}\n"
+			      "      empty: <${e}>\n"
+			      "      num: ${n}\n"
+			      "      numq: \"${n}\"\n"
+			      "      str: ${q}\n"
+			      "      strq: 'x${n}'\n"
+			      "      seq: [\"${z}\", b, \"$${z}\"]\n"
+			      "      keys: {\"${z}\": 1}\n");
+	sc_suite_t s;
+	load_ok(p, NULL, 0, &s);
+	const sc_case_t *c = &s.cases[0];
+	const node_t *q = c->query_node;
+	assert_string_equal(c->name, "s-example.");
+	assert_string_equal(at(q, "esc")->str, "${z}");
+	/* leftmost first: "$$${z}" is "$" then the escape "$${" */
+	assert_string_equal(at(q, "mixed")->str, "a${z}example.$${z}");
+	assert_string_equal(at(q, "dollars")->str, "$ $$ $x $5 example.$");
+	assert_string_equal(at(q, "inner")->str, "www.example.");
+	assert_string_equal(at(q, "twice")->str, "example.example.");
+	assert_string_equal(at(q, "empty")->str, "<>");
+	/* a whole-scalar reference takes the quoting of the value */
+	assert_false(at(q, "num")->quoted);
+	assert_false(at(q, "numq")->quoted);
+	assert_true(at(q, "str")->quoted);
+	/* otherwise the scalar keeps its own */
+	assert_true(at(q, "strq")->quoted);
+	assert_string_equal(at(q, "strq")->str, "x5");
+	assert_false(at(q, "inner")->quoted);
+	const node_t *seq = at(q, "seq");
+	assert_string_equal(seq->vals[0]->str, "example.");
+	assert_string_equal(seq->vals[1]->str, "b");
+	assert_string_equal(seq->vals[2]->str, "${z}");
+	/* keys are not substituted */
+	assert_non_null(node_get(at(q, "keys"), "${z}"));
+	sc_suite_free(&s);
+}
+
+static void test_substitution_shares_and_keeps_source(void **state)
+{
+	(void)state;
+	const char *p =
+	    put("share.yaml", "suite: share\n"
+			      "vars: {z: example.}\n"
+			      "defaults:\n"
+			      "  query: {name: \"${z}\", edns: {version: 0}}\n"
+			      "cases:\n"
+			      "  - name: a\n"
+			      "    matrix: {t: [A, NS]}\n"
+			      "    query: {type: \"${t}\"}\n");
+	sc_suite_t s;
+	load_ok(p, NULL, 0, &s);
+	assert_int_equal(s.ncases, 2);
+	const node_t *e0 = at(s.cases[0].query_node, "edns");
+	const node_t *e1 = at(s.cases[1].query_node, "edns");
+	/* a subtree without a reference is shared between the cases */
+	assert_ptr_equal(e0, e1);
+	assert_string_equal(at(s.cases[0].query_node, "type")->str, "A");
+	assert_string_equal(at(s.cases[1].query_node, "type")->str, "NS");
+	/* case->node is the substituted case: its type differs, the
+	 * matrix: stays as written */
+	assert_ptr_not_equal(s.cases[0].node, s.cases[1].node);
+	assert_string_equal(at(s.cases[0].node, "query.type")->str, "A");
+	assert_string_equal(at(s.cases[0].node, "matrix.t")->vals[0]->str, "A");
+	sc_suite_free(&s);
+}
+
+/* ---- matrix
+ * ------------------------------------------------------------------- */
+
+static void test_matrix_names(void **state)
+{
+	(void)state;
+	const char *p = put("matrix.yaml",
+			    "suite: m\n"
+			    "vars: {zone: example.}\n"
+			    "cases:\n"
+			    "  - name: header-bits\n"
+			    "    matrix: {aa: [0, 1], cd: [0, 1], z: [0, 1]}\n"
+			    "    query:\n"
+			    "      name: ${zone}\n"
+			    "      flags: {aa: \"${aa}\", cd: \"${cd}\", "
+			    "z: \"${z}\"}\n"
+			    "  - name: names\n"
+			    "    matrix: {qname: [\"${zone}\", "
+			    "\"www.${zone}\"]}\n"
+			    "    query: {name: \"${qname}\"}\n"
+			    "  - name: header-bits-x\n"
+			    "    query: {name: x.}\n");
+	sc_suite_t s;
+	load_ok(p, NULL, 0, &s);
+	assert_int_equal(s.ncases, 11);
+	static const char *const want[8] = {
+	    "header-bits[aa=0,cd=0,z=0]", "header-bits[aa=0,cd=0,z=1]",
+	    "header-bits[aa=0,cd=1,z=0]", "header-bits[aa=0,cd=1,z=1]",
+	    "header-bits[aa=1,cd=0,z=0]", "header-bits[aa=1,cd=0,z=1]",
+	    "header-bits[aa=1,cd=1,z=0]", "header-bits[aa=1,cd=1,z=1]",
+	};
+	for (size_t i = 0; i < 8; i++) {
+		const sc_case_t *c = &s.cases[i];
+		assert_string_equal(c->name, want[i]);
+		assert_string_equal(at(c->query_node, "flags.aa")->str,
+				    (i & 4) ? "1" : "0");
+		assert_string_equal(at(c->query_node, "flags.cd")->str,
+				    (i & 2) ? "1" : "0");
+		assert_string_equal(at(c->query_node, "flags.z")->str,
+				    (i & 1) ? "1" : "0");
+		assert_false(at(c->query_node, "flags.z")->quoted);
+	}
+	/* matrix values may use vars: */
+	assert_string_equal(s.cases[8].name, "names[qname=example.]");
+	assert_string_equal(s.cases[9].name, "names[qname=www.example.]");
+	assert_string_equal(at(s.cases[9].query_node, "name")->str,
+			    "www.example.");
+	assert_string_equal(s.cases[10].name, "header-bits-x");
+	sc_suite_free(&s);
+}
+
+/* A file with one case whose matrix has a x b combinations. */
+static const char *matrix_file(const char *rel, unsigned a, unsigned b)
+{
+	static char text[4096];
+	size_t n = (size_t)snprintf(text, sizeof(text),
+				    "suite: big\ncases:\n  - name: big\n"
+				    "    query: {name: example.}\n"
+				    "    matrix:\n      a: [");
+	for (unsigned i = 0; i < a; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s%u",
+				      i ? "," : "", i);
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "]\n      b: [");
+	for (unsigned i = 0; i < b; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s%u",
+				      i ? "," : "", i);
+	snprintf(text + n, sizeof(text) - n, "]\n");
+	return put(rel, text);
+}
+
+static void test_matrix_limit(void **state)
+{
+	(void)state;
+	sc_suite_t s;
+	diag_t d;
+	load_ok(matrix_file("m4096.yaml", 64, 64), NULL, 0, &s);
+	assert_int_equal(s.ncases, 4096);
+	assert_string_equal(s.cases[4095].name, "big[a=63,b=63]");
+	assert_string_equal(s.cases[64].name, "big[a=1,b=0]");
+	sc_suite_free(&s);
+
+	const char *p = matrix_file("m4160.yaml", 65, 64);
+	assert_false(load(p, NULL, 0, &s, &d));
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.e[0].line, 5);
+	assert_non_null(strstr(d.e[0].msg, "more than 4096 combinations"));
+	assert_int_equal(s.ncases, 0);
+	sc_suite_free(&s);
+}
+
+/* One error in defaults: is reported once, not once per case. */
+static void test_errors_not_repeated(void **state)
+{
+	(void)state;
+	const char *p = put("repeat.yaml", "suite: r\n"
+					   "defaults: {transport: pigeon, "
+					   "query: {name: example.}}\n"
+					   "cases:\n"
+					   "  - name: a\n"
+					   "    matrix: {x: [1, 2, 3]}\n"
+					   "  - name: b\n"
+					   "  - name: c\n");
+	sc_suite_t s;
+	diag_t d;
+	assert_false(load(p, NULL, 0, &s, &d));
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.e[0].line, 2);
+	assert_int_equal(d.e[0].col, 23);
+	assert_non_null(strstr(d.e[0].msg, "pigeon"));
+	sc_suite_free(&s);
+}
+
+/* Errors from the query builder come back with their location. */
+static void test_compile_errors_located(void **state)
+{
+	(void)state;
+	const char *p =
+	    put("compile.yaml", "suite: c\n"
+				"cases:\n"
+				"  - name: a\n"
+				"    query: {name: x., bogus: 1}\n");
+	sc_suite_t s;
+	diag_t d;
+	stub_calls = 0;
+	bool ok = load(p, NULL, 0, &s, &d);
+	if (stub_calls == 0) {
+		sc_suite_free(&s);
+		skip(); /* the real query builder is linked: no "bogus" */
+	}
+	assert_false(ok);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.e[0].line, 4);
+	assert_int_equal(d.e[0].col, 23);
+	assert_string_equal(d.e[0].msg, "stub: bogus query");
+	sc_suite_free(&s);
+}
+
+/* ---- include
+ * ----------------------------------------------------------------- */
+
+static void test_include(void **state)
+{
+	(void)state;
+	put("inc/sub/b.yaml", "suite: b\n"
+			      "vars: {z: b.example.}\n"
+			      "defaults: {level: may}\n"
+			      "cases:\n"
+			      "  - name: b1\n"
+			      "    query: {name: \"${z}\"}\n"
+			      "include: [../c.yaml]\n");
+	put("inc/c.yaml", "suite: c\n"
+			  "cases:\n"
+			  "  - name: c1\n"
+			  "    query: {name: \"${who}\"}\n");
+	const char *top = put("inc/top.yaml", "suite: top\n"
+					      "vars: {z: top.example.}\n"
+					      "defaults: {level: should}\n"
+					      "include: [sub/b.yaml]\n"
+					      "cases:\n"
+					      "  - name: t1\n"
+					      "    query: {name: \"${z}\"}\n");
+	sc_suite_t s;
+	diag_t d;
+	/* c.yaml uses ${who}, defined nowhere: an error located in c.yaml */
+	assert_false(load(top, NULL, 0, &s, &d));
+	assert_int_equal(d.n, 1);
+	assert_non_null(strstr(d.e[0].file, "inc/sub/../c.yaml"));
+	assert_int_equal(d.e[0].line, 4);
+	assert_non_null(strstr(d.e[0].msg, "unknown variable 'who'"));
+	sc_suite_free(&s);
+
+	const sc_var_t who = {"who", "c.example."};
+	load_ok(top, &who, 1, &s);
+	assert_string_equal(s.name, "top");
+	assert_int_equal(s.ncases, 3);
+	/* own cases first, then the included ones, depth first */
+	assert_string_equal(s.cases[0].name, "t1");
+	assert_string_equal(s.cases[1].name, "b1");
+	assert_string_equal(s.cases[2].name, "c1");
+	/* each file's vars: and defaults: apply to its own cases */
+	assert_string_equal(at(s.cases[0].query_node, "name")->str,
+			    "top.example.");
+	assert_int_equal(s.cases[0].level, SC_SHOULD);
+	assert_string_equal(at(s.cases[1].query_node, "name")->str,
+			    "b.example.");
+	assert_int_equal(s.cases[1].level, SC_MAY);
+	assert_int_equal(s.cases[2].level, SC_MUST);
+	assert_string_equal(at(s.cases[2].query_node, "name")->str,
+			    "c.example.");
+	sc_suite_free(&s);
+}
+
+static void expect_error(const char *path, const sc_load_opts_t *o,
+			 unsigned line, const char *words)
+{
+	sc_suite_t s;
+	diag_t d = {0};
+	bool ok = sc_load_file(path, o, &s, &d);
+	bool found = false;
+	for (unsigned i = 0; i < d.n; i++)
+		if (d.e[i].line == line && strstr(d.e[i].msg, words))
+			found = true;
+	if (ok || !found) {
+		print_diag(&d);
+		sc_suite_free(&s);
+		fail_msg("%s: expected an error at line %u with '%s'", path,
+			 line, words);
+	}
+	sc_suite_free(&s);
+}
+
+static void test_include_confined(void **state)
+{
+	(void)state;
+	char link[600], target[600];
+	put("outside.yaml", "suite: o\ncases: [{name: o, query: {}}]\n");
+	const char *up = put("conf/up.yaml", "suite: u\n"
+					     "include: [../outside.yaml]\n"
+					     "cases: [{name: u, query: {}}]\n");
+	expect_error(up, NULL, 2, "outside the scenario tree");
+
+	/* a symbolic link inside the tree that leads out of it */
+	snprintf(link, sizeof(link), "%s/conf/link.yaml", tmpdir);
+	snprintf(target, sizeof(target), "%s/outside.yaml", tmpdir);
+	assert_int_equal(symlink(target, link), 0);
+	const char *sl = put("conf/sl.yaml", "suite: u\n"
+					     "include: [link.yaml]\n"
+					     "cases: [{name: u, query: {}}]\n");
+	expect_error(sl, NULL, 2, "outside the scenario tree");
+
+	/* with a wider root, the same include is fine */
+	char root[600];
+	snprintf(root, sizeof(root), "%s", tmpdir);
+	sc_load_opts_t wide = {NULL, 0, root};
+	sc_suite_t s;
+	diag_t d = {0};
+	assert_true(sc_load_file(up, &wide, &s, &d));
+	assert_int_equal(s.ncases, 2);
+	sc_suite_free(&s);
+
+	const char *abs =
+	    put("conf/abs.yaml", "suite: u\n"
+				 "include: [/etc/hosts]\n"
+				 "cases: [{name: u, query: {}}]\n");
+	expect_error(abs, NULL, 2, "is absolute");
+	const char *none =
+	    put("conf/none.yaml", "suite: u\n"
+				  "include: [nothere.yaml]\n"
+				  "cases: [{name: u, query: {}}]\n");
+	expect_error(none, NULL, 2, "nothere.yaml': No such file");
+}
+
+static void test_include_cycles(void **state)
+{
+	(void)state;
+	put("cyc/a.yaml", "suite: a\n"
+			  "include: [b.yaml]\n"
+			  "cases: [{name: a, query: {}}]\n");
+	put("cyc/b.yaml", "suite: b\n"
+			  "include: [a.yaml]\n"
+			  "cases: [{name: b, query: {}}]\n");
+	char a[600];
+	snprintf(a, sizeof(a), "%s/cyc/a.yaml", tmpdir);
+	sc_suite_t s;
+	diag_t d = {0};
+	assert_false(sc_load_file(a, NULL, &s, &d));
+	assert_int_equal(d.n, 1);
+	assert_true(strstr(d.e[0].file, "cyc/b.yaml") != NULL);
+	assert_int_equal(d.e[0].line, 2);
+	assert_int_equal(d.e[0].col, 11);
+	assert_non_null(strstr(d.e[0].msg, "include cycle: "));
+	assert_non_null(strstr(d.e[0].msg, "a.yaml -> "));
+	assert_non_null(strstr(d.e[0].msg, "b.yaml -> "));
+	sc_suite_free(&s);
+
+	const char *self =
+	    put("cyc/self.yaml", "suite: s\n"
+				 "include: [./self.yaml]\n"
+				 "cases: [{name: s, query: {}}]\n");
+	expect_error(self, NULL, 2, "include cycle");
+
+	/* the same file twice (not a cycle) */
+	put("cyc/d.yaml", "suite: d\ncases: [{name: d, query: {}}]\n");
+	put("cyc/e.yaml", "suite: e\ninclude: [d.yaml]\n"
+			  "cases: [{name: e, query: {}}]\n");
+	const char *dia =
+	    put("cyc/diamond.yaml", "suite: x\n"
+				    "include: [d.yaml, e.yaml]\n"
+				    "cases: [{name: x, query: {}}]\n");
+	expect_error(dia, NULL, 2, "already part of the suite");
+
+	/* an included case with the name of a case of the includer */
+	put("cyc/f.yaml", "suite: f\ncases: [{name: same, query: {}}]\n");
+	const char *dup =
+	    put("cyc/dup.yaml", "suite: x\n"
+				"include: [f.yaml]\n"
+				"cases: [{name: same, query: {}}]\n");
+	expect_error(dup, NULL, 2, "duplicate case name 'same'");
+
+	put("cyc/r.yaml", "suite: r\nrole: client\n"
+			  "cases: [{name: r, query: {}}]\n");
+	const char *role =
+	    put("cyc/role.yaml", "suite: x\n"
+				 "include: [r.yaml]\n"
+				 "cases: [{name: x, query: {}}]\n");
+	expect_error(role, NULL, 2, "role: client differs from role: server");
+}
+
+/* ---- PATH arguments
+ * ---------------------------------------------------------- */
+
+static void test_collect_paths(void **state)
+{
+	(void)state;
+	put("tree/b.yaml", "x");
+	put("tree/a.yml", "x");
+	put("tree/sub/c.yaml", "x");
+	put("tree/sub/deeper/a.yaml", "x");
+	put("tree/_fragment.yaml", "x");
+	put("tree/.hidden.yaml", "x");
+	put("tree/_frag/d.yaml", "x");
+	put("tree/notes.txt", "x");
+	put("tree/a-b.yaml", "x");
+	put("empty/readme.txt", "x");
+	char tree[600], one[600], empty[600], missing[600];
+	snprintf(tree, sizeof(tree), "%s/tree", tmpdir);
+	snprintf(one, sizeof(one), "%s/tree/notes.txt", tmpdir);
+	snprintf(empty, sizeof(empty), "%s/empty", tmpdir);
+	snprintf(missing, sizeof(missing), "%s/missing", tmpdir);
+
+	const char *args[] = {one, tree};
+	sc_paths_t p;
+	diag_t d = {0};
+	assert_true(sc_collect_paths(args, 2, &p, &d));
+	static const char *const want[] = {
+	    "tree/notes.txt", /* a file argument is taken as given */
+	    "tree/a-b.yaml",
+	    "tree/a.yml",
+	    "tree/b.yaml",
+	    "tree/sub/c.yaml",
+	    "tree/sub/deeper/a.yaml",
+	};
+	assert_int_equal(p.n, 6);
+	for (size_t i = 0; i < p.n; i++) {
+		size_t off = strlen(tmpdir) + 1;
+		assert_true(strlen(p.path[i]) > off);
+		assert_string_equal(p.path[i] + off, want[i]);
+	}
+	sc_paths_free(&p);
+	assert_int_equal(p.n, 0);
+
+	const char *bad[] = {empty, missing, tree};
+	assert_false(sc_collect_paths(bad, 3, &p, &d));
+	assert_int_equal(d.n, 2);
+	assert_string_equal(d.e[0].file, empty);
+	assert_non_null(strstr(d.e[0].msg, "no scenario files"));
+	assert_string_equal(d.e[1].file, missing);
+	assert_non_null(strstr(d.e[1].msg, "cannot read"));
+	assert_int_equal(p.n, 5); /* what could be found is there */
+	sc_paths_free(&p);
+}
+
+/* ---- malformed files
+ * ---------------------------------------------------------- */
+
+typedef struct bad {
+	const char *yaml;
+	const char *where; /* "line:col" */
+	const char *words; /* a part of the message */
+} bad_t;
+
+#define CASE1 "cases:\n  - name: a\n    query: {name: x.}\n"
+
+static const bad_t bad_files[] = {
+    /* the document */
+    {"", "1:1", "empty document"},
+    {"- a\n- b\n", "1:1", "must be a mapping with suite: and cases:"},
+    {"suite: [a\n", "2:1", "YAML syntax"},
+    {"suite: s\nsuite: t\n" CASE1, "2:1", "duplicate key 'suite'"},
+    {"suite: &x s\n" CASE1, "1:8", "anchors and aliases"},
+    {"suite: s\n" CASE1 "---\nsuite: t\n", "5:1",
+     "more than one YAML document"},
+    /* top-level keys */
+    {"suit: s\n" CASE1, "1:1", "unknown key 'suit' in the file"},
+    {CASE1, "1:1", "missing suite:"},
+    {"suite: a/b\n" CASE1, "1:8", "suite name 'a/b' may only contain"},
+    {"suite: {a: 1}\n" CASE1, "1:8", "suite name must be a scalar"},
+    {"suite: s\nabout: [x]\n" CASE1, "2:8", "about must be a scalar"},
+    {"suite: s\n", "1:1", "missing cases:"},
+    {"suite: s\ncases: []\n", "2:8", "cases: must not be empty"},
+    {"suite: s\ncases: {a: 1}\n", "2:8", "cases must be a sequence"},
+    {"suite: s\nrole: router\n" CASE1, "2:7",
+     "expected one of: server, resolver, client"},
+    {"suite: s\nrole: resolver\nservers: []\n" CASE1, "3:1",
+     "role: resolver is not supported yet"},
+    {"suite: s\nsteps: []\n" CASE1, "2:1",
+     "'steps:' belongs to role: resolver or client"},
+    {"suite: s\ninclude: x.yaml\n" CASE1, "2:10", "include must be a sequence"},
+    {"suite: s\ninclude: [\"\"]\n" CASE1, "2:11",
+     "an include: path must not be empty"},
+    /* vars */
+    {"suite: s\nvars: [a]\n" CASE1, "2:7", "vars must be a mapping"},
+    {"suite: s\nvars: {a: {b: 1}}\n" CASE1, "2:11",
+     "vars: 'a' must be a scalar, not a mapping"},
+    {"suite: s\nvars: {1a: x}\n" CASE1, "2:8", "variable name '1a' must be"},
+    /* defaults */
+    {"suite: s\ndefaults: [a]\n" CASE1, "2:11", "defaults must be a mapping"},
+    {"suite: s\ndefaults: {name: x}\n" CASE1, "2:12",
+     "unknown key 'name' in defaults"},
+    {"suite: s\ndefaults: {timeout: soon}\n" CASE1, "2:21",
+     "expected a duration"},
+    /* cases */
+    {"suite: s\ncases:\n  - a\n", "3:5", "case must be a mapping"},
+    {"suite: s\ncases:\n  - query: {name: x.}\n", "3:5", "a case needs name:"},
+    {"suite: s\ncases:\n  - name: a b\n    query: {}\n", "3:11",
+     "case name 'a b' may only contain"},
+    {"suite: s\ncases:\n  - name: a\n    quary: {}\n", "4:5",
+     "unknown key 'quary' in case"},
+    {"suite: s\ncases:\n  - name: a\n    steps: []\n    query: {}\n", "4:5",
+     "'steps:' belongs to role: resolver"},
+    {"suite: s\ncases:\n  - name: a\n  - name: a\n"
+     "    query: {}\ndefaults: {query: {}}\n",
+     "4:11", "duplicate case name 'a' (first at "},
+    {"suite: s\ncases:\n  - name: a\n", "3:11",
+     "case 'a' has no query: (and defaults: gives none)"},
+    {"suite: s\ncases:\n  - name: a\n    query: x\n", "4:12",
+     "query must be a mapping"},
+    {"suite: s\ncases:\n  - name: a\n    expect: [x]\n    query: {}\n", "4:13",
+     "expect must be a mapping"},
+    {"suite: s\ncases:\n  - name: a\n    level: must-ish\n    query: {}\n",
+     "4:12", "expected one of: must, should, may; got 'must-ish'"},
+    {"suite: s\ncases:\n  - name: a\n    transport: sctp\n    query: {}\n",
+     "4:16", "expected one of: udp, tcp, dot"},
+    {"suite: s\ncases:\n  - name: a\n    timeout: 0\n    query: {}\n", "4:14",
+     "timeout must be more than 0"},
+    {"suite: s\ncases:\n  - name: a\n    retries: 11\n    query: {}\n", "4:14",
+     "from 0 to 10"},
+    {"suite: s\ncases:\n  - name: a\n    retries: -1\n    query: {}\n", "4:14",
+     "from 0 to 10"},
+    {"suite: s\ncases:\n  - name: a\n    tags: edns\n    query: {}\n", "4:11",
+     "tags must be a sequence"},
+    {"suite: s\ncases:\n  - name: a\n    tags: [ok, \"n o\"]\n"
+     "    query: {}\n",
+     "4:16", "tag 'n o' may only contain"},
+    {"suite: s\ncases:\n  - name: a\n    rfc: [6891]\n    query: {}\n", "4:10",
+     "rfc must be a scalar"},
+    {"suite: s\ncases:\n  - name: a\n    skip: \"\"\n    query: {}\n", "4:11",
+     "skip (the reason) must not be empty"},
+    /* variables */
+    {"suite: s\ncases:\n  - name: a\n    query: {name: \"${nope}\"}\n", "4:19",
+     "unknown variable 'nope'"},
+    {"suite: s\ncases:\n  - name: a\n    query:\n      name: ${zone\n", "5:13",
+     "expected a variable name and '}' after '${'"},
+    {"suite: s\ncases:\n  - name: a\n    query:\n      name: x${}\n", "5:13",
+     "expected a variable name"},
+    {"suite: s\ncases:\n  - name: a\n    query:\n      name: ${a b}\n", "5:13",
+     "expected a variable name"},
+    {"suite: s\ndefaults: {query: {name: \"${q}\"}}\n" CASE1, "2:26",
+     "unknown variable 'q' (in defaults:, for case 'a')"},
+    {"suite: s\ncases:\n  - name: ${n}\n    query: {}\n", "3:11",
+     "unknown variable 'n'"},
+    /* matrix */
+    {"suite: s\ncases:\n  - name: a\n    matrix: [a]\n    query: {}\n", "4:13",
+     "matrix must be a mapping"},
+    {"suite: s\ncases:\n  - name: a\n    matrix: {}\n    query: {}\n", "4:13",
+     "at least one variable"},
+    {"suite: s\ncases:\n  - name: a\n    matrix: {x: []}\n    query: {}\n",
+     "4:17", "matrix: 'x' must be a non-empty sequence"},
+    {"suite: s\ncases:\n  - name: a\n    matrix: {x: 1}\n    query: {}\n",
+     "4:17", "must be a non-empty sequence"},
+    {"suite: s\ncases:\n  - name: a\n    matrix: {x: [{y: 1}]}\n"
+     "    query: {}\n",
+     "4:18", "matrix values must be scalars, not a mapping"},
+    {"suite: s\ncases:\n  - name: a\n    matrix: {x.y: [1]}\n"
+     "    query: {}\n",
+     "4:14", "matrix variable 'x.y' must be"},
+    {"suite: s\ncases:\n  - name: a\n    matrix: {x: [\"${u}\"]}\n"
+     "    query: {}\n",
+     "4:18", "unknown variable 'u'"},
+};
+
+static void test_malformed(void **state)
+{
+	(void)state;
+	size_t failures = 0;
+	for (size_t i = 0; i < sizeof(bad_files) / sizeof(bad_files[0]); i++) {
+		const bad_t *b = &bad_files[i];
+		char rel[32];
+		snprintf(rel, sizeof(rel), "bad/%02zu.yaml", i);
+		const char *path = put(rel, b->yaml);
+		sc_suite_t s;
+		diag_t d;
+		bool ok = load(path, NULL, 0, &s, &d);
+		bool found = false;
+		for (unsigned k = 0; k < d.n; k++) {
+			char where[32];
+			snprintf(where, sizeof(where), "%u:%u", d.e[k].line,
+				 d.e[k].col);
+			if (strcmp(d.e[k].file, path) == 0 &&
+			    strcmp(where, b->where) == 0 &&
+			    strstr(d.e[k].msg, b->words) != NULL)
+				found = true;
+		}
+		if (ok || !found) {
+			fprintf(stderr, "bad file %zu: want %s '%s', got:\n", i,
+				b->where, b->words);
+			print_diag(&d);
+			failures++;
+		}
+		sc_suite_free(&s);
+	}
+	assert_true(sizeof(bad_files) / sizeof(bad_files[0]) >= 30);
+	assert_int_equal(failures, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_fields_and_defaults),
+	    cmocka_unit_test(test_builtin_defaults),
+	    cmocka_unit_test(test_hex_query_replaces_defaults),
+	    cmocka_unit_test(test_var_precedence),
+	    cmocka_unit_test(test_substitution_text),
+	    cmocka_unit_test(test_substitution_shares_and_keeps_source),
+	    cmocka_unit_test(test_matrix_names),
+	    cmocka_unit_test(test_matrix_limit),
+	    cmocka_unit_test(test_errors_not_repeated),
+	    cmocka_unit_test(test_compile_errors_located),
+	    cmocka_unit_test(test_include),
+	    cmocka_unit_test(test_include_confined),
+	    cmocka_unit_test(test_include_cycles),
+	    cmocka_unit_test(test_collect_paths),
+	    cmocka_unit_test(test_malformed),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
