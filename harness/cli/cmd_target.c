@@ -34,28 +34,29 @@ typedef struct start_opts {
 
 static void target_usage(FILE *f)
 {
-	fprintf(f,
-		"usage: dnsharness target start NAME [--scenarios DIR] "
-		"[--addr ADDR]\n"
-		"                [--port N] [--zone NAME] [--zone-file FILE] "
-		"[--var NAME=VALUE]...\n"
-		"                [--timeout DURATION] [--keep] [--log]\n"
-		"       dnsharness target list [--scenarios DIR]\n"
-		"  start: start the target of recipe NAME "
-		"(DIR/targets/NAME.yaml, or a\n"
-		"  path to a .yaml) on ADDR (default 127.0.0.1) and a free port "
-		"(or N),\n"
-		"  wait until it answers its probe, print \"ADDR PORT PID DIR\" "
-		"and stay in\n"
-		"  the foreground until SIGINT/SIGTERM; then stop it. --zone-file "
-		"is relative\n"
-		"  to DIR/zones. --keep keeps DIR (as DNSHARNESS_KEEP=1 does); "
-		"--log prints\n"
-		"  the target's output on stderr when it stops. DIR defaults to "
-		"$DNSHARNESS_SCENARIOS,\n"
-		"  else ./scenarios. Exit 2: bad recipe; 3: the target could "
-		"not start or died.\n"
-		"  list: the recipes, and whether their program is installed.\n");
+	fprintf(
+	    f,
+	    "usage: dnsharness target start NAME [--scenarios DIR] "
+	    "[--addr ADDR]\n"
+	    "                [--port N] [--zone NAME] [--zone-file FILE] "
+	    "[--var NAME=VALUE]...\n"
+	    "                [--timeout DURATION] [--keep] [--log]\n"
+	    "       dnsharness target list [--scenarios DIR]\n"
+	    "  start: start the target of recipe NAME "
+	    "(DIR/targets/NAME.yaml, or a\n"
+	    "  path to a .yaml) on ADDR (default 127.0.0.1) and a free port "
+	    "(or N),\n"
+	    "  wait until it answers its probe, print \"ADDR PORT PID DIR\" "
+	    "and stay in\n"
+	    "  the foreground until SIGINT/SIGTERM; then stop it. --zone-file "
+	    "is relative\n"
+	    "  to DIR/zones. --keep keeps DIR (as DNSHARNESS_KEEP=1 does); "
+	    "--log prints\n"
+	    "  the target's output on stderr when it stops. DIR defaults to "
+	    "$DNSHARNESS_SCENARIOS,\n"
+	    "  else ./scenarios. Exit 2: bad recipe; 3: the target could "
+	    "not start or died.\n"
+	    "  list: the recipes, and whether their program is installed.\n");
 }
 
 static const char *scenarios_default(void)
@@ -69,7 +70,7 @@ static bool parse_duration(const char *s, unsigned long *ms)
 	char *end;
 	errno = 0;
 	double v = strtod(s, &end);
-	double scale = strcmp(end, "ms") == 0 ? 1.0
+	double scale = strcmp(end, "ms") == 0			 ? 1.0
 		       : (strcmp(end, "s") == 0 || *end == '\0') ? 1000.0
 								 : -1.0;
 	if (end == s || errno != 0 || scale < 0 || v <= 0 ||
@@ -119,8 +120,8 @@ static bool parse_valued(start_opts_t *o, const char *a, char *v)
 static int parse_args(int argc, char **argv, start_opts_t *o, bool need_name)
 {
 	static const char *const valued[] = {
-		"--scenarios", "--addr",    "--port", "--zone",
-		"--zone-file", "--var",	    "--timeout", NULL,
+	    "--scenarios", "--addr", "--port",	  "--zone",
+	    "--zone-file", "--var",  "--timeout", NULL,
 	};
 	o->t.vars = o->vars;
 	for (int i = 2; i < argc; i++) {
@@ -137,14 +138,15 @@ static int parse_args(int argc, char **argv, start_opts_t *o, bool need_name)
 		} else if (need_name && a[0] != '-' && o->name == NULL) {
 			o->name = a;
 		} else {
-			fprintf(stderr, "dnsharness target: bad argument '%s'\n",
-				a);
+			fprintf(stderr,
+				"dnsharness target: bad argument '%s'\n", a);
 			target_usage(stderr);
 			return EXIT_USAGE;
 		}
 	}
 	if (need_name && o->name == NULL) {
-		fprintf(stderr, "dnsharness target start: give a recipe NAME\n");
+		fprintf(stderr,
+			"dnsharness target start: give a recipe NAME\n");
 		return EXIT_USAGE;
 	}
 	if (o->scenarios == NULL)
@@ -196,6 +198,7 @@ static int target_start_cmd(start_opts_t *o)
 	diag_t d = {0};
 	if (!target_load_recipe(o->name, o->scenarios, &r, &d)) {
 		diag_print(&d, stderr);
+		target_recipe_free(&r);
 		return EXIT_USAGE;
 	}
 	sigset_t set, old;
@@ -241,19 +244,21 @@ static int target_list_cmd(const start_opts_t *o)
 		char path[4096], prog[4096];
 		target_recipe_t r;
 		diag_t d = {0};
-		if (len > 5 && strcmp(ents[i]->d_name + len - 5, ".yaml") == 0 &&
+		if (len > 5 &&
+		    strcmp(ents[i]->d_name + len - 5, ".yaml") == 0 &&
 		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
 				     ents[i]->d_name) < sizeof(path)) {
 			if (!target_load_recipe(path, o->scenarios, &r, &d)) {
 				diag_print(&d, stderr);
+				target_recipe_free(&r);
 				rc = EXIT_USAGE;
 			} else {
-				bool have = target_find_program(
-					r.program, prog, sizeof(prog));
+				bool have = target_find_program(r.program, prog,
+								sizeof(prog));
 				printf("%-14s %-13s %-14s %s", r.name,
 				       r.role == TARGET_ROLE_RESOLVER
-					       ? "resolver"
-					       : "authoritative",
+					   ? "resolver"
+					   : "authoritative",
 				       r.program,
 				       have ? "installed" : "missing:");
 				for (size_t k = 0; !have && k < r.npackages;

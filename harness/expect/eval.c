@@ -177,19 +177,23 @@ static void summary_text(const ev_t *ev, dns_strbuf_t *sb)
 		dns_sb_printf(sb, ", %zu bytes", x->len);
 	}
 	if (ev->nmsgs > 1)
-		dns_sb_printf(sb, " (and %zu more messages)", ev->nmsgs - 1);
+		dns_sb_printf(sb, " (and %zu more message%s)", ev->nmsgs - 1,
+			      ev->nmsgs == 2 ? "" : "s");
 }
 
+/* "3 records", "at least 1 record", "1 to 4 bytes"; unit is singular. */
 static void range_text(const xp_range_t *r, const char *unit, dns_strbuf_t *sb)
 {
+	unsigned long last = r->has_max ? r->max : r->min;
+	const char *s = last == 1 ? "" : "s";
 	if (r->has_min && r->has_max && r->min == r->max)
-		dns_sb_printf(sb, "%lu %s", r->min, unit);
+		dns_sb_printf(sb, "%lu %s%s", r->min, unit, s);
 	else if (r->has_min && r->has_max)
-		dns_sb_printf(sb, "%lu to %lu %s", r->min, r->max, unit);
+		dns_sb_printf(sb, "%lu to %lu %s%s", r->min, r->max, unit, s);
 	else if (r->has_min)
-		dns_sb_printf(sb, "at least %lu %s", r->min, unit);
+		dns_sb_printf(sb, "at least %lu %s%s", r->min, unit, s);
 	else
-		dns_sb_printf(sb, "at most %lu %s", r->max, unit);
+		dns_sb_printf(sb, "at most %lu %s%s", r->max, unit, s);
 }
 
 static bool in_range(const xp_range_t *r, unsigned long v)
@@ -283,39 +287,55 @@ static bool decode_all(ev_t *ev)
 
 /* ---- per-message checks -------------------------------------------------- */
 
-/* A check of one message: true when it passes; else the got text. */
+/* A check of one message: true when it passes. got is NULL while deciding;
+ * for a message that failed the check is run again with got to say what
+ * was seen, so that passing checks format no text. */
 typedef bool (*mcheck_fn)(const sc_expect_t *e, const ev_t *ev, const xmsg_t *x,
 			  dns_strbuf_t *got);
 
-/* Run fn on every message (or the first only); one reason names the first
- * message that fails and how many more do. */
+/* The expected text of a check, built only when it failed. */
+typedef void (*mtext_fn)(const sc_expect_t *e, const ev_t *ev,
+			 dns_strbuf_t *sb);
+
+typedef struct mcheck {
+	const char *check; /* name in reasons */
+	mcheck_fn run;
+	mtext_fn expected; /* NULL: the fixed text */
+	const char *fixed;
+} mcheck_t;
+
+/* Run a check on every message (or the first only); one reason names the
+ * first message that fails and how many more do. */
 static void per_message(ev_t *ev, const sc_expect_t *e, const char *prefix,
-			const char *check, const char *expected, mcheck_fn fn,
-			bool first_only)
+			const mcheck_t *ck, bool first_only)
 {
-	txt_t got, tmp;
-	size_t bad = 0;
+	size_t bad = 0, first = 0;
 	size_t n = first_only ? 1 : ev->nmsgs;
+	for (size_t i = 0; i < n; i++)
+		if (!ck->run(e, ev, &ev->msgs[i], NULL) && bad++ == 0)
+			first = i;
+	if (bad == 0)
+		return;
+	txt_t got, ex;
 	txt_init(&got);
-	for (size_t i = 0; i < n; i++) {
-		txt_init(&tmp);
-		if (fn(e, ev, &ev->msgs[i], &tmp.sb))
-			continue;
-		if (bad++ == 0) {
-			if (ev->nmsgs > 1)
-				dns_sb_printf(&got.sb, "message %zu: ", i + 1);
-			dns_sb_puts(&got.sb, txt_end(&tmp));
-		}
-	}
+	if (ev->nmsgs > 1)
+		dns_sb_printf(&got.sb, "message %zu: ", first + 1);
+	ck->run(e, ev, &ev->msgs[first], &got.sb);
 	if (bad > 1)
-		dns_sb_printf(&got.sb, " (and %zu more messages)", bad - 1);
-	if (bad)
-		reason(ev, prefix, check, expected, txt_end(&got));
+		dns_sb_printf(&got.sb, " (and %zu more message%s)", bad - 1,
+			      bad == 2 ? "" : "s");
+	txt_init(&ex);
+	if (ck->expected != NULL)
+		ck->expected(e, ev, &ex.sb);
+	else
+		dns_sb_puts(&ex.sb, ck->fixed);
+	reason(ev, prefix, ck->check, txt_end(&ex), txt_end(&got));
 }
 
 static bool no_header(const xmsg_t *x, dns_strbuf_t *got)
 {
-	dns_sb_printf(got, "not a DNS message (%zu bytes)", x->len);
+	if (got != NULL)
+		dns_sb_printf(got, "not a DNS message (%zu bytes)", x->len);
 	return false;
 }
 
@@ -330,8 +350,20 @@ static bool chk_rcode(const sc_expect_t *e, const ev_t *ev, const xmsg_t *x,
 		if (e->rcodes[i] == rc)
 			return true;
 	char b[16];
-	dns_sb_puts(got, dns_rcode_to_text(rc, b));
+	if (got != NULL)
+		dns_sb_puts(got, dns_rcode_to_text(rc, b));
 	return false;
+}
+
+static void exp_rcode(const sc_expect_t *e, const ev_t *ev, dns_strbuf_t *sb)
+{
+	(void)ev;
+	char b[16];
+	if (e->nrcodes > 1)
+		dns_sb_puts(sb, "one of ");
+	for (size_t i = 0; i < e->nrcodes; i++)
+		dns_sb_printf(sb, "%s%s", i ? ", " : "",
+			      dns_rcode_to_text(e->rcodes[i], b));
 }
 
 static bool chk_opcode(const sc_expect_t *e, const ev_t *ev, const xmsg_t *x,
@@ -342,8 +374,16 @@ static bool chk_opcode(const sc_expect_t *e, const ev_t *ev, const xmsg_t *x,
 		return no_header(x, got);
 	uint8_t op = (uint8_t)DNS_OPCODE(x->m.flags);
 	char b[16];
-	dns_sb_puts(got, dns_opcode_to_text(op, b));
+	if (got != NULL)
+		dns_sb_puts(got, dns_opcode_to_text(op, b));
 	return op == e->opcode;
+}
+
+static void exp_opcode(const sc_expect_t *e, const ev_t *ev, dns_strbuf_t *sb)
+{
+	(void)ev;
+	char b[16];
+	dns_sb_puts(sb, dns_opcode_to_text(e->opcode, b));
 }
 
 static bool chk_flags(const sc_expect_t *e, const ev_t *ev, const xmsg_t *x,
@@ -356,66 +396,64 @@ static bool chk_flags(const sc_expect_t *e, const ev_t *ev, const xmsg_t *x,
 	bool ok = (f & e->f_has) == e->f_has && (f & e->f_lacks) == 0;
 	if (e->has_f_exact)
 		ok = ok && (f & XP_FLAG_MASK) == e->f_exact;
-	xp_flags_text(f, XP_FLAG_MASK, got);
+	if (got != NULL)
+		xp_flags_text(f, XP_FLAG_MASK, got);
 	return ok;
+}
+
+static void exp_flags(const sc_expect_t *e, const ev_t *ev, dns_strbuf_t *sb)
+{
+	(void)ev;
+	if (e->has_f_exact) {
+		dns_sb_puts(sb, "exactly ");
+		xp_flags_text(e->f_exact, XP_FLAG_MASK, sb);
+	}
+	if (e->f_has) {
+		dns_sb_puts(sb, sb->len ? "; has " : "has ");
+		xp_flags_text(e->f_has, XP_FLAG_MASK, sb);
+	}
+	if (e->f_lacks) {
+		dns_sb_puts(sb, sb->len ? "; lacks " : "lacks ");
+		xp_flags_text(e->f_lacks, XP_FLAG_MASK, sb);
+	}
 }
 
 static bool chk_size(const sc_expect_t *e, const ev_t *ev, const xmsg_t *x,
 		     dns_strbuf_t *got)
 {
 	(void)ev;
-	dns_sb_printf(got, "%zu bytes", x->len);
+	if (got != NULL)
+		dns_sb_printf(got, "%zu bytes", x->len);
 	return in_range(&e->size, x->len);
+}
+
+static void exp_size(const sc_expect_t *e, const ev_t *ev, dns_strbuf_t *sb)
+{
+	(void)ev;
+	range_text(&e->size, "byte", sb);
 }
 
 static void check_header(const sc_expect_t *e, ev_t *ev, const char *prefix)
 {
-	txt_t ex;
-	char b[16];
-	if (e->nrcodes) {
-		txt_init(&ex);
-		if (e->nrcodes > 1)
-			dns_sb_puts(&ex.sb, "one of ");
-		for (size_t i = 0; i < e->nrcodes; i++)
-			dns_sb_printf(&ex.sb, "%s%s", i ? ", " : "",
-				      dns_rcode_to_text(e->rcodes[i], b));
-		per_message(ev, e, prefix, "rcode", txt_end(&ex), chk_rcode,
-			    false);
-	}
+	static const mcheck_t rcode = {"rcode", chk_rcode, exp_rcode, NULL};
+	static const mcheck_t opcode = {"opcode", chk_opcode, exp_opcode, NULL};
+	static const mcheck_t flags = {"flags", chk_flags, exp_flags, NULL};
+	static const mcheck_t size = {"size", chk_size, exp_size, NULL};
+	if (e->nrcodes)
+		per_message(ev, e, prefix, &rcode, false);
 	if (e->has_opcode)
-		per_message(ev, e, prefix, "opcode",
-			    dns_opcode_to_text(e->opcode, b), chk_opcode,
-			    false);
-	if (e->f_has | e->f_lacks || e->has_f_exact) {
-		txt_init(&ex);
-		if (e->has_f_exact) {
-			dns_sb_puts(&ex.sb, "exactly ");
-			xp_flags_text(e->f_exact, XP_FLAG_MASK, &ex.sb);
-		}
-		if (e->f_has) {
-			dns_sb_puts(&ex.sb, ex.sb.len ? "; has " : "has ");
-			xp_flags_text(e->f_has, XP_FLAG_MASK, &ex.sb);
-		}
-		if (e->f_lacks) {
-			dns_sb_puts(&ex.sb, ex.sb.len ? "; lacks " : "lacks ");
-			xp_flags_text(e->f_lacks, XP_FLAG_MASK, &ex.sb);
-		}
-		per_message(ev, e, prefix, "flags", txt_end(&ex), chk_flags,
-			    false);
-	}
-	if (e->size.has_min || e->size.has_max) {
-		txt_init(&ex);
-		range_text(&e->size, "bytes", &ex.sb);
-		per_message(ev, e, prefix, "size", txt_end(&ex), chk_size,
-			    false);
-	}
+		per_message(ev, e, prefix, &opcode, false);
+	if (e->f_has | e->f_lacks || e->has_f_exact)
+		per_message(ev, e, prefix, &flags, false);
+	if (e->size.has_min || e->size.has_max)
+		per_message(ev, e, prefix, &size, false);
 }
 
 /* ---- question ------------------------------------------------------------ */
 
 /* Does the message carry exactly the question name/type/class (each
  * compared only when has_*)? A later message of a stream may carry none
- * (RFC 5936 2.2.1). */
+ * (RFC 5936 2.2.1). got receives the question section. */
 static bool question_is(const xmsg_t *x, bool later, const dns_name_t *name,
 			uint16_t qtype, uint16_t qclass, bool has_name,
 			bool has_type, bool has_class, dns_strbuf_t *got)
@@ -425,7 +463,8 @@ static bool question_is(const xmsg_t *x, bool later, const dns_name_t *name,
 	const dns_msg_t *m = &x->m;
 	if (later && m->counts[0] == 0)
 		return true;
-	qsection_text(m, got);
+	if (got != NULL)
+		qsection_text(m, got);
 	if (m->counts[0] != 1 || m->nqd != 1)
 		return false;
 	const dns_question_t *q = &m->qd[0];
@@ -451,56 +490,61 @@ static bool chk_question(const sc_expect_t *e, const ev_t *ev, const xmsg_t *x,
 	return later ? true : !echoed;
 }
 
+static void exp_question(const sc_expect_t *e, const ev_t *ev, dns_strbuf_t *sb)
+{
+	const sc_query_t *q = ev->q;
+	char n[DNS_NAME_TEXT_MAX], b[16];
+	if (e->qmode != XP_Q_EXPLICIT) {
+		dns_sb_puts(sb, e->qmode == XP_Q_ECHO ? "echo of " : "not ");
+		question_text(&q->qname, q->qclass, q->qtype, sb);
+		return;
+	}
+	if (e->q_has_name) {
+		dns_name_to_text(&e->qname, n, sizeof(n));
+		dns_sb_printf(sb, "name %s", n);
+	}
+	if (e->q_has_class)
+		dns_sb_printf(sb, "%sclass %s", sb->len ? ", " : "",
+			      dns_class_to_text(e->qclass, b));
+	if (e->q_has_type)
+		dns_sb_printf(sb, "%stype %s", sb->len ? ", " : "",
+			      dns_type_to_text(e->qtype, b));
+}
+
 static bool chk_qdcount(const sc_expect_t *e, const ev_t *ev, const xmsg_t *x,
 			dns_strbuf_t *got)
 {
 	(void)ev;
 	if (!x->header)
 		return no_header(x, got);
-	dns_sb_printf(got, "qdcount %u", x->m.counts[0]);
+	if (got != NULL)
+		dns_sb_printf(got, "qdcount %u", x->m.counts[0]);
 	return x->m.counts[0] == e->qdcount;
+}
+
+static void exp_qdcount(const sc_expect_t *e, const ev_t *ev, dns_strbuf_t *sb)
+{
+	(void)ev;
+	dns_sb_printf(sb, "qdcount %lu", e->qdcount);
 }
 
 static void check_question(const sc_expect_t *e, ev_t *ev, const char *prefix)
 {
-	txt_t ex;
-	txt_init(&ex);
-	const sc_query_t *q = ev->q;
-	if (e->qmode == XP_Q_EXPLICIT) {
-		char n[DNS_NAME_TEXT_MAX], b[16];
-		if (e->q_has_name) {
-			dns_name_to_text(&e->qname, n, sizeof(n));
-			dns_sb_printf(&ex.sb, "name %s", n);
-		}
-		if (e->q_has_class)
-			dns_sb_printf(&ex.sb, "%sclass %s",
-				      ex.sb.len ? ", " : "",
-				      dns_class_to_text(e->qclass, b));
-		if (e->q_has_type)
-			dns_sb_printf(&ex.sb, "%stype %s",
-				      ex.sb.len ? ", " : "",
-				      dns_type_to_text(e->qtype, b));
-	} else if (e->qmode != XP_Q_NONE && !q->has_question) {
+	static const mcheck_t question = {"question", chk_question,
+					  exp_question, NULL};
+	static const mcheck_t qdcount = {"qdcount", chk_qdcount, exp_qdcount,
+					 NULL};
+	bool from_query = e->qmode == XP_Q_ECHO || e->qmode == XP_Q_NO_ECHO;
+	if (from_query && !ev->q->has_question)
 		reason(ev, prefix, "question",
 		       e->qmode == XP_Q_ECHO
 			   ? "the query's question echoed"
 			   : "the query's question not echoed",
 		       "the query has no question to compare with");
-		return;
-	} else if (e->qmode != XP_Q_NONE) {
-		dns_sb_puts(&ex.sb,
-			    e->qmode == XP_Q_ECHO ? "echo of " : "not ");
-		question_text(&q->qname, q->qclass, q->qtype, &ex.sb);
-	}
-	if (e->qmode != XP_Q_NONE)
-		per_message(ev, e, prefix, "question", txt_end(&ex),
-			    chk_question, e->qmode == XP_Q_NO_ECHO);
-	if (e->has_qdcount) {
-		txt_init(&ex);
-		dns_sb_printf(&ex.sb, "qdcount %lu", e->qdcount);
-		per_message(ev, e, prefix, "qdcount", txt_end(&ex), chk_qdcount,
-			    true);
-	}
+	else if (e->qmode != XP_Q_NONE)
+		per_message(ev, e, prefix, &question, e->qmode == XP_Q_NO_ECHO);
+	if (e->has_qdcount)
+		per_message(ev, e, prefix, &qdcount, true);
 }
 
 /* ---- sections ------------------------------------------------------------ */
@@ -553,7 +597,7 @@ static void sec_count(const xp_section_t *s, ev_t *ev, const char *prefix,
 	char chk[48];
 	txt_init(&ex);
 	txt_init(&got);
-	range_text(&s->count, "records", &ex.sb);
+	range_text(&s->count, "record", &ex.sb);
 	records_text(ev, sec, &got.sb);
 	reason(ev, prefix, sec_check(chk, sizeof(chk), sec, "count"),
 	       txt_end(&ex), txt_end(&got));
@@ -644,6 +688,10 @@ static void sec_exact(const xp_section_t *s, ev_t *ev, const char *prefix,
 				     s->exact_ttl ? DNS_DIFF_CMP_TTL : 0, &df);
 	if (rc == DNS_OK && df.kind == DNS_DIFF_EQUAL)
 		return;
+	if (rc == DNS_E_NOMEM) {
+		ev->nomem = true; /* not a verdict on the response */
+		return;
+	}
 	txt_t ex, got;
 	char chk[48];
 	txt_init(&ex);
@@ -685,7 +733,8 @@ static bool opt_of(const xmsg_t *x, dns_edns_t *ed, dns_strbuf_t *got)
 		return no_header(x, got);
 	const dns_rr_t *o = x->m.opt;
 	if (o == NULL) {
-		dns_sb_puts(got, "no OPT record");
+		if (got != NULL)
+			dns_sb_puts(got, "no OPT record");
 		return false;
 	}
 	dns_edns_from_rr(o->rclass, o->ttl, o->rdata, o->rdlen, ed, NULL);
@@ -707,17 +756,41 @@ static bool chk_opt_absent(const sc_expect_t *e, const ev_t *ev,
 	(void)e;
 	(void)ev;
 	dns_edns_t ed;
-	txt_t tmp;
-	txt_init(&tmp);
 	if (!x->header)
 		return no_header(x, got);
-	if (!opt_of(x, &ed, &tmp.sb))
+	if (!opt_of(x, &ed, NULL))
 		return true;
-	txt_init(&tmp);
-	dns_edns_to_dig(&ed, &tmp.sb); /* the first line is enough */
-	tmp.buf[strcspn(tmp.buf, "\n")] = '\0';
-	dns_sb_printf(got, "an OPT record (%s)", tmp.buf);
+	if (got != NULL) {
+		txt_t tmp;
+		txt_init(&tmp);
+		dns_edns_to_dig(&ed, &tmp.sb); /* the first line is enough */
+		tmp.buf[strcspn(tmp.buf, "\n")] = '\0';
+		dns_sb_printf(got, "an OPT record (%s)", tmp.buf);
+	}
 	return false;
+}
+
+/* The OPT fields that differ from o, as "version 1, do=0, ...". */
+static void opt_fields_got(const xp_opt_t *o, const dns_edns_t *ed,
+			   dns_strbuf_t *got)
+{
+	const char *sep = "";
+	if (o->has_version && ed->version != o->version)
+		dns_sb_printf(got, "version %u", ed->version), sep = ", ";
+	if (o->has_do && ((ed->flags & DNS_EDNS_DO) != 0) != o->do_bit)
+		dns_sb_printf(got, "%sdo=%d", sep,
+			      (ed->flags & DNS_EDNS_DO) != 0),
+		    sep = ", ";
+	if (!in_range(&o->udp, ed->udp_size))
+		dns_sb_printf(got, "%sudp_size %u", sep, ed->udp_size),
+		    sep = ", ";
+	if (o->has_ext_rcode && ed->ext_rcode != o->ext_rcode)
+		dns_sb_printf(got, "%sext_rcode %u", sep, ed->ext_rcode),
+		    sep = ", ";
+	if ((ed->flags & o->fl_has) != o->fl_has ||
+	    (ed->flags & o->fl_lacks) != 0 ||
+	    (o->has_mbz && (ed->flags & 0x3fffu) != o->mbz))
+		dns_sb_printf(got, "%sflags 0x%04x", sep, ed->flags);
 }
 
 static bool chk_opt_fields(const sc_expect_t *e, const ev_t *ev,
@@ -726,40 +799,26 @@ static bool chk_opt_fields(const sc_expect_t *e, const ev_t *ev,
 	(void)ev;
 	const xp_opt_t *o = &e->opt;
 	dns_edns_t ed;
-	if (!opt_of(x, &ed, got))
+	if (!opt_of(x, &ed, NULL))
 		return true; /* reported by opt.present */
-	bool ok = true;
-	const char *sep = "";
-	if (o->has_version && ed.version != o->version) {
-		dns_sb_printf(got, "%sversion %u", sep, ed.version);
-		ok = false, sep = ", ";
-	}
-	if (o->has_do && ((ed.flags & DNS_EDNS_DO) != 0) != o->do_bit) {
-		dns_sb_printf(got, "%sdo=%d", sep,
-			      (ed.flags & DNS_EDNS_DO) != 0);
-		ok = false, sep = ", ";
-	}
-	if ((o->udp.has_min || o->udp.has_max) &&
-	    !in_range(&o->udp, ed.udp_size)) {
-		dns_sb_printf(got, "%sudp_size %u", sep, ed.udp_size);
-		ok = false, sep = ", ";
-	}
-	if (o->has_ext_rcode && ed.ext_rcode != o->ext_rcode) {
-		dns_sb_printf(got, "%sext_rcode %u", sep, ed.ext_rcode);
-		ok = false, sep = ", ";
-	}
-	bool fl = (ed.flags & o->fl_has) == o->fl_has &&
-		  (ed.flags & o->fl_lacks) == 0 &&
-		  (!o->has_mbz || (ed.flags & 0x3fffu) == o->mbz);
-	if (!fl) {
-		dns_sb_printf(got, "%sflags 0x%04x", sep, ed.flags);
-		ok = false;
-	}
+	bool ok =
+	    (!o->has_version || ed.version == o->version) &&
+	    (!o->has_do || ((ed.flags & DNS_EDNS_DO) != 0) == o->do_bit) &&
+	    in_range(&o->udp, ed.udp_size) &&
+	    (!o->has_ext_rcode || ed.ext_rcode == o->ext_rcode) &&
+	    (ed.flags & o->fl_has) == o->fl_has &&
+	    (ed.flags & o->fl_lacks) == 0 &&
+	    (!o->has_mbz || (ed.flags & 0x3fffu) == o->mbz);
+	if (!ok && got != NULL)
+		opt_fields_got(o, &ed, got);
 	return ok;
 }
 
-static void opt_fields_text(const xp_opt_t *o, dns_strbuf_t *sb)
+static void exp_opt_fields(const sc_expect_t *e, const ev_t *ev,
+			   dns_strbuf_t *sb)
 {
+	(void)ev;
+	const xp_opt_t *o = &e->opt;
 	const char *sep = "";
 	if (o->has_version)
 		dns_sb_printf(sb, "version %u", o->version), sep = ", ";
@@ -767,7 +826,7 @@ static void opt_fields_text(const xp_opt_t *o, dns_strbuf_t *sb)
 		dns_sb_printf(sb, "%sdo=%d", sep, o->do_bit), sep = ", ";
 	if (o->udp.has_min || o->udp.has_max) {
 		dns_sb_printf(sb, "%sudp_size ", sep);
-		range_text(&o->udp, "bytes", sb);
+		range_text(&o->udp, "byte", sb);
 		sep = ", ";
 	}
 	if (o->has_ext_rcode)
@@ -781,6 +840,13 @@ static void opt_fields_text(const xp_opt_t *o, dns_strbuf_t *sb)
 		    sep = ", ";
 	if (o->has_mbz)
 		dns_sb_printf(sb, "%sZ bits 0x%04x", sep, o->mbz);
+}
+
+static bool opt_has_fields(const xp_opt_t *o)
+{
+	return o->has_version || o->has_do || o->udp.has_min ||
+	       o->udp.has_max || o->has_ext_rcode || o->fl_has || o->fl_lacks ||
+	       o->has_mbz;
 }
 
 static void options_list(const dns_edns_t *ed, dns_strbuf_t *sb)
@@ -807,16 +873,51 @@ static bool chk_opt_options(const sc_expect_t *e, const ev_t *ev,
 	const xp_opt_t *o = &e->opt;
 	dns_edns_t ed;
 	dns_edns_opt_t op;
-	if (!opt_of(x, &ed, got))
-		return true;
+	if (!opt_of(x, &ed, NULL))
+		return true; /* reported by opt.present */
 	bool ok = true;
 	for (size_t i = 0; i < o->nopt_has; i++)
 		ok = ok && dns_edns_find(&ed, o->opt_has[i], &op);
 	for (size_t i = 0; i < o->nopt_lacks; i++)
 		ok = ok && !dns_edns_find(&ed, o->opt_lacks[i], &op);
-	if (!ok)
+	if (!ok && got != NULL)
 		options_list(&ed, got);
 	return ok;
+}
+
+static void exp_opt_options(const sc_expect_t *e, const ev_t *ev,
+			    dns_strbuf_t *sb)
+{
+	(void)ev;
+	const xp_opt_t *o = &e->opt;
+	char b[16];
+	for (size_t i = 0; i < o->nopt_has; i++)
+		dns_sb_printf(sb, "%shas %s", i ? ", " : "",
+			      dns_edns_opt_to_text(o->opt_has[i], b));
+	for (size_t i = 0; i < o->nopt_lacks; i++)
+		dns_sb_printf(sb, "%slacks %s", i || o->nopt_has ? ", " : "",
+			      dns_edns_opt_to_text(o->opt_lacks[i], b));
+}
+
+/* The COOKIE option of a message, parsed; false with the got text when
+ * there is none or it is malformed. */
+static bool cookie_of(const dns_edns_t *ed, dns_edns_cookie_t *ck,
+		      dns_strbuf_t *got)
+{
+	dns_edns_opt_t op;
+	dns_error_t err = {0};
+	if (!dns_edns_find(ed, DNS_OPT_COOKIE, &op)) {
+		if (got != NULL)
+			dns_sb_puts(got, "no COOKIE option");
+		return false;
+	}
+	if (dns_edns_cookie_parse(&op, ck, &err) == DNS_OK)
+		return true;
+	if (got != NULL)
+		dns_sb_printf(got, "malformed COOKIE option: %s",
+			      err.detail[0] ? err.detail
+					    : dns_rc_text(err.code));
+	return false;
 }
 
 static bool chk_opt_cookie(const sc_expect_t *e, const ev_t *ev,
@@ -825,94 +926,105 @@ static bool chk_opt_cookie(const sc_expect_t *e, const ev_t *ev,
 	dns_edns_t ed;
 	dns_edns_opt_t op;
 	dns_edns_cookie_t ck;
-	dns_error_t err = {0};
-	if (!opt_of(x, &ed, got))
-		return e->opt.cookie == XP_COOKIE_ABSENT;
-	bool found = dns_edns_find(&ed, DNS_OPT_COOKIE, &op);
 	if (e->opt.cookie == XP_COOKIE_ABSENT) {
-		if (found)
+		if (!x->header)
+			return no_header(x, got);
+		bool found = opt_of(x, &ed, NULL) &&
+			     dns_edns_find(&ed, DNS_OPT_COOKIE, &op);
+		if (found && got != NULL)
 			dns_sb_puts(got, "a COOKIE option");
 		return !found;
 	}
-	if (!found) {
-		dns_sb_puts(got, "no COOKIE option");
+	if (!opt_of(x, &ed, got) || !cookie_of(&ed, &ck, got))
 		return false;
-	}
-	if (dns_edns_cookie_parse(&op, &ck, &err) != DNS_OK) {
-		dns_sb_printf(got, "malformed COOKIE option: %s",
-			      err.detail[0] ? err.detail
-					    : dns_rc_text(err.code));
-		return false;
-	}
-	if (e->opt.cookie == XP_COOKIE_PRESENT)
+	if (e->opt.cookie == XP_COOKIE_PRESENT ||
+	    memcmp(ck.client, ev->q->cookie, 8) == 0)
 		return true;
-	if (memcmp(ck.client, ev->q->cookie, 8) == 0)
-		return true;
-	dns_sb_puts(got, "client cookie ");
-	dns_sb_hex(got, ck.client, 8);
+	if (got != NULL) {
+		dns_sb_puts(got, "client cookie ");
+		dns_sb_hex(got, ck.client, 8);
+	}
 	return false;
+}
+
+static void exp_opt_cookie(const sc_expect_t *e, const ev_t *ev,
+			   dns_strbuf_t *sb)
+{
+	if (e->opt.cookie == XP_COOKIE_ECHO) {
+		dns_sb_puts(sb, "client cookie ");
+		dns_sb_hex(sb, ev->q->cookie, 8);
+		dns_sb_puts(sb, " echoed");
+	} else {
+		dns_sb_puts(sb, e->opt.cookie == XP_COOKIE_PRESENT
+				    ? "a COOKIE option"
+				    : "no COOKIE option");
+	}
 }
 
 static void check_opt(const sc_expect_t *e, ev_t *ev, const char *prefix)
 {
+	static const mcheck_t absent = {"opt.absent", chk_opt_absent, NULL,
+					"no OPT record"};
+	static const mcheck_t present = {"opt.present", chk_opt_present, NULL,
+					 "an OPT record"};
+	static const mcheck_t fields = {"opt", chk_opt_fields, exp_opt_fields,
+					NULL};
+	static const mcheck_t options = {"opt.options", chk_opt_options,
+					 exp_opt_options, NULL};
+	static const mcheck_t cookie = {"opt.cookie", chk_opt_cookie,
+					exp_opt_cookie, NULL};
 	const xp_opt_t *o = &e->opt;
-	txt_t ex;
 	if (!o->set)
 		return;
 	if (o->absent) {
-		per_message(ev, e, prefix, "opt.absent", "no OPT record",
-			    chk_opt_absent, false);
+		per_message(ev, e, prefix, &absent, false);
 		return;
 	}
-	per_message(ev, e, prefix, "opt.present", "an OPT record",
-		    chk_opt_present, false);
-	txt_init(&ex);
-	opt_fields_text(o, &ex.sb);
-	if (ex.sb.len)
-		per_message(ev, e, prefix, "opt", txt_end(&ex), chk_opt_fields,
-			    false);
-	if (o->nopt_has || o->nopt_lacks) {
-		char b[16];
-		txt_init(&ex);
-		for (size_t i = 0; i < o->nopt_has; i++)
-			dns_sb_printf(&ex.sb, "%shas %s", i ? ", " : "",
-				      dns_edns_opt_to_text(o->opt_has[i], b));
-		for (size_t i = 0; i < o->nopt_lacks; i++)
-			dns_sb_printf(&ex.sb, "%slacks %s",
-				      i || o->nopt_has ? ", " : "",
-				      dns_edns_opt_to_text(o->opt_lacks[i], b));
-		per_message(ev, e, prefix, "opt.options", txt_end(&ex),
-			    chk_opt_options, false);
-	}
-	if (o->cookie == XP_COOKIE_ECHO && !ev->q->has_cookie) {
+	bool only_absent_cookie = o->cookie == XP_COOKIE_ABSENT &&
+				  !o->present && !opt_has_fields(o) &&
+				  !o->nopt_has && !o->nopt_lacks;
+	if (!only_absent_cookie)
+		per_message(ev, e, prefix, &present, false);
+	if (opt_has_fields(o))
+		per_message(ev, e, prefix, &fields, false);
+	if (o->nopt_has || o->nopt_lacks)
+		per_message(ev, e, prefix, &options, false);
+	if (o->cookie == XP_COOKIE_ECHO && !ev->q->has_cookie)
 		reason(ev, prefix, "opt.cookie", "the client cookie echoed",
 		       "the query sent no cookie");
-	} else if (o->cookie != XP_COOKIE_NONE) {
-		txt_init(&ex);
-		if (o->cookie == XP_COOKIE_ECHO) {
-			dns_sb_puts(&ex.sb, "client cookie ");
-			dns_sb_hex(&ex.sb, ev->q->cookie, 8);
-			dns_sb_puts(&ex.sb, " echoed");
-		} else {
-			dns_sb_puts(&ex.sb, o->cookie == XP_COOKIE_PRESENT
-						? "a COOKIE option"
-						: "no COOKIE option");
-		}
-		per_message(ev, e, prefix, "opt.cookie", txt_end(&ex),
-			    chk_opt_cookie, false);
-	}
+	else if (o->cookie != XP_COOKIE_NONE)
+		per_message(ev, e, prefix, &cookie, false);
 }
 
 /* ---- implicit checks ----------------------------------------------------- */
 
+/* A message without even a header: implicit.strict says so, unless it is
+ * off; then each implicit check does. */
+static bool headerless(const sc_expect_t *e, const xmsg_t *x, dns_strbuf_t *got)
+{
+	return e->implicit.strict || no_header(x, got);
+}
+
+static uint16_t query_id(const ev_t *ev)
+{
+	const uint8_t *q = ev->obs->query;
+	return (uint16_t)(q[0] << 8 | q[1]);
+}
+
 static bool chk_id(const sc_expect_t *e, const ev_t *ev, const xmsg_t *x,
 		   dns_strbuf_t *got)
 {
-	const uint8_t *q = ev->obs->query;
-	if (!x->header) /* implicit.strict says so, unless it is off */
-		return e->implicit.strict || no_header(x, got);
-	dns_sb_printf(got, "id %u", x->m.id);
-	return x->m.id == (uint16_t)(q[0] << 8 | q[1]);
+	if (!x->header)
+		return headerless(e, x, got);
+	if (got != NULL)
+		dns_sb_printf(got, "id %u", x->m.id);
+	return x->m.id == query_id(ev);
+}
+
+static void exp_id(const sc_expect_t *e, const ev_t *ev, dns_strbuf_t *sb)
+{
+	(void)e;
+	dns_sb_printf(sb, "id %u (echoed)", query_id(ev));
 }
 
 static bool chk_qr(const sc_expect_t *e, const ev_t *ev, const xmsg_t *x,
@@ -920,9 +1032,11 @@ static bool chk_qr(const sc_expect_t *e, const ev_t *ev, const xmsg_t *x,
 {
 	(void)ev;
 	if (!x->header)
-		return e->implicit.strict || no_header(x, got);
-	dns_sb_printf(got, "qr=%d", (x->m.flags & DNS_F_QR) != 0);
-	return (x->m.flags & DNS_F_QR) != 0;
+		return headerless(e, x, got);
+	bool qr = (x->m.flags & DNS_F_QR) != 0;
+	if (got != NULL)
+		dns_sb_printf(got, "qr=%d", qr);
+	return qr;
 }
 
 static uint8_t query_opcode(const ev_t *ev)
@@ -937,11 +1051,21 @@ static bool chk_implicit_opcode(const sc_expect_t *e, const ev_t *ev,
 				const xmsg_t *x, dns_strbuf_t *got)
 {
 	if (!x->header)
-		return e->implicit.strict || no_header(x, got);
+		return headerless(e, x, got);
 	char b[16];
 	uint8_t op = (uint8_t)DNS_OPCODE(x->m.flags);
-	dns_sb_puts(got, dns_opcode_to_text(op, b));
+	if (got != NULL)
+		dns_sb_puts(got, dns_opcode_to_text(op, b));
 	return op == query_opcode(ev);
+}
+
+static void exp_implicit_opcode(const sc_expect_t *e, const ev_t *ev,
+				dns_strbuf_t *sb)
+{
+	(void)e;
+	char b[16];
+	dns_sb_printf(sb, "%s (echoed)",
+		      dns_opcode_to_text(query_opcode(ev), b));
 }
 
 static bool chk_implicit_question(const sc_expect_t *e, const ev_t *ev,
@@ -949,7 +1073,7 @@ static bool chk_implicit_question(const sc_expect_t *e, const ev_t *ev,
 {
 	const sc_query_t *q = ev->q;
 	if (!x->header)
-		return e->implicit.strict || no_header(x, got);
+		return headerless(e, x, got);
 	/* A server that could not parse (FORMERR) or does not implement
 	 * (NOTIMP) the query may leave the question out; an explicit
 	 * question: {echo: true} still requires it. */
@@ -961,13 +1085,22 @@ static bool chk_implicit_question(const sc_expect_t *e, const ev_t *ev,
 			   true, true, true, got);
 }
 
+static void exp_implicit_question(const sc_expect_t *e, const ev_t *ev,
+				  dns_strbuf_t *sb)
+{
+	(void)e;
+	const sc_query_t *q = ev->q;
+	question_text(&q->qname, q->qclass, q->qtype, sb);
+	dns_sb_puts(sb, " (echoed)");
+}
+
 static bool chk_strict(const sc_expect_t *e, const ev_t *ev, const xmsg_t *x,
 		       dns_strbuf_t *got)
 {
 	(void)e;
 	(void)ev;
-	if (x->strict)
-		return true;
+	if (x->strict || got == NULL)
+		return x->strict;
 	const dns_msg_t *m = &x->m;
 	dns_sb_printf(got, "%u violation%s", m->nviol,
 		      m->nviol == 1 ? "" : "s");
@@ -988,38 +1121,27 @@ static bool chk_strict(const sc_expect_t *e, const ev_t *ev, const xmsg_t *x,
 
 static void check_implicit(const sc_expect_t *e, ev_t *ev)
 {
+	static const mcheck_t strict = {"implicit.strict", chk_strict, NULL,
+					"a message that decodes strictly"};
+	static const mcheck_t id = {"implicit.id", chk_id, exp_id, NULL};
+	static const mcheck_t qr = {"implicit.qr", chk_qr, NULL, "qr=1"};
+	static const mcheck_t opcode = {"implicit.opcode", chk_implicit_opcode,
+					exp_implicit_opcode, NULL};
+	static const mcheck_t question = {"implicit.question",
+					  chk_implicit_question,
+					  exp_implicit_question, NULL};
 	const xp_implicit_t *im = &e->implicit;
 	const sc_observed_t *obs = ev->obs;
-	const sc_query_t *q = ev->q;
-	txt_t ex;
-	char b[16];
 	if (im->strict)
-		per_message(ev, e, "", "implicit.strict",
-			    "a message that decodes strictly", chk_strict,
-			    false);
-	if (im->id && obs->query != NULL && obs->qlen >= 2) {
-		txt_init(&ex);
-		dns_sb_printf(&ex.sb, "id %u (echoed)",
-			      (unsigned)(obs->query[0] << 8 | obs->query[1]));
-		per_message(ev, e, "", "implicit.id", txt_end(&ex), chk_id,
-			    false);
-	}
+		per_message(ev, e, "", &strict, false);
+	if (im->id && obs->query != NULL && obs->qlen >= 2)
+		per_message(ev, e, "", &id, false);
 	if (im->qr)
-		per_message(ev, e, "", "implicit.qr", "qr=1", chk_qr, false);
-	if (im->opcode) {
-		txt_init(&ex);
-		dns_sb_printf(&ex.sb, "%s (echoed)",
-			      dns_opcode_to_text(query_opcode(ev), b));
-		per_message(ev, e, "", "implicit.opcode", txt_end(&ex),
-			    chk_implicit_opcode, false);
-	}
-	if (im->question && q->has_question) {
-		txt_init(&ex);
-		question_text(&q->qname, q->qclass, q->qtype, &ex.sb);
-		dns_sb_puts(&ex.sb, " (echoed)");
-		per_message(ev, e, "", "implicit.question", txt_end(&ex),
-			    chk_implicit_question, false);
-	}
+		per_message(ev, e, "", &qr, false);
+	if (im->opcode)
+		per_message(ev, e, "", &opcode, false);
+	if (im->question && ev->q->has_question)
+		per_message(ev, e, "", &question, false);
 }
 
 /* ---- the tree ------------------------------------------------------------ */
@@ -1029,7 +1151,8 @@ static void check_outcome(const sc_expect_t *e, ev_t *ev, const char *prefix)
 	const sc_observed_t *obs = ev->obs;
 	txt_t got;
 	txt_init(&got);
-	summary_text(ev, &got.sb);
+	if (e->no_response != XP_UNSET || e->closed != XP_UNSET)
+		summary_text(ev, &got.sb);
 	if (e->no_response == XP_TRUE && obs->status != SC_NET_TIMEOUT)
 		reason(ev, prefix, "no_response", "no response", txt_end(&got));
 	bool closed =
@@ -1052,8 +1175,9 @@ static void check_outcome(const sc_expect_t *e, ev_t *ev, const char *prefix)
 			txt_t ex;
 			txt_init(&ex);
 			txt_init(&got);
-			range_text(&e->messages, "messages", &ex.sb);
-			dns_sb_printf(&got.sb, "%zu messages", n);
+			range_text(&e->messages, "message", &ex.sb);
+			dns_sb_printf(&got.sb, "%zu message%s", n,
+				      n == 1 ? "" : "s");
 			if (!ev->answered)
 				dns_sb_printf(&got.sb, " (%s)",
 					      status_text(obs));

@@ -6,7 +6,7 @@
 set -eu
 
 pkgs_build="gcc make pkg-config libjansson-dev libyaml-dev libssl-dev libuv1-dev libpcap-dev"
-pkgs_test="$pkgs_build libcmocka-dev"
+pkgs_test="$pkgs_build libcmocka-dev nsd knot bind9 dnsutils"
 pkgs_bench="$pkgs_build libknot-dev libldns-dev"
 pkgs_fuzz="$pkgs_build clang"
 

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/time.h>
 
 #include "dns/wire.h"
@@ -40,10 +41,13 @@ struct runner {
 	play_result_t *out;
 	net_loop_t *loop;
 	net_tcp_pool_t pool;
+	dns_arena_t scratch; /* for sc_expect_eval, reset after each case */
 	uv_signal_t sigint;
 	bool sig_open;
 	slot_t *slots;
 	size_t nslots;
+	slot_t **idle; /* free slots, a stack */
+	size_t nidle;
 	size_t next, total, ndone, nfailed, inflight;
 	int interrupts;
 	bool stopping, shut;
@@ -77,6 +81,17 @@ static void tap_close(void *ctx, uint64_t conn, bool by_client)
 
 /* ---- results ------------------------------------------------------------ */
 
+static slot_t *slot_take(runner_t *r)
+{
+	return r->nidle > 0 ? r->idle[--r->nidle] : NULL;
+}
+
+static void slot_give(runner_t *r, slot_t *s)
+{
+	s->phase = SLOT_FREE;
+	r->idle[r->nidle++] = s;
+}
+
 static char *arena_str(dns_arena_t *a, const char *s)
 {
 	return dns_arena_dup(a, s, strlen(s) + 1);
@@ -96,7 +111,42 @@ static void verdict_only(runner_t *r, sc_result_t *res, sc_verdict_kind_t k,
 		why->expected = expected;
 		why->got = got;
 	}
-	res->obs.transport = res->c->transport;
+	res->obs.transport =
+	    r->o->transport_forced ? r->o->transport : res->c->transport;
+}
+
+/* s copied into the run's arena ("" when s is NULL or memory is out). */
+static const char *keep_str(runner_t *r, const char *s)
+{
+	const char *copy = s != NULL ? arena_str(&r->out->arena, s) : NULL;
+	return copy != NULL ? copy : "";
+}
+
+/* The verdict on res. sc_expect_eval works in the scratch arena (its
+ * decoded messages are large); only the verdict is kept in the run's. */
+static void judge(runner_t *r, sc_result_t *res)
+{
+	sc_verdict_t v;
+	sc_expect_eval(res->c->expect, res->c->query, &res->obs, &r->scratch,
+		       &v);
+	res->verdict.kind = v.kind;
+	res->verdict.nreasons = 0;
+	res->verdict.reasons =
+	    v.nreasons == 0 ? NULL
+			    : dns_arena_alloc(&r->out->arena,
+					      v.nreasons * sizeof(sc_reason_t));
+	for (size_t i = 0; res->verdict.reasons != NULL && i < v.nreasons;
+	     i++) {
+		sc_reason_t *k = &res->verdict.reasons[i];
+		k->check = keep_str(r, v.reasons[i].check);
+		k->expected = keep_str(r, v.reasons[i].expected);
+		k->got = keep_str(r, v.reasons[i].got);
+		res->verdict.nreasons++;
+	}
+	if (v.nreasons > 0 && res->verdict.reasons == NULL)
+		verdict_only(r, res, SC_ERROR, "memory",
+			     "memory to keep the verdict", "out of memory");
+	dns_arena_reset(&r->scratch);
 }
 
 static sc_net_status_t map_status(net_status_t s)
@@ -136,15 +186,14 @@ static void slot_ended(slot_t *s)
 {
 	runner_t *r = s->r;
 	sc_result_t *res = &r->out->run.results[s->idx];
-	s->phase = SLOT_FREE;
+	slot_give(r, s);
 	r->inflight--;
 	res->elapsed_ms = net_now_ms() - s->started;
 	if (s->x.res.status == NET_ABORTED)
 		verdict_only(r, res, SC_SKIP, "run", "the case to finish",
 			     "interrupted");
 	else
-		sc_expect_eval(res->c->expect, res->c->query, &res->obs,
-			       &r->out->arena, &res->verdict);
+		judge(r, res);
 	case_ended(r, res);
 }
 
@@ -331,25 +380,18 @@ static bool case_start(runner_t *r, slot_t *s, size_t idx)
 	return true;
 }
 
-static slot_t *free_slot(runner_t *r)
-{
-	for (size_t i = 0; i < r->nslots; i++)
-		if (r->slots[i].phase == SLOT_FREE)
-			return &r->slots[i];
-	return NULL;
-}
-
 /* Start cases while there is room. Cases that end at once are counted
  * here, without recursion. */
 static void fill(runner_t *r)
 {
 	while (!r->stopping && r->next < r->total && r->inflight < r->nslots) {
-		slot_t *s = free_slot(r);
+		slot_t *s = slot_take(r);
 		if (s == NULL)
 			break; /* cannot happen: inflight < nslots */
 		size_t idx = r->next++;
 		if (case_start(r, s, idx))
 			continue;
+		slot_give(r, s);
 		sc_result_t *res = &r->out->run.results[idx];
 		r->ndone++;
 		if (res->verdict.kind == SC_FAIL ||
@@ -435,6 +477,24 @@ static void mark_unstarted(runner_t *r)
 			     "the case to run", "interrupted before it ran");
 }
 
+/* Cases in flight the open-file limit allows (raised to its hard limit
+ * first): each may hold two sockets (a UDP socket or a dedicated TCP
+ * connection, and its share of the pooled ones), with room to spare. */
+static size_t fd_room(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 100;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 1000000)
+		return 500000;
+	return rl.rlim_cur > 80 ? (size_t)(rl.rlim_cur - 64) / 2 : 8;
+}
+
 static bool runner_init(runner_t *r, const play_opts_t *o, play_result_t *out,
 			char *err, size_t errlen)
 {
@@ -444,9 +504,13 @@ static bool runner_init(runner_t *r, const play_opts_t *o, play_result_t *out,
 	r->nslots = o->jobs ? o->jobs : PLAY_DEFAULT_JOBS;
 	if (r->nslots > r->total && r->total > 0)
 		r->nslots = r->total;
+	size_t room = fd_room();
+	if (r->nslots > room)
+		r->nslots = room;
 	r->slots = dns_arena_alloc(&out->arena, r->nslots * sizeof(slot_t));
+	r->idle = dns_arena_alloc(&out->arena, r->nslots * sizeof(slot_t *));
 	r->loop = dns_mem_alloc(sizeof(*r->loop));
-	if (r->slots == NULL || r->loop == NULL) {
+	if (r->slots == NULL || r->idle == NULL || r->loop == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return false;
 	}
@@ -456,8 +520,10 @@ static bool runner_init(runner_t *r, const play_opts_t *o, play_result_t *out,
 		snprintf(err, errlen, "no event loop: %s", uv_strerror(rc));
 		return false;
 	}
-	for (size_t i = 0; i < r->nslots; i++) {
+	dns_arena_init(&r->scratch, 0);
+	for (size_t i = r->nslots; i-- > 0;) {
 		r->slots[i].r = r;
+		r->idle[r->nidle++] = &r->slots[i];
 		dns_arena_init(&r->slots[i].scratch, 4096);
 	}
 	if (o->pcap != NULL)
@@ -480,6 +546,7 @@ static void runner_sigint(runner_t *r)
 
 static void runner_free(runner_t *r)
 {
+	dns_arena_free(&r->scratch);
 	if (r->loop != NULL) {
 		net_loop_close(r->loop);
 		dns_mem_free(r->loop);

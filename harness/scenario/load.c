@@ -91,6 +91,10 @@ typedef struct file_ctx {
 	const node_t *vars;	/* vars: mapping, or NULL */
 	const node_t *defaults; /* defaults: mapping, or NULL */
 	sc_role_t role;
+	/* defaults: substituted without a matrix, the same for every case
+	 * without one: done once, on the first such case */
+	const node_t *plain;
+	bool plain_done, plain_ok;
 } file_ctx_t;
 
 static bool oom(loader_t *L, const node_t *at)
@@ -760,8 +764,28 @@ static const node_t *merge_case(loader_t *L, const node_t *defs,
 	return m;
 }
 
+/* defaults: as case `name` in scope sc sees them; NULL in *out when
+ * there are none. */
+static bool case_defaults(loader_t *L, file_ctx_t *fc, scope_t *sc,
+			  const char *name, const node_t **out)
+{
+	*out = NULL;
+	if (fc->defaults == NULL)
+		return true;
+	sc->ctx = name;
+	if (sc->nm > 0)
+		return subst_node(L, sc, fc->defaults, NULL, out);
+	if (!fc->plain_done) {
+		fc->plain_ok =
+		    subst_node(L, sc, fc->defaults, NULL, &fc->plain);
+		fc->plain_done = true;
+	}
+	*out = fc->plain;
+	return fc->plain_ok;
+}
+
 /* One combination k of case raw (k = 0 without a matrix). */
-static void expand_one(loader_t *L, const file_ctx_t *fc, const node_t *raw,
+static void expand_one(loader_t *L, file_ctx_t *fc, const node_t *raw,
 		       matrix_t *mx, size_t k)
 {
 	scope_t sc = {NULL, NULL, 0, L->opts, fc->vars, NULL};
@@ -782,9 +806,7 @@ static void expand_one(loader_t *L, const file_ctx_t *fc, const node_t *raw,
 		oom(L, name);
 		return;
 	}
-	sc.ctx = name->str;
-	if (fc->defaults != NULL &&
-	    !subst_node(L, &sc, fc->defaults, NULL, &ds))
+	if (!case_defaults(L, fc, &sc, name->str, &ds))
 		return;
 	const node_t *m = merge_case(L, ds, cs);
 	ok = read_fields(L, m, &c);
@@ -792,7 +814,7 @@ static void expand_one(loader_t *L, const file_ctx_t *fc, const node_t *raw,
 	case_add(L, &c, name);
 }
 
-static void load_case(loader_t *L, const file_ctx_t *fc, const node_t *raw)
+static void load_case(loader_t *L, file_ctx_t *fc, const node_t *raw)
 {
 	if (!check_keys(L, raw, "case", case_keys, fc->role) &&
 	    raw->kind != NODE_MAP)
@@ -887,7 +909,7 @@ static void read_header(loader_t *L, const node_t *doc, sc_role_t role,
 	}
 }
 
-static void read_cases(loader_t *L, const file_ctx_t *fc, const node_t *doc)
+static void read_cases(loader_t *L, file_ctx_t *fc, const node_t *doc)
 {
 	const node_t *cases = node_get(doc, "cases");
 	if (cases == NULL) {
@@ -956,7 +978,7 @@ static void load_doc(loader_t *L, const node_t *doc, bool top)
 			   node_kind_name(doc->kind));
 		return;
 	}
-	file_ctx_t fc = {NULL, NULL, read_role(L, doc)};
+	file_ctx_t fc = {NULL, NULL, read_role(L, doc), NULL, false, false};
 	check_keys(L, doc, "the file", top_keys, fc.role);
 	read_header(L, doc, fc.role, top);
 	fc.vars = read_vars(L, node_get(doc, "vars"));

@@ -13,10 +13,10 @@
 #include "dns/rdata.h"
 
 #define DEFAULT_START_MS 10000ul
-#define DEFAULT_STOP_MS 5000ul
+#define DEFAULT_STOP_MS	 5000ul
 
 const char *const target_builtins[] = {
-	"addr", "port", "dir", "zone", "zone_file", "user", "name", NULL,
+    "addr", "port", "dir", "zone", "zone_file", "user", "name", NULL,
 };
 
 /* ---- errors ------------------------------------------------------------ */
@@ -24,22 +24,22 @@ const char *const target_builtins[] = {
 const char *target_rc_name(target_rc_t rc)
 {
 	static const char *const names[] = {
-		[TARGET_OK] = "ok",
-		[TARGET_E_RECIPE] = "recipe",
-		[TARGET_E_MISSING] = "missing",
-		[TARGET_E_SETUP] = "setup",
-		[TARGET_E_SPAWN] = "spawn",
-		[TARGET_E_EXITED] = "exited",
-		[TARGET_E_TIMEOUT] = "timeout",
-		[TARGET_E_NOMEM] = "nomem",
+	    [TARGET_OK] = "ok",
+	    [TARGET_E_RECIPE] = "recipe",
+	    [TARGET_E_MISSING] = "missing",
+	    [TARGET_E_SETUP] = "setup",
+	    [TARGET_E_SPAWN] = "spawn",
+	    [TARGET_E_EXITED] = "exited",
+	    [TARGET_E_TIMEOUT] = "timeout",
+	    [TARGET_E_NOMEM] = "nomem",
 	};
 	if ((unsigned)rc < sizeof(names) / sizeof(names[0]) && names[rc])
 		return names[rc];
 	return "unknown";
 }
 
-target_rc_t target_err_set(target_err_t *err, target_rc_t code,
-			   const char *fmt, ...)
+target_rc_t target_err_set(target_err_t *err, target_rc_t code, const char *fmt,
+			   ...)
 {
 	if (err == NULL)
 		return code;
@@ -146,7 +146,8 @@ target_rc_t target_expand(const char *tmpl, const target_var_t *vars,
 	out_put(&o, "", 0);
 	size_t i = 0, lit = 0;
 	while (tmpl[i] != '\0') {
-		if (tmpl[i] != '$' || (tmpl[i + 1] != '$' && tmpl[i + 1] != '{')) {
+		if (tmpl[i] != '$' ||
+		    (tmpl[i + 1] != '$' && tmpl[i + 1] != '{')) {
 			i++;
 			continue;
 		}
@@ -340,7 +341,8 @@ static bool load_generic(loader_t *L, const node_t *n)
 		const node_t *t = n->vals[i];
 		if (!node_expect_kind(t, NODE_SCALAR, "a type", L->d))
 			return false;
-		if (dns_type_from_text(t->str, t->len, &r->generic[i]) != DNS_OK)
+		if (dns_type_from_text(t->str, t->len, &r->generic[i]) !=
+		    DNS_OK)
 			return diag_error(L->d, t, "unknown type '%s'", t->str);
 	}
 	r->ngeneric = n->n;
@@ -430,14 +432,19 @@ static bool load_port(loader_t *L, const node_t *n)
 
 static bool load_timeouts(loader_t *L, const node_t *root)
 {
-	const node_t *n;
+	static const char *const keys[] = {"start_timeout", "stop_timeout"};
+	unsigned long *vals[] = {&L->r->start_timeout_ms,
+				 &L->r->stop_timeout_ms};
 	bool ok = true;
-	if ((n = node_get(root, "start_timeout")) != NULL)
-		ok = node_ms(n, &L->r->start_timeout_ms, L->d);
-	if ((n = node_get(root, "stop_timeout")) != NULL)
-		ok = node_ms(n, &L->r->stop_timeout_ms, L->d) && ok;
-	if (ok && (L->r->start_timeout_ms == 0 || L->r->stop_timeout_ms == 0))
-		ok = diag_error(L->d, n ? n : root, "timeouts must not be 0");
+	for (int i = 0; i < 2; i++) {
+		const node_t *n = node_get(root, keys[i]);
+		if (n == NULL)
+			continue;
+		if (!node_ms(n, vals[i], L->d))
+			ok = false;
+		else if (*vals[i] == 0)
+			ok = diag_error(L->d, n, "%s must not be 0", keys[i]);
+	}
 	return ok;
 }
 
@@ -448,7 +455,8 @@ static bool load_role(loader_t *L, const node_t *root)
 	unsigned idx = 0;
 	if (n != NULL && !node_enum(n, roles, &idx, L->d))
 		return false;
-	L->r->role = idx == 1 ? TARGET_ROLE_RESOLVER : TARGET_ROLE_AUTHORITATIVE;
+	L->r->role =
+	    idx == 1 ? TARGET_ROLE_RESOLVER : TARGET_ROLE_AUTHORITATIVE;
 	return true;
 }
 
@@ -475,7 +483,8 @@ static bool check_templates(loader_t *L)
 	const target_recipe_t *r = L->r;
 	bool ok = true;
 	for (size_t i = 0; i < r->nfiles; i++)
-		ok = check_template(L, r->files[i].text, r->files[i].name) && ok;
+		ok =
+		    check_template(L, r->files[i].text, r->files[i].name) && ok;
 	for (size_t i = 0; i < r->nargs; i++)
 		ok = check_template(L, r->args[i], "argument") && ok;
 	for (size_t i = 0; i < r->nenv; i++)
@@ -488,9 +497,9 @@ static bool check_templates(loader_t *L)
 static bool load_body(loader_t *L, const node_t *root)
 {
 	static const char *const keys[] = {
-		"name",	 "description", "role", "program",	 "packages",
-		"zone",	 "files",	"args", "env",		 "vars",
-		"port",	 "probe",	"start_timeout", "stop_timeout", NULL,
+	    "name", "description", "role",	    "program",	    "packages",
+	    "zone", "files",	   "args",	    "env",	    "vars",
+	    "port", "probe",	   "start_timeout", "stop_timeout", NULL,
 	};
 	target_recipe_t *r = L->r;
 	if (!node_check_keys(root, "recipe", keys, L->d))
@@ -584,22 +593,23 @@ static const char *recipe_path(target_recipe_t *r, const char *what,
 	snprintf(tdir, sizeof(tdir), "%s/targets", sdir);
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s.yaml", tdir, what) >=
 	    sizeof(path))
-		return diag_error_at(d, what, 0, 0, "name too long"), NULL;
+		return diag_error_at(d, "recipe", 0, 0, "name too long"), NULL;
 	FILE *f = fopen(path, "r");
 	if (f != NULL) {
 		fclose(f);
 		return arena_str(r, path);
 	}
 	list_recipes(tdir, names, sizeof(names));
-	diag_error_at(d, path, 0, 0, "no recipe named '%s' (known: %s)", what,
+	const char *file = arena_str(r, path); /* the diag points to it */
+	diag_error_at(d, file ? file : "recipe", 0, 0,
+		      "no recipe named '%s' (known: %s)", what,
 		      names[0] ? names : "none");
 	return NULL;
 }
 
 /* Zones are in <scenarios>/zones; with no scenarios dir given, a recipe
  * named by path is taken to live in <scenarios>/targets/. */
-static bool set_defaults(target_recipe_t *r, const char *what,
-			 const char *sdir)
+static bool set_defaults(target_recipe_t *r, const char *what, const char *sdir)
 {
 	char zdir[4096];
 	const char *slash = strrchr(what, '/');
@@ -629,23 +639,22 @@ bool target_load_recipe(const char *what, const char *scenarios_dir,
 	dns_arena_init(&r->arena, 0);
 	loader_t L = {r, d};
 	bool ok = set_defaults(r, what, scenarios_dir);
-	r->path = ok ? recipe_path(r, what,
-				   scenarios_dir ? scenarios_dir : "scenarios",
-				   d)
-		     : NULL;
+	r->path =
+	    ok ? recipe_path(r, what,
+			     scenarios_dir ? scenarios_dir : "scenarios", d)
+	       : NULL;
 	const node_t *root =
-		r->path ? node_load_file(r->path, &r->arena, d) : NULL;
+	    r->path ? node_load_file(r->path, &r->arena, d) : NULL;
 	if (root != NULL) {
 		r->name = base_name(r, r->path);
 		ok = r->name != NULL && load_body(&L, root);
 	}
-	if (root == NULL || !ok) {
-		if (!ok && d && d->n == 0)
-			diag_error_at(d, what, 0, 0, "out of memory");
-		target_recipe_free(r);
-		return false;
-	}
-	return true;
+	if (root != NULL && ok)
+		return true;
+	if (d != NULL && d->n == 0)
+		diag_error_at(d, "recipe", 0, 0, "out of memory");
+	r->path = NULL;
+	return false;
 }
 
 void target_recipe_free(target_recipe_t *r)

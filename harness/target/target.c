@@ -30,8 +30,8 @@
 extern char **environ;
 
 #define PROBE_INTERVAL_MS 50ul
-#define LOG_NAME "output.log"
-#define SBIN_DIRS "/usr/local/sbin:/usr/sbin:/sbin"
+#define LOG_NAME	  "output.log"
+#define SBIN_DIRS	  "/usr/local/sbin:/usr/sbin:/sbin"
 
 struct target {
 	const target_recipe_t *recipe;
@@ -48,9 +48,10 @@ struct target {
 	target_end_t end;
 	bool keep;
 	unsigned long stop_ms;
-	uint8_t query[DNS_NAME_MAXLEN + 16]; /* the probe, ID patched per send */
+	uint8_t
+	    query[DNS_NAME_MAXLEN + 16]; /* the probe, ID patched per send */
 	size_t query_len;
-	uint16_t rcode;   /* expected in the probe's answer */
+	uint16_t rcode;	  /* expected in the probe's answer */
 	uint16_t next_id; /* probe IDs */
 	char *logbuf;
 };
@@ -67,7 +68,8 @@ static unsigned long now_ms(void)
 
 static void sleep_ms(unsigned long ms)
 {
-	struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000l};
+	struct timespec ts = {(time_t)(ms / 1000),
+			      (long)(ms % 1000) * 1000000l};
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
 }
@@ -108,8 +110,8 @@ static unsigned bind_port(const struct sockaddr_storage *ss, socklen_t len,
 	if (bind(fd, (const struct sockaddr *)ss, len) == 0 &&
 	    getsockname(fd, (struct sockaddr *)&got, &glen) == 0)
 		port = ntohs(got.ss_family == AF_INET
-				     ? ((struct sockaddr_in *)&got)->sin_port
-				     : ((struct sockaddr_in6 *)&got)->sin6_port);
+				 ? ((struct sockaddr_in *)&got)->sin_port
+				 : ((struct sockaddr_in6 *)&got)->sin6_port);
 	close(fd);
 	return port;
 }
@@ -152,7 +154,7 @@ static bool executable_in(const char *dirs, const char *prog, char *path,
 		size_t n = colon ? (size_t)(colon - p) : strlen(p);
 		if (n > 0 &&
 		    (size_t)snprintf(path, cap, "%.*s/%s", (int)n, p, prog) <
-			    cap &&
+			cap &&
 		    access(path, X_OK) == 0)
 			return true;
 		p = colon ? colon + 1 : NULL;
@@ -196,9 +198,9 @@ static void add_install_hint(const target_recipe_t *r, target_err_t *err,
 	size_t used = 0;
 	for (size_t i = 0; i < r->npackages && used + 1 < sizeof(list); i++)
 		if (all || !package_present(r->packages[i]))
-			used += (size_t)snprintf(list + used,
-						 sizeof(list) - used, " %s",
-						 r->packages[i]);
+			used +=
+			    (size_t)snprintf(list + used, sizeof(list) - used,
+					     " %s", r->packages[i]);
 	if (used == 0)
 		return;
 	if (!all)
@@ -311,8 +313,8 @@ typedef struct launch {
 	char port_s[8];
 	char user[64];
 	char zone_file[PATH_MAX];
-	char **argv;   /* argv[1..] malloc'd */
-	char **envp;   /* entries from env_own on malloc'd */
+	char **argv; /* argv[1..] malloc'd */
+	char **envp; /* entries from env_own on malloc'd */
 	size_t env_own;
 	char *qname;
 } launch_t;
@@ -321,8 +323,7 @@ static void launch_free(launch_t *L)
 {
 	for (size_t i = 1; L->argv != NULL && L->argv[i] != NULL; i++)
 		dns_mem_free(L->argv[i]);
-	for (size_t i = L->env_own; L->envp != NULL && L->envp[i] != NULL;
-	     i++)
+	for (size_t i = L->env_own; L->envp != NULL && L->envp[i] != NULL; i++)
 		dns_mem_free(L->envp[i]);
 	dns_mem_free(L->argv);
 	dns_mem_free(L->envp);
@@ -346,16 +347,17 @@ static void set_vars(launch_t *L, const target_t *t, const char *zone,
 	snprintf(L->port_s, sizeof(L->port_s), "%u", t->port);
 	user_name(L->user, sizeof(L->user));
 	const char *values[TARGET_NBUILTINS] = {
-		t->addr, L->port_s, t->dir, zone, L->zone_file, L->user, r->name,
+	    t->addr, L->port_s, t->dir, zone, L->zone_file, L->user, r->name,
 	};
 	for (unsigned b = 0; b < TARGET_NBUILTINS; b++)
-		L->vars[L->nvars++] = (target_var_t){target_builtins[b],
-						     values[b]};
+		L->vars[L->nvars++] =
+		    (target_var_t){target_builtins[b], values[b]};
 	for (size_t i = 0; i < r->nvars; i++)
 		L->vars[L->nvars++] = r->vars[i];
 	for (size_t i = 0; i < o->nvars; i++)
-		for (size_t j = 0; j < r->nvars && L->nvars < sizeof(L->vars) /
-						       sizeof(L->vars[0]);
+		for (size_t j = 0;
+		     j < r->nvars &&
+		     L->nvars < sizeof(L->vars) / sizeof(L->vars[0]);
 		     j++)
 			if (strcmp(o->vars[i].name, r->vars[j].name) == 0) {
 				L->vars[L->nvars++] = o->vars[i];
@@ -386,13 +388,11 @@ static target_rc_t put_zone(const target_t *t, const char *zone,
 	base = base ? base + 1 : file;
 	if ((size_t)snprintf(src, sizeof(src), "%s%s%s",
 			     file[0] == '/' ? "" : r->zones_dir,
-			     file[0] == '/' ? "" : "/",
-			     file) >= sizeof(src) ||
-	    (size_t)snprintf(L->zone_file, sizeof(L->zone_file), "%s/%s%s",
-			     t->dir, base,
-			     r->zone_format == TARGET_ZONE_PYZONE ? ".py"
-								  : "") >=
-		    sizeof(L->zone_file))
+			     file[0] == '/' ? "" : "/", file) >= sizeof(src) ||
+	    (size_t)snprintf(
+		L->zone_file, sizeof(L->zone_file), "%s/%s%s", t->dir, base,
+		r->zone_format == TARGET_ZONE_PYZONE ? ".py" : "") >=
+		sizeof(L->zone_file))
 		return target_err_set(err, TARGET_E_SETUP,
 				      "zone file path too long");
 	unsigned w, s;
@@ -500,7 +500,8 @@ static target_rc_t make_query(target_t *t, launch_t *L, target_err_t *err)
 	if (r->probe.qname != NULL)
 		rc = expand_at(L, r->probe.qname, &L->qname, err);
 	else
-		rc = target_expand("${zone}", L->vars, L->nvars, &L->qname, err);
+		rc =
+		    target_expand("${zone}", L->vars, L->nvars, &L->qname, err);
 	if (rc != TARGET_OK)
 		return rc;
 	dns_name_t qn;
@@ -603,8 +604,8 @@ static void child(const launch_t *L, const char *dir, int nullfd, int logfd,
 static bool open_fds(const target_t *t, int fds[4])
 {
 	fds[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	fds[1] = open(t->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-		      0644);
+	fds[1] =
+	    open(t->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	fds[2] = fds[3] = -1;
 	return fds[0] >= 0 && fds[1] >= 0 && pipe2(fds + 2, O_CLOEXEC) == 0;
 }
@@ -622,10 +623,12 @@ static target_rc_t spawn(target_t *t, const launch_t *L, target_err_t *err)
 	if (!open_fds(t, fds)) {
 		int e = errno;
 		close_fds(fds);
-		return target_err_set(err, TARGET_E_SPAWN,
-				      "cannot open the output log or a pipe: %s",
-				      strerror(e));
+		return target_err_set(
+		    err, TARGET_E_SPAWN,
+		    "cannot open the output log or a pipe: %s", strerror(e));
 	}
+	/* orphans of the program's group come to us, to be reaped on stop */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid == 0)
@@ -651,11 +654,10 @@ static target_rc_t spawn(target_t *t, const launch_t *L, target_err_t *err)
 	while (waitpid(pid, &t->status, 0) < 0 && errno == EINTR)
 		;
 	t->running = false;
-	return target_err_set(err, TARGET_E_SPAWN, "%s %s: %s",
-			      report[0] == STAGE_EXEC ? "cannot execute"
-						      : "cannot enter",
-			      report[0] == STAGE_EXEC ? L->path : t->dir,
-			      strerror(report[1]));
+	return target_err_set(
+	    err, TARGET_E_SPAWN, "%s %s: %s",
+	    report[0] == STAGE_EXEC ? "cannot execute" : "cannot enter",
+	    report[0] == STAGE_EXEC ? L->path : t->dir, strerror(report[1]));
 }
 
 /* ---- supervision ------------------------------------------------------- */
@@ -689,6 +691,21 @@ static bool wait_end(target_t *t, unsigned long ms)
 	return true;
 }
 
+/* Reap the killed members of the group that were reparented to us (we
+ * are a subreaper); bounded, since SIGKILL cannot be refused. */
+static void reap_group(pid_t pgid)
+{
+	unsigned long end = now_ms() + 1000;
+	for (;;) {
+		pid_t r = waitpid(-pgid, NULL, WNOHANG);
+		if (r > 0 || (r < 0 && errno == EINTR))
+			continue;
+		if (r < 0 || now_ms() >= end) /* ECHILD: none left */
+			return;
+		sleep_ms(2);
+	}
+}
+
 target_end_t target_stop(target_t *t)
 {
 	if (t->stopped)
@@ -710,6 +727,7 @@ target_end_t target_stop(target_t *t)
 	}
 	/* what is left of the group: helpers the program forked */
 	kill(-t->pid, SIGKILL);
+	reap_group(t->pid);
 	return t->end;
 }
 
@@ -745,8 +763,8 @@ const char *target_status_text(const target_t *t, char *buf, size_t cap)
 static int probe_socket(const target_t *t)
 {
 	int fd = socket(t->sa.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd >= 0 && connect(fd, (const struct sockaddr *)&t->sa,
-			       t->salen) != 0) {
+	if (fd >= 0 &&
+	    connect(fd, (const struct sockaddr *)&t->sa, t->salen) != 0) {
 		close(fd);
 		fd = -1;
 	}
@@ -771,8 +789,8 @@ static bool probe_slot(target_t *t, int fd, unsigned long slot_ms, int *last)
 	unsigned long end = now_ms() + slot_ms;
 	uint16_t id = (uint16_t)(t->next_id++ ^ (unsigned)t->pid);
 	dns_put_u16(t->query, id);
-	bool sent = send(fd, t->query, t->query_len, 0) ==
-		    (ssize_t)t->query_len;
+	bool sent =
+	    send(fd, t->query, t->query_len, 0) == (ssize_t)t->query_len;
 	for (unsigned long now = now_ms(); now < end; now = now_ms()) {
 		struct pollfd p = {fd, POLLIN, 0};
 		if (!sent || poll(&p, 1, (int)(end - now)) <= 0) {
@@ -833,13 +851,13 @@ static target_rc_t wait_ready(target_t *t, unsigned long timeout_ms,
 				      target_status_text(t, st, sizeof(st)));
 	if (rc == TARGET_E_TIMEOUT)
 		return target_err_set(
-			err, rc,
-			"%s did not answer the probe on %s port %u with %s "
-			"within %lu ms%s%s",
-			t->recipe->name, t->addr, t->port,
-			dns_rcode_to_text(t->rcode, want), timeout_ms,
-			last >= 0 ? "; it answered with " : "",
-			last >= 0 ? dns_rcode_to_text((uint16_t)last, got) : "");
+		    err, rc,
+		    "%s did not answer the probe on %s port %u with %s "
+		    "within %lu ms%s%s",
+		    t->recipe->name, t->addr, t->port,
+		    dns_rcode_to_text(t->rcode, want), timeout_ms,
+		    last >= 0 ? "; it answered with " : "",
+		    last >= 0 ? dns_rcode_to_text((uint16_t)last, got) : "");
 	return rc;
 }
 
@@ -859,8 +877,8 @@ static size_t read_tail(const char *path, char *buf, size_t cap, size_t max)
 	}
 	size_t size = (size_t)st.st_size, from = size > max ? size - max : 0;
 	if (from > 0)
-		len = (size_t)snprintf(buf, cap, "[... %zu bytes omitted ...]\n",
-				       from);
+		len = (size_t)snprintf(buf, cap,
+				       "[... %zu bytes omitted ...]\n", from);
 	while (len + 1 < cap && from < size) {
 		ssize_t n = pread(fd, buf + len, cap - len - 1, (off_t)from);
 		if (n < 0 && errno == EINTR)
@@ -883,7 +901,8 @@ static void read_head_tail(const char *path, char *buf, size_t cap)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	buf[0] = '\0';
-	if (fd < 0 || fstat(fd, &st) != 0 || (size_t)st.st_size <= head + tail) {
+	if (fd < 0 || fstat(fd, &st) != 0 ||
+	    (size_t)st.st_size <= head + tail) {
 		if (fd >= 0)
 			close(fd);
 		read_tail(path, buf, cap, cap - 64);
@@ -984,14 +1003,14 @@ target_rc_t target_start(const target_recipe_t *r, const target_opts_t *opts,
 	t->recipe = r;
 	t->status = -1;
 	t->keep = o->keep || keep_env();
-	t->stop_ms = o->stop_timeout_ms ? o->stop_timeout_ms
-					: r->stop_timeout_ms;
+	t->stop_ms =
+	    o->stop_timeout_ms ? o->stop_timeout_ms : r->stop_timeout_ms;
 	snprintf(t->addr, sizeof(t->addr), "%s",
 		 o->addr ? o->addr : "127.0.0.1");
 	launch_t *L = dns_mem_alloc(sizeof(*L));
-	target_rc_t rc = L ? TARGET_OK
-			   : target_err_set(err, TARGET_E_NOMEM,
-					    "out of memory");
+	target_rc_t rc =
+	    L ? TARGET_OK
+	      : target_err_set(err, TARGET_E_NOMEM, "out of memory");
 	if (L != NULL) {
 		memset(L, 0, sizeof(*L));
 		rc = prepare(t, o, L, err);

@@ -11,7 +11,8 @@
  * override); "$$" is a literal "$".
  *
  * target_start makes a fresh directory (in $TMPDIR, else /tmp), copies
- * the zone file into it (or converts it, for Twisted Names), writes the
+ * the zone file into it (or rewrites it: chosen types in RFC 3597 form,
+ * or a Python zone for Twisted Names), writes the
  * files, and launches the program with fork and execve - never through a
  * shell - in its own process group, in that directory, with stdin from
  * /dev/null and stdout and stderr appended to <dir>/output.log. The
@@ -26,7 +27,12 @@
  *
  * The child asks for SIGTERM when the thread that started it exits
  * (PR_SET_PDEATHSIG), so targets never outlive the harness; start targets
- * from a thread that lives as long as they should.
+ * from a thread that lives as long as they should. target_start also makes
+ * the calling process a child subreaper (PR_SET_CHILD_SUBREAPER), so that
+ * helpers a target forks (NSD's server processes) are reaped by
+ * target_stop rather than left as zombies where init does not reap.
+ * Callers must not set SIGCHLD to SIG_IGN (the kernel would reap the
+ * program and its exit status would be lost).
  */
 #ifndef DNSH_TARGET_H
 #define DNSH_TARGET_H
@@ -42,8 +48,8 @@ typedef enum target_rc {
 	TARGET_OK = 0,
 	TARGET_E_RECIPE,  /* the recipe is invalid or cannot be read */
 	TARGET_E_MISSING, /* the program is not installed */
-	TARGET_E_SETUP,   /* directory, files, zone, port or placeholders */
-	TARGET_E_SPAWN,   /* fork or exec failed */
+	TARGET_E_SETUP,	  /* directory, files, zone, port or placeholders */
+	TARGET_E_SPAWN,	  /* fork or exec failed */
 	TARGET_E_EXITED,  /* the program ended before it was ready */
 	TARGET_E_TIMEOUT, /* no expected answer within the start timeout */
 	TARGET_E_NOMEM,
@@ -120,17 +126,17 @@ typedef struct target_recipe {
 	unsigned port; /* fixed port, 0: a free one */
 	target_probe_t probe;
 	unsigned long start_timeout_ms; /* default 10 s */
-	unsigned long stop_timeout_ms;  /* default 5 s */
+	unsigned long stop_timeout_ms;	/* default 5 s */
 } target_recipe_t;
 
 /* Load a recipe. `what` is a recipe name ("nsd": the file
  * <scenarios_dir>/targets/nsd.yaml) or a path (anything containing '/' or
  * ending in ".yaml"). scenarios_dir (NULL: "scenarios") also gives the zone
- * directory <scenarios_dir>/zones. On success returns true and r must be
- * released with target_recipe_free; on failure returns false with located
- * errors in d and r empty (freeing it is harmless). Checks every key and
- * every placeholder (a name that is neither a builtin nor in `vars:` is an
- * error at its scalar). */
+ * directory <scenarios_dir>/zones. Checks every key and every placeholder
+ * (a name that is neither a builtin nor in `vars:` is an error at its
+ * scalar). Returns true on success; false with located errors in d and
+ * r->path NULL. Either way r owns memory the errors' file names point
+ * into: release it with target_recipe_free after printing them. */
 bool target_load_recipe(const char *what, const char *scenarios_dir,
 			target_recipe_t *r, diag_t *d);
 
@@ -140,14 +146,14 @@ void target_recipe_free(target_recipe_t *r);
 /* Options of one start; zero-initialise, then set what differs. */
 typedef struct target_opts {
 	const char *addr;      /* listen address; NULL: "127.0.0.1" */
-	unsigned port;         /* 0: the recipe's (which may be "auto") */
+	unsigned port;	       /* 0: the recipe's (which may be "auto") */
 	const char *zone;      /* NULL: the recipe's zone name */
 	const char *zone_file; /* NULL: the recipe's; relative to zones_dir */
 	const target_var_t *vars; /* override recipe vars (by name); a name
 				     the recipe does not declare is ignored */
 	size_t nvars;
 	unsigned long start_timeout_ms; /* 0: the recipe's */
-	unsigned long stop_timeout_ms;  /* 0: the recipe's */
+	unsigned long stop_timeout_ms;	/* 0: the recipe's */
 	bool keep; /* keep the directory (also DNSHARNESS_KEEP=1) */
 } target_opts_t;
 

@@ -388,6 +388,14 @@ static const tcase_t header_cases[] = {
      .checks = "flags",
      .text = "expected=exactly qr rd ra got=qr rd ra cd"},
     {.name = "flags single scalar", .yaml = "flags: {lacks: aa}"},
+    {.name = "flags exact none",
+     .yaml = "flags: {exact: []}",
+     .r = {.flags = ""}},
+    {.name = "flags exact none fail",
+     .yaml = "flags: {exact: []}",
+     .want = SC_FAIL,
+     .checks = "flags",
+     .text = "expected=exactly (none) got=qr rd"},
     {.name = "tc true pass", .yaml = "tc: true", .r = {.flags = "qr tc"}},
     {.name = "tc true fail",
      .yaml = "tc: true",
@@ -494,7 +502,7 @@ static const tcase_t section_cases[] = {
      .r = {.an = TWO_A},
      .want = SC_FAIL,
      .checks = "answer.count",
-     .text = "expected=at most 1 records"},
+     .text = "expected=at most 1 record got"},
     {.name = "min max pass",
      .yaml = "answer: {min: 1, max: 2}",
      .r = {.an = TWO_A}},
@@ -702,6 +710,19 @@ static const tcase_t opt_cases[] = {
     {.name = "cookie absent pass",
      .yaml = "opt: {cookie: absent}",
      .r = {.edns = true}},
+    {.name = "cookie absent without OPT", .yaml = "opt: {cookie: absent}"},
+    {.name = "cookie absent fail",
+     .yaml = "opt: {cookie: absent}",
+     .r = {.edns = true, .opts = COOKIE_OK},
+     .want = SC_FAIL,
+     .checks = "opt.cookie",
+     .text = "expected=no COOKIE option got=a COOKIE option"},
+    {.name = "malformed cookie",
+     .yaml = "opt: {cookie: present}",
+     .r = {.edns = true, .opts = "000a0003010203"},
+     .want = SC_FAIL,
+     .checks = "implicit.strict,opt.cookie",
+     .text = "got=malformed COOKIE option"},
     {.name = "cookie present fail",
      .yaml = "opt: {cookie: present}",
      .r = {.edns = true},
@@ -815,7 +836,7 @@ static const tcase_t outcome_cases[] = {
      .yaml = "messages: {min: 2}",
      .want = SC_FAIL,
      .checks = "messages",
-     .text = "expected=at least 2 messages got=1 messages"},
+     .text = "expected=at least 2 messages got=1 message\n"},
 };
 
 static void test_outcome(void **state)
@@ -1012,13 +1033,147 @@ static void test_stream(void **state)
 	c.want = SC_FAIL;
 	c.checks = "implicit.id,rcode";
 	c.text = "rcode: expected=NOERROR got=message 2: SERVFAIL (and 1 more "
-		 "messages)";
+		 "message)\n";
 	run_case(&c, more_bad, 2);
 	c.name = "stream: the answers are concatenated";
 	c.yaml = "{messages: {max: 2}, answer: {max: 3}}";
 	c.checks = "messages,answer.count";
 	c.text = "answer.count: expected=at most 3 records got=4 records";
 	run_case(&c, more, 2);
+}
+
+/* ---- hostile responses --------------------------------------------------- */
+
+/* Damaged responses (bytes flipped, cut, random) against an expectation
+ * that uses every kind of check: never a crash, always a verdict with
+ * complete reasons (ASan and UBSan watch the rest). */
+static void test_hostile(void **state)
+{
+	(void)state;
+	static const char yaml[] =
+	    "rcode: [NOERROR, NXDOMAIN]\n"
+	    "flags: {has: [qr], lacks: [tc]}\n"
+	    "question: {echo: true}\n"
+	    "qdcount: 1\n"
+	    "answer: {min: 1, contains: ['example. * IN A *'], exact: "
+	    "['example. * IN A 192.0.2.1', 'example. * IN A 192.0.2.2', "
+	    "'example. * IN RRSIG A 8 1 300 20300101000000 20200101000000 "
+	    "12345 example. AAAA']}\n"
+	    "authority: {absent: ['* * * RRSIG *', 'example. * IN RRSIG A "
+	    "*']}\n"
+	    "additional: {max: 3}\n"
+	    "opt: {version: 0, do: false, udp_size: {min: 512}, flags: {mbz: "
+	    "0},"
+	    " options: {has: [NSID], lacks: [15]}, cookie: echo, ext_rcode: "
+	    "0}\n"
+	    "size: {max: 4096}\n"
+	    "any: [{not: {rcode: REFUSED}}, {all: [{answer: 0}]}]\n";
+	rspec_t r = {.an = TWO_A RRSIG_A,
+		     .ns = SOA,
+		     .ar = "ns1.example. 300 IN A 192.0.2.53\n",
+		     .edns = true,
+		     .opts = NSID_EMPTY COOKIE_OK};
+	uint8_t good[4096], buf[4096];
+	unsigned long seed = 12345;
+	size_t fails = 0;
+	for (unsigned i = 0; i < 3000; i++) {
+		dns_arena_reset(&pool);
+		sc_expect_t *e = compile(yaml);
+		sc_query_t q;
+		make_query(&q, true);
+		size_t len = build(&r, good, sizeof(good));
+		memcpy(buf, good, len);
+		for (unsigned k = 0; i > 0 && k < 1 + i % 8; k++) {
+			seed = seed * 6364136223846793005ul +
+			       1442695040888963407ul;
+			size_t at = (seed >> 33) % len;
+			buf[at] = (uint8_t)(seed >> 20);
+		}
+		if (i % 5 == 1)
+			len = (seed >> 40) % (len + 1); /* cut anywhere */
+		const uint8_t *msgs[1] = {buf};
+		size_t lens[1] = {len};
+		sc_observed_t obs = {.status = SC_NET_ANSWERED,
+				     .query = q.wire,
+				     .qlen = q.len,
+				     .msgs = msgs,
+				     .lens = lens,
+				     .nmsgs = 1};
+		sc_verdict_t v;
+		sc_expect_eval(e, &q, &obs, &pool, &v);
+		if (i == 0) /* the undamaged response passes */
+			assert_int_equal(v.kind, SC_PASS);
+		assert_true(v.kind == SC_PASS || v.kind == SC_FAIL);
+		assert_true((v.kind == SC_FAIL) == (v.nreasons > 0));
+		for (size_t k = 0; k < v.nreasons; k++) {
+			assert_non_null(v.reasons[k].check);
+			assert_non_null(v.reasons[k].expected);
+			assert_non_null(v.reasons[k].got);
+		}
+		fails += v.kind == SC_FAIL;
+	}
+	assert_true(fails > 2000); /* damage is noticed */
+}
+
+/* Memory running out while judging gives an error verdict, never a wrong
+ * pass or fail; while compiling, a failure to compile. */
+static void test_nomem(void **state)
+{
+	(void)state;
+	static const char yaml[] =
+	    "{rcode: NOERROR, answer: {exact: ['example. 300 IN A 192.0.2.1', "
+	    "'example. 300 IN A 192.0.2.2']}, any: [{opt: {absent: true}}]}";
+	rspec_t r = {.an = TWO_A, .append = "00"};
+	uint8_t buf[4096];
+	size_t errors = 0, nfail = 0;
+	for (long n = 0; n < 40; n++) {
+		dns_arena_reset(&pool);
+		sc_expect_t *e = compile(yaml);
+		sc_query_t q;
+		make_query(&q, true);
+		size_t len = build(&r, buf, sizeof(buf));
+		const uint8_t *msgs[1] = {buf};
+		size_t lens[1] = {len};
+		sc_observed_t obs = {.status = SC_NET_ANSWERED,
+				     .query = q.wire,
+				     .qlen = q.len,
+				     .msgs = msgs,
+				     .lens = lens,
+				     .nmsgs = 1};
+		dns_arena_t a;
+		dns_arena_init(&a, 256);
+		sc_verdict_t v;
+		dns_mem_fail_after(n);
+		sc_expect_eval(e, &q, &obs, &a, &v);
+		dns_mem_fail_after(-1);
+		if (v.kind == SC_ERROR) {
+			errors++;
+			assert_int_equal(v.nreasons, 1);
+			assert_string_equal(v.reasons[0].check, "internal");
+		} else {
+			/* the one true verdict: trailing byte */
+			assert_int_equal(v.kind, SC_FAIL);
+			assert_int_equal(v.nreasons, 1);
+			assert_string_equal(v.reasons[0].check,
+					    "implicit.strict");
+			nfail++;
+		}
+		dns_arena_free(&a);
+		/* compiling with memory running out */
+		diag_t d;
+		memset(&d, 0, sizeof(d));
+		node_t *root =
+		    node_parse(yaml, strlen(yaml), "t.yaml", &pool, &d);
+		assert_non_null(root);
+		dns_arena_t ca;
+		dns_arena_init(&ca, 128);
+		dns_mem_fail_after(n);
+		bool ok = sc_expect_compile(root, &ca, &e, &d);
+		dns_mem_fail_after(-1);
+		assert_true(ok ? e != NULL && d.n == 0 : e == NULL && d.n > 0);
+		dns_arena_free(&ca);
+	}
+	assert_true(errors > 0 && nfail > 0);
 }
 
 /* ---- compile errors ------------------------------------------------------ */
@@ -1169,6 +1324,8 @@ int main(void)
 	    cmocka_unit_test(test_combinators),
 	    cmocka_unit_test(test_implicit),
 	    cmocka_unit_test(test_stream),
+	    cmocka_unit_test(test_hostile),
+	    cmocka_unit_test(test_nomem),
 	    cmocka_unit_test(test_compile_errors),
 	    cmocka_unit_test(test_compile_all_errors),
 	    cmocka_unit_test(test_misc),
