@@ -484,7 +484,14 @@ static bool chk_question(const sc_expect_t *e, const ev_t *ev, const xmsg_t *x,
 	const sc_query_t *q = ev->q;
 	bool echoed = question_is(x, later, &q->qname, q->qtype, q->qclass,
 				  true, true, true, got);
-	if (e->qmode == XP_Q_ECHO || !x->header)
+	if (e->qmode == XP_Q_ECHO_EXACT && echoed && x->m.nqd == 1) {
+		/* RFC 4343 4.1: the name comes back with the query's case */
+		const dns_name_t *n = &x->m.qd[0].name;
+		return n->len == q->qname.len &&
+		       memcmp(n->wire, q->qname.wire, n->len) == 0;
+	}
+	if (e->qmode == XP_Q_ECHO || e->qmode == XP_Q_ECHO_EXACT ||
+	    !x->header)
 		return echoed;
 	/* echo: false: the query's question is not there */
 	return later ? true : !echoed;
@@ -495,7 +502,9 @@ static void exp_question(const sc_expect_t *e, const ev_t *ev, dns_strbuf_t *sb)
 	const sc_query_t *q = ev->q;
 	char n[DNS_NAME_TEXT_MAX], b[16];
 	if (e->qmode != XP_Q_EXPLICIT) {
-		dns_sb_puts(sb, e->qmode == XP_Q_ECHO ? "echo of " : "not ");
+		dns_sb_puts(sb, e->qmode == XP_Q_ECHO	      ? "echo of "
+				: e->qmode == XP_Q_ECHO_EXACT ? "exact-case echo of "
+							      : "not ");
 		question_text(&q->qname, q->qclass, q->qtype, sb);
 		return;
 	}
@@ -534,10 +543,11 @@ static void check_question(const sc_expect_t *e, ev_t *ev, const char *prefix)
 					  exp_question, NULL};
 	static const mcheck_t qdcount = {"qdcount", chk_qdcount, exp_qdcount,
 					 NULL};
-	bool from_query = e->qmode == XP_Q_ECHO || e->qmode == XP_Q_NO_ECHO;
+	bool from_query = e->qmode == XP_Q_ECHO || e->qmode == XP_Q_NO_ECHO ||
+			  e->qmode == XP_Q_ECHO_EXACT;
 	if (from_query && !ev->q->has_question)
 		reason(ev, prefix, "question",
-		       e->qmode == XP_Q_ECHO
+		       e->qmode != XP_Q_NO_ECHO
 			   ? "the query's question echoed"
 			   : "the query's question not echoed",
 		       "the query has no question to compare with");
@@ -937,12 +947,16 @@ static bool chk_opt_cookie(const sc_expect_t *e, const ev_t *ev,
 	}
 	if (!opt_of(x, &ed, got) || !cookie_of(&ed, &ck, got))
 		return false;
-	if (e->opt.cookie == XP_COOKIE_PRESENT ||
-	    memcmp(ck.client, ev->q->cookie, 8) == 0)
+	if (e->opt.cookie == XP_COOKIE_PRESENT)
+		return true;
+	bool echoed = memcmp(ck.client, ev->q->cookie, 8) == 0;
+	if (echoed && (e->opt.cookie != XP_COOKIE_SERVER || ck.server_len > 0))
 		return true;
 	if (got != NULL) {
 		dns_sb_puts(got, "client cookie ");
 		dns_sb_hex(got, ck.client, 8);
+		if (echoed)
+			dns_sb_puts(got, " and no server cookie");
 	}
 	return false;
 }
@@ -950,10 +964,13 @@ static bool chk_opt_cookie(const sc_expect_t *e, const ev_t *ev,
 static void exp_opt_cookie(const sc_expect_t *e, const ev_t *ev,
 			   dns_strbuf_t *sb)
 {
-	if (e->opt.cookie == XP_COOKIE_ECHO) {
+	if (e->opt.cookie == XP_COOKIE_ECHO ||
+	    e->opt.cookie == XP_COOKIE_SERVER) {
 		dns_sb_puts(sb, "client cookie ");
 		dns_sb_hex(sb, ev->q->cookie, 8);
-		dns_sb_puts(sb, " echoed");
+		dns_sb_puts(sb, e->opt.cookie == XP_COOKIE_ECHO
+				    ? " echoed"
+				    : " echoed with a server cookie");
 	} else {
 		dns_sb_puts(sb, e->opt.cookie == XP_COOKIE_PRESENT
 				    ? "a COOKIE option"
@@ -989,7 +1006,8 @@ static void check_opt(const sc_expect_t *e, ev_t *ev, const char *prefix)
 		per_message(ev, e, prefix, &fields, false);
 	if (o->nopt_has || o->nopt_lacks)
 		per_message(ev, e, prefix, &options, false);
-	if (o->cookie == XP_COOKIE_ECHO && !ev->q->has_cookie)
+	if ((o->cookie == XP_COOKIE_ECHO || o->cookie == XP_COOKIE_SERVER) &&
+	    !ev->q->has_cookie)
 		reason(ev, prefix, "opt.cookie", "the client cookie echoed",
 		       "the query sent no cookie");
 	else if (o->cookie != XP_COOKIE_NONE)

@@ -564,9 +564,13 @@ static bool key_question(cc_t *c, const char *key, const node_t *v,
 		return diag_error(c->d, node_key(v, "echo"),
 				  "question: echo: cannot be combined with "
 				  "name:, type: or class:");
+	if (echo->kind == NODE_SCALAR && strcmp(echo->str, "exact") == 0) {
+		e->qmode = XP_Q_ECHO_EXACT;
+		return true;
+	}
 	bool b;
 	if (!node_bool(echo, &b, c->d))
-		return false;
+		return diag_error(c->d, echo, "echo: is true, false or exact");
 	e->qmode = b ? XP_Q_ECHO : XP_Q_NO_ECHO;
 	return true;
 }
@@ -749,7 +753,8 @@ static bool opt_presence(cc_t *c, const node_t *v, xp_opt_t *o)
 
 static bool opt_scalars(cc_t *c, const node_t *v, xp_opt_t *o)
 {
-	static const char *const cookie[] = {"echo", "present", "absent", NULL};
+	static const char *const cookie[] = {"echo", "present", "absent",
+					     "server", NULL};
 	const node_t *p;
 	unsigned long n;
 	unsigned idx;

@@ -49,6 +49,8 @@ typedef enum xp_cookie {
 	XP_COOKIE_ECHO,	   /* the query's client cookie comes back */
 	XP_COOKIE_PRESENT, /* a COOKIE option is there */
 	XP_COOKIE_ABSENT,  /* no COOKIE option */
+	XP_COOKIE_SERVER,  /* client cookie echoed and a server cookie
+			      (8 to 32 bytes) added, RFC 7873 5.2.3 */
 } xp_cookie_t;
 
 /* opt: */
@@ -69,6 +71,7 @@ typedef struct xp_opt {
 typedef enum xp_qmode {
 	XP_Q_NONE,
 	XP_Q_ECHO,     /* question: {echo: true} */
+	XP_Q_ECHO_EXACT, /* question: {echo: exact}: the name's case too */
 	XP_Q_NO_ECHO,  /* question: {echo: false} */
 	XP_Q_EXPLICIT, /* question: {name, type, class} */
 } xp_qmode_t;
