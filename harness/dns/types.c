@@ -105,6 +105,8 @@ static const dns_type_info_t type_table[] = {
     {255, "ANY", N, false, true, F_OPAQUE},
     {256, "URI", N, false, false, F_U16 F_U16 F_TEXT_NE},
     {257, "CAA", N, false, false, F_U8 F_CAA_TAG F_TEXT},
+    {258, "AVC", N, false, false, F_STRS}, /* Application Visibility and
+					      Control: TXT's layout */
     {32769, "DLV", N, false, false, L_DS},
 };
 
