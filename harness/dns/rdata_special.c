@@ -435,6 +435,11 @@ static void loc_print_size(dns_strbuf_t *sb, uint8_t b)
 	dns_sb_printf(sb, " %llum", v);
 }
 
+static bool loc_size_canonical(uint8_t b)
+{
+	return (b >> 4) != 0 || (b & 15) == 0;
+}
+
 static dns_rc_t loc_print(const uint8_t *rd, size_t len, dns_strbuf_t *sb)
 {
 	dns_wire_t r;
@@ -446,6 +451,12 @@ static dns_rc_t loc_print(const uint8_t *rd, size_t len, dns_strbuf_t *sb)
 	dns_wire_skip(&r, 1);
 	uint8_t size = dns_wire_u8(&r), hp = dns_wire_u8(&r);
 	uint8_t vp = dns_wire_u8(&r);
+	/* A zero mantissa with a non-zero exponent is a valid but
+	 * non-canonical zero that text cannot express: print the generic
+	 * form so that wire -> text -> wire keeps every byte. */
+	if (!loc_size_canonical(size) || !loc_size_canonical(hp) ||
+	    !loc_size_canonical(vp))
+		return DNS_E_RDATA_FIELD;
 	loc_print_angle(sb, dns_wire_u32(&r), 'N', 'S');
 	dns_sb_putc(sb, ' ');
 	loc_print_angle(sb, dns_wire_u32(&r), 'E', 'W');
@@ -590,6 +601,11 @@ static dns_rc_t wks_print(const uint8_t *rd, size_t len, dns_strbuf_t *sb)
 	dns_rc_t rc = stored_reader(rd, len, wks_check, &r);
 	if (rc != DNS_OK)
 		return rc;
+	/* Trailing zero octets in the bitmap are legal on the wire (RFC 1035
+	 * is silent) but text cannot express them: print the generic form so
+	 * that wire -> text -> wire keeps every byte. */
+	if (len > 5 && rd[len - 1] == 0)
+		return DNS_E_RDATA_FIELD;
 	sb_ip(sb, AF_INET, rd);
 	dns_sb_printf(sb, " %u", rd[4]);
 	for (size_t i = 5; i < len; i++)

@@ -1092,12 +1092,13 @@ static bool chk_implicit_question(const sc_expect_t *e, const ev_t *ev,
 	const sc_query_t *q = ev->q;
 	if (!x->header)
 		return headerless(e, x, got);
-	/* A server that could not parse (FORMERR) or does not implement
-	 * (NOTIMP) the query may leave the question out; an explicit
-	 * question: {echo: true} still requires it. */
+	/* An error response (FORMERR, NOTIMP, REFUSED, NOTAUTH ...) may
+	 * leave the question out: no RFC requires it there. Answers
+	 * (NOERROR, NXDOMAIN) must carry it. An explicit question: {echo:
+	 * true} still requires it always. */
 	uint16_t rc = dns_msg_rcode(&x->m);
-	if (x->m.counts[0] == 0 &&
-	    (rc == DNS_RCODE_FORMERR || rc == DNS_RCODE_NOTIMP))
+	if (x->m.counts[0] == 0 && rc != DNS_RCODE_NOERROR &&
+	    rc != DNS_RCODE_NXDOMAIN)
 		return true;
 	return question_is(x, x != &ev->msgs[0], &q->qname, q->qtype, q->qclass,
 			   true, true, true, got);

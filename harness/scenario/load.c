@@ -743,8 +743,35 @@ static bool compile(loader_t *L, const node_t *m, sc_case_t *c)
 	return sc_expect_compile(e, L->arena, &c->expect, &L->tmp) && ok;
 }
 
+/* The merged query q without the question keys that came from defaults:
+ * a case that writes question: or no_question: replaces the defaults'
+ * name/type/class instead of clashing with them. NULL on memory failure. */
+static node_t *drop_default_question(loader_t *L, const node_t *q)
+{
+	static const char *const drop[] = {"name", "type", "class", NULL};
+	node_t *c = dns_arena_dup(L->arena, q, sizeof(*q));
+	if (c == NULL)
+		return NULL;
+	c->keys = dns_arena_alloc(L->arena, (q->n + 1) * sizeof(node_t *));
+	c->vals = dns_arena_alloc(L->arena, (q->n + 1) * sizeof(node_t *));
+	if (c->keys == NULL || c->vals == NULL)
+		return NULL;
+	c->n = 0;
+	for (size_t i = 0; i < q->n; i++) {
+		size_t j = 0;
+		while (drop[j] != NULL && strcmp(drop[j], q->keys[i]->str) != 0)
+			j++;
+		if (drop[j] != NULL)
+			continue;
+		c->keys[c->n] = q->keys[i];
+		c->vals[c->n++] = q->vals[i];
+	}
+	return c;
+}
+
 /* defaults: under case cs. A case query with hex: (a raw message) takes
- * nothing from defaults.query. */
+ * nothing from defaults.query; one with question: or no_question: takes
+ * everything but the defaults' name, type and class. */
 static const node_t *merge_case(loader_t *L, const node_t *defs,
 				const node_t *cs)
 {
@@ -756,11 +783,24 @@ static const node_t *merge_case(loader_t *L, const node_t *defs,
 		return cs;
 	}
 	const node_t *q = node_get(cs, "query");
-	if (q == NULL || node_get(q, "hex") == NULL)
+	if (q == NULL)
 		return m;
-	for (size_t i = 0; i < m->n; i++)
-		if (strcmp(m->keys[i]->str, "query") == 0)
-			m->vals[i] = (node_t *)q;
+	bool raw = node_get(q, "hex") != NULL;
+	bool own_question = node_get(q, "question") != NULL ||
+			    node_get(q, "no_question") != NULL;
+	if (!raw && !own_question)
+		return m;
+	for (size_t i = 0; i < m->n; i++) {
+		if (strcmp(m->keys[i]->str, "query") != 0)
+			continue;
+		node_t *v = raw ? (node_t *)q
+				: drop_default_question(L, m->vals[i]);
+		if (v == NULL) {
+			oom(L, cs);
+			return cs;
+		}
+		m->vals[i] = v;
+	}
 	return m;
 }
 

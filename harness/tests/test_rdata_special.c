@@ -456,8 +456,12 @@ static void test_wks_bitmap_edges(void **state)
 	len = from_hex("0A000001064000", rd, sizeof(rd));
 	assert_int_equal(
 	    unpack_wire(T_WKS, rd, len, out, sizeof(out), &olen, &off), DNS_OK);
-	assert_int_equal(print_rd(T_WKS, rd, len, buf, sizeof(buf)), DNS_OK);
-	assert_string_equal(buf, "10.0.0.1 6 1");
+	/* text cannot keep the trailing zero octet: the generic form does */
+	assert_int_equal(print_rd(T_WKS, rd, len, buf, sizeof(buf)),
+			 DNS_E_RDATA_FIELD);
+	dns_strbuf_t sb = dns_strbuf_init(buf, sizeof(buf));
+	dns_rdata_to_text(T_WKS, rd, len, &sb);
+	assert_string_equal(buf, "\\# 7 0A000001064000");
 }
 
 /* ---- malformed text ----------------------------------------------------- */
