@@ -257,6 +257,32 @@ static void test_hex_query_replaces_defaults(void **state)
 	sc_suite_free(&s);
 }
 
+static void test_question_replaces_default_question(void **state)
+{
+	(void)state;
+	const char *p =
+	    put("q.yaml", "suite: q\n"
+			  "defaults:\n"
+			  "  query: {name: example., type: SOA, id: 7}\n"
+			  "cases:\n"
+			  "  - name: none\n"
+			  "    query: {no_question: true}\n"
+			  "  - name: two\n"
+			  "    query:\n"
+			  "      question: [{name: a., type: A}, {name: b., "
+			  "type: A}]\n");
+	sc_suite_t s;
+	load_ok(p, NULL, 0, &s);
+	for (size_t i = 0; i < 2; i++) {
+		const node_t *q = s.cases[i].query_node;
+		assert_null(node_get(q, "name"));
+		assert_null(node_get(q, "type"));
+		/* the rest of defaults.query still applies */
+		assert_non_null(node_get(q, "id"));
+	}
+	sc_suite_free(&s);
+}
+
 /* ---- variables
  * --------------------------------------------------------------- */
 
@@ -901,6 +927,7 @@ int main(void)
 	    cmocka_unit_test(test_fields_and_defaults),
 	    cmocka_unit_test(test_builtin_defaults),
 	    cmocka_unit_test(test_hex_query_replaces_defaults),
+	    cmocka_unit_test(test_question_replaces_default_question),
 	    cmocka_unit_test(test_var_precedence),
 	    cmocka_unit_test(test_substitution_text),
 	    cmocka_unit_test(test_substitution_shares_and_keeps_source),
