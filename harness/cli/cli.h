@@ -17,6 +17,7 @@ int cmd_check(int argc, char **argv);
 int cmd_decode(int argc, char **argv);
 int cmd_encode(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_target(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 

@@ -1,5 +1,7 @@
 /* cmd_run.c - dnsharness run: play scenario files against a running server
- * and report (terminal summary, report.json, junit.xml, traffic.pcap). */
+ * (--target), or against servers started from their recipes (--program,
+ * one after the other), and report: terminal summary, report.json,
+ * junit.xml, report.html (the compliance matrix) and traffic.pcap. */
 #include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
@@ -12,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/run_int.h"
 #include "net/exchange.h"
 #include "net/loop.h"
 #include "play/play.h"
@@ -30,6 +33,10 @@ typedef struct run_opts {
 	size_t nvars;
 	const char **tags; /* --tag T */
 	size_t ntags;
+	const char **programs; /* --program NAME */
+	size_t nprograms;
+	const char *scenarios; /* --scenarios DIR */
+	bool update_expected;
 	const char *target, *filter, *root;
 	const char *report_dir, *json, *junit;
 	unsigned jobs;
@@ -44,12 +51,30 @@ static void run_usage(FILE *f)
 	fprintf(
 	    f,
 	    "usage: dnsharness run --target HOST[:PORT] [options] PATH...\n"
+	    "       dnsharness run --program NAME [--program NAME...] "
+	    "[options] PATH...\n"
 	    "  Play the scenario files given, or found under a directory "
 	    "(*.yaml, *.yml;\n"
 	    "  names starting with '.' or '_' are skipped), against a "
-	    "running server.\n"
+	    "running server,\n"
+	    "  or against servers started from their recipes, one after the "
+	    "other.\n"
 	    "  --target HOST[:PORT]  the server (port 53 by default; IPv6 "
 	    "as [::1]:5300)\n"
+	    "  --program NAME        start the recipe DIR/targets/NAME.yaml "
+	    "(or a path to\n"
+	    "                        a .yaml), run, stop it; repeatable: "
+	    "one report with a\n"
+	    "                        column per target. Verdicts are "
+	    "compared with\n"
+	    "                        DIR/targets/NAME.expected\n"
+	    "  --scenarios DIR       the recipes' tree (default "
+	    "$DNSHARNESS_SCENARIOS, else\n"
+	    "                        ./scenarios)\n"
+	    "  --update-expected     rewrite NAME.expected from this run "
+	    "(keeps reasons;\n"
+	    "                        new failures are added as "
+	    "'unreviewed')\n"
 	    "  -j N                  cases in flight at once (default 100)\n"
 	    "  --transport udp|tcp|dot  use this transport for every case\n"
 	    "  --timeout T           per attempt, for every case (e.g. "
@@ -60,8 +85,9 @@ static void run_usage(FILE *f)
 	    "  --tag T               only cases tagged T (repeatable: any "
 	    "of them)\n"
 	    "  --root DIR            include: may not leave DIR\n"
-	    "  --report-dir DIR      where report.json, junit.xml and "
-	    "traffic.pcap go\n"
+	    "  --report-dir DIR      where report.json, junit.xml, "
+	    "report.html and\n"
+	    "                        traffic.pcap go\n"
 	    "                        (default reports/<run-id>/)\n"
 	    "  --json F, --junit F   also write the JSON / JUnit report to F\n"
 	    "  --tap                 TAP on standard output (summary on "
@@ -75,7 +101,14 @@ static void run_usage(FILE *f)
 	    "or when\n"
 	    "  interrupted; 2 for bad usage or a bad scenario; 3 when the "
 	    "target is\n"
-	    "  unreachable (every case sent was refused or had no route).\n");
+	    "  unreachable (every case sent was refused or had no route).\n"
+	    "  With --program: 0 when every target's verdicts match its "
+	    ".expected file\n"
+	    "  (no new failure, no new pass); 1 otherwise, when interrupted "
+	    "or when a\n"
+	    "  target died during the run; 3 when a program is not installed "
+	    "or did not\n"
+	    "  start.\n");
 }
 
 static int bad_arg(const char *a, const char *why)
@@ -170,6 +203,10 @@ static int parse_valued(run_opts_t *o, const char *a, char *v)
 			return bad_arg(v, "--var wants K=V, got");
 	} else if (strcmp(a, "--tag") == 0)
 		o->tags[o->ntags++] = v;
+	else if (strcmp(a, "--program") == 0)
+		o->programs[o->nprograms++] = v;
+	else if (strcmp(a, "--scenarios") == 0)
+		o->scenarios = v;
 	else if (strcmp(a, "--filter") == 0)
 		o->filter = v;
 	else if (strcmp(a, "--root") == 0)
@@ -190,7 +227,8 @@ static bool takes_value(const char *a)
 	static const char *const opts[] = {
 	    "--target",	    "-j",     "--transport", "--timeout",
 	    "--var",	    "--tag",  "--filter",    "--root",
-	    "--report-dir", "--json", "--junit",     NULL};
+	    "--report-dir", "--json", "--junit",     "--program",
+	    "--scenarios",  NULL};
 	for (size_t i = 0; opts[i] != NULL; i++)
 		if (strcmp(a, opts[i]) == 0)
 			return true;
@@ -217,6 +255,8 @@ static int parse_args(int argc, char **argv, run_opts_t *o)
 			o->verbose = true;
 		} else if (strcmp(a, "--no-color") == 0) {
 			o->no_color = true;
+		} else if (strcmp(a, "--update-expected") == 0) {
+			o->update_expected = true;
 		} else if (takes_value(a)) {
 			const char *v = value_of(argc, argv, &i);
 			rc = v ? parse_valued(o, a, argv[i])
@@ -227,11 +267,20 @@ static int parse_args(int argc, char **argv, run_opts_t *o)
 		if (rc != 0)
 			return rc;
 	}
-	if (o->target == NULL || o->npaths == 0) {
-		fprintf(stderr, "dnsharness run: give --target HOST[:PORT] and "
-				"at least one PATH\n");
+	if ((o->target == NULL) == (o->nprograms == 0) || o->npaths == 0) {
+		fprintf(stderr, "dnsharness run: give --target HOST[:PORT] or "
+				"--program NAME, and at least one PATH\n");
 		run_usage(stderr);
 		return EXIT_USAGE;
+	}
+	if (o->update_expected && o->nprograms == 0) {
+		fprintf(stderr, "dnsharness run: --update-expected needs "
+				"--program\n");
+		return EXIT_USAGE;
+	}
+	if (o->scenarios == NULL) {
+		const char *env = getenv("DNSHARNESS_SCENARIOS");
+		o->scenarios = env && env[0] ? env : "scenarios";
 	}
 	return 0;
 }
@@ -322,8 +371,10 @@ static void on_progress(size_t done, size_t total, size_t failed, void *ctx)
 
 /* ---- reports ------------------------------------------------------------ */
 
-/* "20261126-171500-NAME": NAME is the suite when there is one. */
-static void make_run_id(const loaded_t *l, char *buf, size_t cap)
+/* "20261126-171500-NAME[-PROGRAM]": NAME is the suite when there is one;
+ * PROGRAM the recipe with one --program, "matrix" with several. */
+static void make_run_id(const loaded_t *l, const run_opts_t *o, char *buf,
+			size_t cap)
 {
 	time_t t = time(NULL);
 	struct tm tm;
@@ -332,7 +383,11 @@ static void make_run_id(const loaded_t *l, char *buf, size_t cap)
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
 	const char *name =
 	    l->n == 1 && l->suites[0].name ? l->suites[0].name : "run";
-	int n = snprintf(buf, cap, "%s-%s", stamp, name);
+	const char *prog = o->nprograms == 1  ? o->programs[0]
+			   : o->nprograms > 1 ? "matrix"
+					      : NULL;
+	int n = snprintf(buf, cap, "%s-%s%s%s", stamp, name, prog ? "-" : "",
+			 prog ? prog : "");
 	size_t start = strlen(stamp) + 1;
 	for (size_t i = start; n > 0 && i < (size_t)n && i < cap; i++)
 		if (!isalnum((unsigned char)buf[i]) && !strchr("._-", buf[i]))
@@ -361,29 +416,42 @@ static bool make_dirs(const char *path)
 	return true;
 }
 
-/* Write one report (JSON or JUnit) to path; false after saying why. */
-static bool write_one(const sc_run_t *run, const char *path, bool json)
+typedef enum report_kind {
+	REPORT_JSON,
+	REPORT_JUNIT,
+	REPORT_HTML
+} report_kind_t;
+
+/* Write one report of the runs to path; false after saying why. */
+static bool write_one(const sc_run_t *runs, size_t n, const char *path,
+		      report_kind_t k)
 {
 	char err[256];
-	bool ok = json ? report_write_json(run, path, err, sizeof(err))
-		       : report_write_junit(run, path, err, sizeof(err));
+	bool ok = k == REPORT_JSON
+		      ? report_write_json_runs(runs, n, path, err, sizeof(err))
+		  : k == REPORT_JUNIT
+		      ? report_write_junit_runs(runs, n, path, err, sizeof(err))
+		      : report_write_html(runs, n, path, err, sizeof(err));
 	if (!ok)
 		fprintf(stderr, "dnsharness run: %s\n", err);
 	return ok;
 }
 
-static bool write_reports(const sc_run_t *run, const char *dir,
+static bool write_reports(const sc_run_t *runs, size_t n, const char *dir,
 			  const run_opts_t *o)
 {
+	static const char *const names[] = {"report.json", "junit.xml",
+					    "report.html"};
 	char path[4200];
-	snprintf(path, sizeof(path), "%s/report.json", dir);
-	bool ok = write_one(run, path, true);
-	snprintf(path, sizeof(path), "%s/junit.xml", dir);
-	ok = write_one(run, path, false) && ok;
+	bool ok = true;
+	for (int k = REPORT_JSON; k <= REPORT_HTML; k++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[k]);
+		ok = write_one(runs, n, path, (report_kind_t)k) && ok;
+	}
 	if (o->json != NULL)
-		ok = write_one(run, o->json, true) && ok;
+		ok = write_one(runs, n, o->json, REPORT_JSON) && ok;
 	if (o->junit != NULL)
-		ok = write_one(run, o->junit, false) && ok;
+		ok = write_one(runs, n, o->junit, REPORT_JUNIT) && ok;
 	return ok;
 }
 
@@ -392,39 +460,179 @@ static bool write_reports(const sc_run_t *run, const char *dir,
 typedef struct run_ctx {
 	run_opts_t *o;
 	loaded_t *l;
-	struct sockaddr_storage target;
-	char run_id[128];
+	run_target_t *targets;
+	size_t ntargets;
+	char run_id[192];
 	char dir[4096];
+	pcap_log_t *pcap;
+	progress_t prog;
 } run_ctx_t;
 
-static int finish(run_ctx_t *rc, play_result_t *res)
+static void play_opts_for(run_ctx_t *rc, run_target_t *rt, play_opts_t *po)
+{
+	run_opts_t *o = rc->o;
+	*po = (play_opts_t){
+	    .target = (const struct sockaddr *)&rt->addr,
+	    .target_text = rt->text,
+	    .run_id = rc->run_id,
+	    .jobs = o->jobs,
+	    .transport_forced = o->transport_forced,
+	    .transport = o->transport,
+	    .timeout_ms = o->timeout_ms,
+	    .pcap = rc->pcap,
+	    .select = select_case,
+	    .select_ctx = o,
+	    .progress = isatty(STDERR_FILENO) ? on_progress : NULL,
+	    .progress_ctx = &rc->prog,
+	    .handle_sigint = true,
+	    .watch = rt->t != NULL ? run_target_watch : NULL,
+	    .watch_ctx = rt->t,
+	};
+}
+
+/* Play the cases against one target, started first when it comes from a
+ * recipe; its run is in rt->res (every case ERROR when it did not start).
+ * false when the run could not be made at all (no memory, no loop). */
+static bool play_target(run_ctx_t *rc, run_target_t *rt)
+{
+	play_opts_t po;
+	char err[256];
+	if (rt->program != NULL && !run_target_start(rt)) {
+		play_opts_for(rc, rt, &po);
+		if (run_target_failed(rt, rc->l->suites, rc->l->n, &po))
+			return true;
+		fprintf(stderr, "dnsharness run: out of memory\n");
+		return false;
+	}
+	play_opts_for(rc, rt, &po);
+	bool ok =
+	    play_run(rc->l->suites, rc->l->n, &po, &rt->res, err, sizeof(err));
+	rt->ran = true; /* rt->res is released in any case */
+	rt->res.run.program = rt->program;
+	run_target_stop(rt);
+	if (!ok)
+		fprintf(stderr, "dnsharness run: %s\n", err);
+	return ok;
+}
+
+static void warn_stale(const exp_entry_t *e, void *ctx)
+{
+	const run_target_t *rt = ctx;
+	fprintf(stderr,
+		"%s:%u: warning: %s names no case of its suite (renamed or "
+		"removed?)\n",
+		rt->exp_path, e->line, e->key);
+}
+
+static void compare_expected(run_ctx_t *rc, run_target_t *rt)
+{
+	if (!rt->have_exp || !rt->ran)
+		return;
+	exp_compare(&rt->exp, &rt->res.run, NULL);
+	exp_stale(&rt->exp, rc->l->suites, rc->l->n, warn_stale, rt);
+}
+
+/* --update-expected: rewrite each target's file from its run. */
+static bool update_expected(run_ctx_t *rc, FILE *out)
+{
+	bool ok = true;
+	for (size_t i = 0; i < rc->ntargets; i++) {
+		run_target_t *rt = &rc->targets[i];
+		const sc_run_t *run = &rt->res.run;
+		char err[256];
+		if (!rt->have_exp || !rt->ran)
+			continue;
+		if (rt->start_failed || run->interrupted ||
+		    run->target_died != NULL) {
+			fprintf(stderr,
+				"dnsharness run: not updating %s: the run "
+				"%s\n",
+				rt->exp_path,
+				rt->start_failed   ? "had no target"
+				: run->interrupted ? "was interrupted"
+						   : "lost its target");
+			ok = false;
+		} else if (!exp_update(&rt->exp, run, rt->exp_path, err,
+				       sizeof(err))) {
+			fprintf(stderr, "dnsharness run: %s\n", err);
+			ok = false;
+		} else {
+			fprintf(out, "updated %s\n", rt->exp_path);
+		}
+	}
+	return ok;
+}
+
+/* The exit status once the reports are out. */
+static int exit_status(const run_ctx_t *rc, bool reports_ok)
+{
+	bool unstarted = false, unreachable = false, interrupted = false;
+	bool passed = true, matches = true;
+	for (size_t i = 0; i < rc->ntargets; i++) {
+		const run_target_t *rt = &rc->targets[i];
+		if (!rt->ran)
+			continue;
+		const sc_run_t *run = &rt->res.run;
+		unstarted |= rt->start_failed;
+		if (!rt->start_failed && play_unreachable(&rt->res)) {
+			unreachable = true;
+			fprintf(stderr,
+				"dnsharness run: target %s unreachable: every "
+				"query was refused or had no route\n",
+				rt->text);
+		}
+		interrupted |= run->interrupted;
+		passed = play_passed(run) && passed;
+		size_t c[4];
+		report_exp_counts(run, c);
+		matches = matches && c[SC_EXP_NEW_FAIL] == 0 &&
+			  c[SC_EXP_NEW_PASS] == 0 && run->target_died == NULL;
+	}
+	if (unstarted || unreachable)
+		return EXIT_TARGET;
+	if (!reports_ok || interrupted)
+		return EXIT_FAIL;
+	if (rc->o->nprograms > 0)
+		return matches ? EXIT_PASS : EXIT_FAIL;
+	return passed ? EXIT_PASS : EXIT_FAIL;
+}
+
+static int finish(run_ctx_t *rc)
 {
 	const run_opts_t *o = rc->o;
-	if (isatty(STDERR_FILENO) && res->run.interrupted)
-		fputs("\r\033[K", stderr);
-	bool reports_ok = write_reports(&res->run, rc->dir, o);
-	bool color = !o->no_color && getenv("NO_COLOR") == NULL &&
-		     isatty(o->tap ? STDERR_FILENO : STDOUT_FILENO);
-	if (o->tap)
-		report_tap(&res->run, stdout);
-	report_summary(&res->run, o->tap ? stderr : stdout, color, o->verbose);
-	fprintf(o->tap ? stderr : stdout, "reports: %s/\n", rc->dir);
-	if (play_unreachable(res)) {
-		fprintf(stderr,
-			"dnsharness run: target %s unreachable: every query "
-			"was refused or had no route\n",
-			o->target);
-		return EXIT_TARGET;
-	}
-	if (!reports_ok)
+	sc_run_t *runs = calloc(rc->ntargets, sizeof(*runs));
+	if (runs == NULL) {
+		fprintf(stderr, "dnsharness run: out of memory\n");
 		return EXIT_FAIL;
-	return play_passed(&res->run) ? EXIT_PASS : EXIT_FAIL;
+	}
+	size_t n = 0;
+	bool interrupted = false;
+	for (size_t i = 0; i < rc->ntargets; i++)
+		if (rc->targets[i].ran) {
+			runs[n] = rc->targets[i].res.run;
+			interrupted |= runs[n++].interrupted;
+		}
+	if (isatty(STDERR_FILENO) && interrupted)
+		fputs("\r\033[K", stderr);
+	bool reports_ok = n > 0 && write_reports(runs, n, rc->dir, o);
+	FILE *out = o->tap ? stderr : stdout;
+	bool color =
+	    !o->no_color && getenv("NO_COLOR") == NULL && isatty(fileno(out));
+	if (o->tap)
+		report_tap_runs(runs, n, stdout);
+	report_summary_runs(runs, n, out, color, o->verbose);
+	fprintf(out, "reports: %s/\nmatrix: %s/report.html\n", rc->dir,
+		rc->dir);
+	if (o->update_expected && !update_expected(rc, out))
+		reports_ok = false;
+	free(runs);
+	return exit_status(rc, reports_ok);
 }
 
 static int run_loaded(run_ctx_t *rc)
 {
 	run_opts_t *o = rc->o;
-	make_run_id(rc->l, rc->run_id, sizeof(rc->run_id));
+	make_run_id(rc->l, o, rc->run_id, sizeof(rc->run_id));
 	if (o->report_dir != NULL)
 		snprintf(rc->dir, sizeof(rc->dir), "%s", o->report_dir);
 	else
@@ -436,53 +644,70 @@ static int run_loaded(run_ctx_t *rc)
 	}
 	char path[4200], err[256];
 	snprintf(path, sizeof(path), "%s/traffic.pcap", rc->dir);
-	pcap_log_t *pcap = pcap_log_open(path, err, sizeof(err));
-	if (pcap == NULL)
+	rc->pcap = pcap_log_open(path, err, sizeof(err));
+	if (rc->pcap == NULL)
 		fprintf(stderr, "dnsharness run: no traffic capture: %s\n",
 			err);
-	progress_t prog = {0};
-	play_opts_t po = {
-	    .target = (const struct sockaddr *)&rc->target,
-	    .target_text = o->target,
-	    .run_id = rc->run_id,
-	    .jobs = o->jobs,
-	    .transport_forced = o->transport_forced,
-	    .transport = o->transport,
-	    .timeout_ms = o->timeout_ms,
-	    .pcap = pcap,
-	    .select = select_case,
-	    .select_ctx = o,
-	    .progress = isatty(STDERR_FILENO) ? on_progress : NULL,
-	    .progress_ctx = &prog,
-	    .handle_sigint = true,
-	};
-	play_result_t res;
-	bool ran =
-	    play_run(rc->l->suites, rc->l->n, &po, &res, err, sizeof(err));
-	if (pcap != NULL)
-		pcap_log_close(pcap);
-	int status = EXIT_FAIL;
-	if (ran)
-		status = finish(rc, &res);
-	else
-		fprintf(stderr, "dnsharness run: %s\n", err);
-	play_result_free(&res);
-	return status;
+	bool ok = true;
+	for (size_t i = 0; ok && i < rc->ntargets; i++) {
+		if (i > 0 && rc->targets[i - 1].res.run.interrupted)
+			break; /* SIGINT: no more targets */
+		ok = play_target(rc, &rc->targets[i]);
+		compare_expected(rc, &rc->targets[i]);
+	}
+	if (rc->pcap != NULL)
+		pcap_log_close(rc->pcap);
+	return ok ? finish(rc) : EXIT_FAIL;
+}
+
+/* The targets: the --target address, or each --program's recipe. */
+static int prepare_targets(run_ctx_t *rc)
+{
+	run_opts_t *o = rc->o;
+	if (o->nprograms == 0) {
+		run_target_t *rt = &rc->targets[0];
+		char err[256];
+		if (!net_addr_parse(o->target, DEFAULT_PORT, &rt->addr, err,
+				    sizeof(err))) {
+			fprintf(stderr, "dnsharness run: --target %s\n", err);
+			return EXIT_USAGE;
+		}
+		snprintf(rt->text, sizeof(rt->text), "%s", o->target);
+		return 0;
+	}
+	for (size_t i = 0; i < o->nprograms; i++) {
+		int status = run_target_prepare(&rc->targets[i], o->programs[i],
+						o->scenarios);
+		if (status != 0)
+			return status;
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(rc->targets[k].program,
+				   rc->targets[i].program) == 0) {
+				fprintf(stderr,
+					"dnsharness run: --program %s given "
+					"twice\n",
+					rc->targets[i].program);
+				return EXIT_USAGE;
+			}
+	}
+	return 0;
 }
 
 static int run_all(run_opts_t *o)
 {
 	run_ctx_t rc = {.o = o};
-	char err[256];
-	if (!net_addr_parse(o->target, DEFAULT_PORT, &rc.target, err,
-			    sizeof(err))) {
-		fprintf(stderr, "dnsharness run: --target %s\n", err);
-		return EXIT_USAGE;
+	rc.ntargets = o->nprograms ? o->nprograms : 1;
+	rc.targets = calloc(rc.ntargets, sizeof(*rc.targets));
+	if (rc.targets == NULL) {
+		fprintf(stderr, "dnsharness run: out of memory\n");
+		return EXIT_FAIL;
 	}
 	loaded_t l = {0};
 	rc.l = &l;
-	int status;
-	if (!load_all(o, &l)) {
+	int status = prepare_targets(&rc);
+	if (status != 0) {
+		/* said why */
+	} else if (!load_all(o, &l)) {
 		status = EXIT_USAGE;
 	} else if (count_selected(&l, o) == 0) {
 		fprintf(stderr,
@@ -493,6 +718,9 @@ static int run_all(run_opts_t *o)
 	} else {
 		status = run_loaded(&rc);
 	}
+	for (size_t i = 0; i < rc.ntargets; i++)
+		run_target_free(&rc.targets[i]);
+	free(rc.targets);
 	loaded_free(&l);
 	return status;
 }
@@ -504,9 +732,11 @@ int cmd_run(int argc, char **argv)
 	o.paths = calloc(n, sizeof(*o.paths));
 	o.vars = calloc(n, sizeof(*o.vars));
 	o.tags = calloc(n, sizeof(*o.tags));
+	o.programs = calloc(n, sizeof(*o.programs));
 	o.jobs = DEFAULT_JOBS;
 	int status = EXIT_FAIL;
-	if (o.paths == NULL || o.vars == NULL || o.tags == NULL)
+	if (o.paths == NULL || o.vars == NULL || o.tags == NULL ||
+	    o.programs == NULL)
 		fprintf(stderr, "dnsharness run: out of memory\n");
 	else {
 		status = parse_args(argc, argv, &o);
@@ -518,5 +748,6 @@ int cmd_run(int argc, char **argv)
 	free(o.paths);
 	free(o.vars);
 	free(o.tags);
+	free(o.programs);
 	return status;
 }

@@ -19,6 +19,8 @@ static const command_t commands[] = {
 	 "print the bytes each case of a scenario sends, as hex"},
 	{"run", cmd_run,
 	 "run scenarios against a server; report pass/fail per case"},
+	{"serve", cmd_serve,
+	 "run the scripted servers of a scenario file until interrupted"},
 	{"target", cmd_target,
 	 "start a target server from its recipe; list the recipes"},
 	{"version", cmd_version, "print the version"},

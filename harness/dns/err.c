@@ -53,6 +53,7 @@ static const struct {
 	[DNS_E_TTL] = {"no-ttl", "no TTL given and none to default to"},
 	[DNS_E_IO] = {"io", "file could not be read"},
 	[DNS_E_LIMIT] = {"limit-exceeded", "a configured limit was exceeded"},
+	[DNS_E_ZONE] = {"bad-zone", "zone data cannot be served"},
 	[DNS_E_FRAME] = {"bad-frame", "TCP frame length invalid"},
 	[DNS_E_NOMEM] = {"no-memory", "out of memory"},
 	[DNS_E_INTERNAL] = {"internal", "internal error"},

@@ -67,6 +67,8 @@ typedef enum dns_rc {
 	DNS_E_TTL,             /* no TTL known for a record */
 	DNS_E_IO,              /* file could not be read */
 	DNS_E_LIMIT,           /* a configured limit (records, file size) exceeded */
+	DNS_E_ZONE,            /* zone data cannot be served (no single SOA at the apex,
+				  a record outside the zone, a class mix) */
 
 	/* framing */
 	DNS_E_FRAME,           /* TCP frame length 0 or over the limit */

@@ -2,13 +2,14 @@
 # deps.sh PURPOSE... - make sure the Debian packages a make target needs are
 # installed. As root, missing packages are installed with apt-get; otherwise
 # the exact command is printed and the script fails.
-# Purposes: build, test, bench, fuzz.
+# Purposes: build, test, bench, fuzz, demo.
 set -eu
 
 pkgs_build="gcc make pkg-config libjansson-dev libyaml-dev libssl-dev libuv1-dev libpcap-dev"
 pkgs_test="$pkgs_build libcmocka-dev nsd knot bind9 dnsutils"
 pkgs_bench="$pkgs_build libknot-dev libldns-dev"
 pkgs_fuzz="$pkgs_build clang"
+pkgs_demo="$pkgs_build nsd"
 
 want=""
 for purpose in "$@"; do
@@ -17,6 +18,7 @@ for purpose in "$@"; do
 	test) want="$want $pkgs_test" ;;
 	bench) want="$want $pkgs_bench" ;;
 	fuzz) want="$want $pkgs_fuzz" ;;
+	demo) want="$want $pkgs_demo" ;;
 	*) echo "deps.sh: unknown purpose '$purpose'" >&2; exit 2 ;;
 	esac
 done

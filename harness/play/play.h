@@ -16,6 +16,16 @@
  * those in flight finish; a second SIGINT aborts them. Cases stopped or
  * never started are SKIP with the reason "interrupted", and the run is
  * marked interrupted.
+ *
+ * When a watch is given, the target's health is checked before the first
+ * case, after each case ends and every watch_ms meanwhile. Once the target
+ * is found dead, no new case starts and those in flight are aborted; the
+ * run records how it ended (run.target_died) and the case it died during
+ * (run.died_during): the earliest case in flight when it was found dead,
+ * including one that had just ended, else the last case to end (exact
+ * with jobs = 1; with more in flight, the first of them). Aborted and
+ * unstarted cases are ERROR with the reason "target died: HOW"; a case
+ * that had ended keeps its own verdict.
  */
 #ifndef DNSH_PLAY_H
 #define DNSH_PLAY_H
@@ -46,6 +56,12 @@ typedef struct play_opts {
 	void (*progress)(size_t done, size_t total, size_t failed, void *ctx);
 	void *progress_ctx;
 	bool handle_sigint; /* SIGINT stops the run as described above */
+	/* The target's health (NULL: not watched): true while it runs;
+	 * false once it has ended, with how ("killed by signal 11
+	 * (SIGSEGV)") in why (cap bytes). */
+	bool (*watch)(void *ctx, char *why, size_t cap);
+	void *watch_ctx;
+	unsigned long watch_ms; /* between checks while cases run (0: 50) */
 } play_opts_t;
 
 typedef struct play_result {

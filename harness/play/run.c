@@ -4,6 +4,7 @@
 #include "play/play.h"
 
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -21,6 +22,8 @@
 #define TYPE_AXFR	  252u
 #define CLASS_IN	  1u
 #define PROBE_MAX	  (DNS_HEADER_LEN + DNS_NAME_MAXLEN + 4u)
+#define WATCH_DEFAULT_MS  50u
+#define NO_CASE		  SIZE_MAX
 
 typedef struct runner runner_t;
 
@@ -52,6 +55,13 @@ struct runner {
 	int interrupts;
 	bool stopping, shut;
 	double t0;
+	/* the target's health (o->watch) */
+	uv_timer_t watch;
+	bool watch_open;
+	bool died;
+	size_t last_ended;	    /* the case that ended last, or NO_CASE */
+	const char *died_text;	    /* "target died: HOW" */
+	const char *died_here_text; /* "target died during this case: HOW" */
 };
 
 /* ---- packet log --------------------------------------------------------- */
@@ -168,9 +178,84 @@ static sc_net_status_t map_status(net_status_t s)
 static void shutdown_run(runner_t *r);
 static void fill(runner_t *r);
 
+/* ---- the target's health ------------------------------------------------ */
+
+/* The earliest case in flight, or `ended` when it comes first; NO_CASE
+ * when there is neither. */
+static size_t earliest_in_flight(const runner_t *r, size_t ended)
+{
+	size_t best = ended;
+	for (size_t i = 0; i < r->nslots; i++)
+		if (r->slots[i].phase != SLOT_FREE && r->slots[i].idx < best)
+			best = r->slots[i].idx;
+	return best;
+}
+
+/* "PREFIX: HOW" in the run's arena. */
+static const char *died_str(runner_t *r, const char *prefix, const char *how)
+{
+	size_t n = strlen(prefix) + strlen(how) + 3;
+	char *s = dns_arena_alloc(&r->out->arena, n);
+	if (s == NULL)
+		return prefix;
+	snprintf(s, n, "%s: %s", prefix, how);
+	return s;
+}
+
+/* Ask the watch; once the target is dead, record how and during which
+ * case, start nothing more and abort what is in flight. ended: the case
+ * that has just ended, or NO_CASE. */
+static void watch_check(runner_t *r, size_t ended)
+{
+	char how[160] = "";
+	if (r->o->watch == NULL || r->died ||
+	    r->o->watch(r->o->watch_ctx, how, sizeof(how)))
+		return;
+	how[sizeof(how) - 1] = '\0';
+	if (how[0] == '\0')
+		snprintf(how, sizeof(how), "ended");
+	sc_run_t *run = &r->out->run;
+	r->died = true;
+	r->stopping = true;
+	run->target_died = keep_str(r, how);
+	r->died_text = died_str(r, "target died", how);
+	r->died_here_text = died_str(r, "target died during this case", how);
+	size_t idx = earliest_in_flight(r, ended);
+	if (idx == NO_CASE)
+		idx = r->last_ended;
+	run->died_during = idx != NO_CASE ? &run->results[idx] : NULL;
+	for (size_t i = 0; i < r->nslots; i++)
+		if (r->slots[i].phase != SLOT_FREE)
+			net_exchange_abort(&r->slots[i].x);
+}
+
+static void on_watch(uv_timer_t *h)
+{
+	runner_t *r = h->data;
+	watch_check(r, NO_CASE);
+	if (r->inflight == 0 && (r->next == r->total || r->stopping))
+		shutdown_run(r);
+}
+
+static void runner_watch(runner_t *r)
+{
+	if (r->o->watch == NULL || uv_timer_init(&r->loop->uv, &r->watch) != 0)
+		return;
+	unsigned long ms = r->o->watch_ms ? r->o->watch_ms : WATCH_DEFAULT_MS;
+	r->watch.data = r;
+	r->watch_open = uv_timer_start(&r->watch, on_watch, ms, ms) == 0;
+	if (!r->watch_open)
+		uv_close((uv_handle_t *)&r->watch, NULL);
+}
+
 /* A case has its verdict: count it, free its slot, start more. */
 static void case_ended(runner_t *r, sc_result_t *res)
 {
+	size_t idx = (size_t)(res - r->out->run.results);
+	if (!r->died) {
+		r->last_ended = idx;
+		watch_check(r, idx);
+	}
 	r->ndone++;
 	if (res->verdict.kind == SC_FAIL || res->verdict.kind == SC_ERROR)
 		r->nfailed++;
@@ -189,7 +274,11 @@ static void slot_ended(slot_t *s)
 	slot_give(r, s);
 	r->inflight--;
 	res->elapsed_ms = net_now_ms() - s->started;
-	if (s->x.res.status == NET_ABORTED)
+	if (s->x.res.status == NET_ABORTED && r->died)
+		verdict_only(r, res, SC_ERROR, "target", "the target running",
+			     res == r->out->run.died_during ? r->died_here_text
+							    : r->died_text);
+	else if (s->x.res.status == NET_ABORTED)
 		verdict_only(r, res, SC_SKIP, "run", "the case to finish",
 			     "interrupted");
 	else
@@ -434,6 +523,8 @@ static void shutdown_run(runner_t *r)
 	net_tcp_pool_close(&r->pool);
 	if (r->sig_open)
 		uv_close((uv_handle_t *)&r->sigint, NULL);
+	if (r->watch_open)
+		uv_close((uv_handle_t *)&r->watch, NULL);
 }
 
 /* The selected cases, in order, as results (verdicts still empty). */
@@ -469,12 +560,19 @@ static bool collect(const sc_suite_t *suites, size_t n, const play_opts_t *o,
 	return true;
 }
 
-/* Cases never started (interrupted) are SKIP. */
+/* Cases never started are SKIP (interrupted), or ERROR when the target
+ * died. */
 static void mark_unstarted(runner_t *r)
 {
 	for (size_t i = r->next; i < r->total; i++)
-		verdict_only(r, &r->out->run.results[i], SC_SKIP, "run",
-			     "the case to run", "interrupted before it ran");
+		if (r->died)
+			verdict_only(r, &r->out->run.results[i], SC_ERROR,
+				     "target", "the target running",
+				     r->died_text);
+		else
+			verdict_only(r, &r->out->run.results[i], SC_SKIP, "run",
+				     "the case to run",
+				     "interrupted before it ran");
 }
 
 /* Cases in flight the open-file limit allows (raised to its hard limit
@@ -501,6 +599,7 @@ static bool runner_init(runner_t *r, const play_opts_t *o, play_result_t *out,
 	r->o = o;
 	r->out = out;
 	r->total = out->run.nresults;
+	r->last_ended = NO_CASE;
 	r->nslots = o->jobs ? o->jobs : PLAY_DEFAULT_JOBS;
 	if (r->nslots > r->total && r->total > 0)
 		r->nslots = r->total;
@@ -582,10 +681,13 @@ bool play_run(const sc_suite_t *suites, size_t nsuites, const play_opts_t *o,
 	if (ok) {
 		r.t0 = net_now_ms();
 		runner_sigint(&r);
+		runner_watch(&r);
+		watch_check(&r, NO_CASE);
 		fill(&r);
 		if (r.inflight == 0)
 			shutdown_run(&r);
 		net_loop_run(r.loop);
+		watch_check(&r, NO_CASE); /* died with the last case? */
 		mark_unstarted(&r);
 		out->run.elapsed_ms = net_now_ms() - r.t0;
 	}

@@ -15,6 +15,18 @@
 #include "expect/expect.h"
 #include "scenario/scenario.h"
 
+/* How a case's verdict compares with the verdicts its target is known to
+ * give (scenarios/targets/<name>.expected, report/expected.h). */
+typedef enum sc_exp_status {
+	SC_EXP_NONE = 0,  /* not compared, or passed (skipped) unlisted */
+	SC_EXP_DEVIATION, /* failed as listed: an expected deviation */
+	SC_EXP_NEW_FAIL,  /* failed unlisted, or listed with another verdict */
+	SC_EXP_NEW_PASS,  /* listed, but passed */
+} sc_exp_status_t;
+
+/* "none", "deviation", "new-failure", "new-pass". */
+const char *sc_exp_status_name(sc_exp_status_t s);
+
 /* One case's outcome. Bytes referenced by obs live in the run's arena. */
 typedef struct sc_result {
 	const sc_suite_t *suite;
@@ -23,24 +35,42 @@ typedef struct sc_result {
 	sc_observed_t obs;
 	double started_ms; /* since the run started */
 	double elapsed_ms;
+	/* Against the target's expectations file (report/expected.h). */
+	sc_exp_status_t exp;
+	sc_verdict_kind_t exp_verdict; /* the verdict listed, when listed */
+	const char *exp_reason;	       /* the reason listed, or NULL */
 } sc_result_t;
 
 typedef struct sc_run {
-	const char *run_id;  /* e.g. "20261126-171500-rfc6891-edns" */
-	const char *target;  /* "127.0.0.1:5300" as given */
+	const char *run_id; /* e.g. "20261126-171500-rfc6891-edns" */
+	const char *target; /* "127.0.0.1:5300" as given */
 	sc_transport_t transport_override; /* when --transport was given */
 	bool transport_forced;
 	sc_result_t *results; /* deterministic order: suites as given,
 				 cases as in the file */
 	size_t nresults;
-	bool interrupted;     /* stopped by SIGINT: the report is partial */
-	double started_unix;  /* seconds since the epoch */
+	bool interrupted;    /* stopped by SIGINT: the report is partial */
+	double started_unix; /* seconds since the epoch */
 	double elapsed_ms;
 	const char *target_log; /* the target's stdout/stderr, or NULL */
+	const char *program;	/* the recipe's name (--program), or NULL */
+	/* How the target ended during the run ("killed by signal 11
+	 * (SIGSEGV)"), or NULL when it did not; and the case it died during:
+	 * the earliest in flight when it was found dead, else the last to
+	 * end (NULL: before the first case). */
+	const char *target_died;
+	const sc_result_t *died_during;
+	/* Set when the results were compared with an expectations file. */
+	const char *expected_file;
 } sc_run_t;
 
+/* Counts of a run's results by sc_exp_status_t. */
+void report_exp_counts(const sc_run_t *run, size_t counts[4]);
+
 /* Files. Each is written atomically (temporary file, then rename); false
- * with a sentence in err (errlen bytes) on failure. */
+ * with a sentence in err (errlen bytes) on failure. report.json is
+ * written case by case, so memory does not grow with the number of cases
+ * (reports/README.md documents both files). */
 bool report_write_json(const sc_run_t *run, const char *path, char *err,
 		       size_t errlen);
 bool report_write_junit(const sc_run_t *run, const char *path, char *err,
@@ -52,9 +82,39 @@ void report_tap(const sc_run_t *run, FILE *f);
 /* One progress line, rewritten in place; only call when f is a tty. */
 void report_progress(size_t done, size_t total, size_t failed, FILE *f);
 
-/* The end-of-run table: pass/fail/error/skip per suite and level, then
- * each failure (with -v: query, response and the expectation diff). */
+/* The end-of-run report: each failure (with -v: query, response and the
+ * expectation diff; expected deviations only with -v), the target's death
+ * if it died, the pass/fail/error/skip table per suite and level, then,
+ * when compared with an expectations file, the new failures and the new
+ * passes. */
 void report_summary(const sc_run_t *run, FILE *f, bool color, bool verbose);
+
+/* The same for several runs of one selection of cases, one run per target
+ * (dnsharness run --program A --program B): one report with a target
+ * dimension. With n == 1 each writes what its single-run form writes. In
+ * report.json, n > 1 gives a "targets" array, one object per run, in
+ * place of the top-level per-target keys; in junit.xml and TAP, suite
+ * names are prefixed "TARGET: "; the summary prints one block per target,
+ * then the pass counts per target and level. */
+bool report_write_json_runs(const sc_run_t *runs, size_t n, const char *path,
+			    char *err, size_t errlen);
+bool report_write_junit_runs(const sc_run_t *runs, size_t n, const char *path,
+			     char *err, size_t errlen);
+void report_tap_runs(const sc_run_t *runs, size_t n, FILE *f);
+void report_summary_runs(const sc_run_t *runs, size_t n, FILE *f, bool color,
+			 bool verbose);
+
+/* The compliance matrix: one self-contained HTML page (no external
+ * assets; a little inline JavaScript for the filters), cases x targets,
+ * failures first, each cell opening the query and the responses decoded
+ * dig-style, the expectation diff with the RFC tag and level, and the
+ * expectations file's verdict. Runs are matched by index: runs[k]'s result
+ * i is shown in row i when it is the same case as runs[0]'s (as the runs
+ * of one invocation are), else the cell is empty. Above REPORT_HTML_DETAIL
+ * cells, passing cells carry no decoded messages. */
+#define REPORT_HTML_DETAIL 20000u
+bool report_write_html(const sc_run_t *runs, size_t n, const char *path,
+		       char *err, size_t errlen);
 
 /* Traffic capture: every packet sent and received, as IPv4/IPv6 with UDP
  * or synthesized TCP segments (sequence numbers tracked per connection, so

@@ -39,8 +39,9 @@ static const char *const level_names[] = {"must", "should", "may", NULL};
 static const char *const transport_names[] = {"udp", "tcp", "dot", NULL};
 static const char *const role_names[] = {"server", "resolver", "client", NULL};
 
-static const char *const top_keys[] = {"suite",	   "about", "role",    "vars",
-				       "defaults", "cases", "include", NULL};
+static const char *const top_keys[] = {"suite",	  "about",    "role",
+				       "vars",	  "defaults", "cases",
+				       "include", "servers",  NULL};
 static const char *const defaults_keys[] = {"transport", "timeout", "retries",
 					    "level",	 "tags",    "query",
 					    "expect",	 "rfc",	    NULL};
@@ -269,7 +270,8 @@ static bool check_keys(loader_t *L, const node_t *m, const char *what,
 		return false;
 	size_t later = 0;
 	for (size_t i = 0; i < m->n; i++)
-		if (in_list(later_keys, m->keys[i]->str))
+		if (in_list(later_keys, m->keys[i]->str) &&
+		    !in_list(allowed, m->keys[i]->str))
 			later++;
 	if (later == 0)
 		return node_check_keys(m, what, allowed, &L->tmp);
@@ -280,7 +282,8 @@ static bool check_keys(loader_t *L, const node_t *m, const char *what,
 		return oom(L, m);
 	view.n = 0;
 	for (size_t i = 0; i < m->n; i++) {
-		if (in_list(later_keys, m->keys[i]->str)) {
+		if (in_list(later_keys, m->keys[i]->str) &&
+		    !in_list(allowed, m->keys[i]->str)) {
 			later_key(L, m->keys[i], role);
 			continue;
 		}
@@ -952,6 +955,11 @@ static void read_header(loader_t *L, const node_t *doc, sc_role_t role,
 static void read_cases(loader_t *L, file_ctx_t *fc, const node_t *doc)
 {
 	const node_t *cases = node_get(doc, "cases");
+	/* for now a resolver or client file may hold only servers: (they
+	 * run with dnsharness serve) */
+	if (cases == NULL && fc->role != SC_ROLE_SERVER &&
+	    node_get(doc, "servers") != NULL)
+		return;
 	if (cases == NULL) {
 		diag_error(&L->tmp, doc,
 			   "missing cases: (a sequence of cases)");

@@ -557,24 +557,26 @@ static const char *base_name(target_recipe_t *r, const char *path)
 	return s;
 }
 
-/* The recipe names in dir (for "no recipe named ..."), comma-separated. */
+/* The recipe names in dir (for "no recipe named ..."), sorted,
+ * comma-separated. */
 static void list_recipes(const char *dir, char *buf, size_t cap)
 {
-	DIR *d = opendir(dir);
+	struct dirent **ents;
+	int n = scandir(dir, &ents, NULL, alphasort);
 	size_t used = 0;
 	buf[0] = '\0';
-	if (d == NULL)
-		return;
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL && used + 1 < cap) {
-		size_t len = strlen(e->d_name);
-		if (len <= 5 || strcmp(e->d_name + len - 5, ".yaml") != 0)
-			continue;
-		used += (size_t)snprintf(buf + used, cap - used, "%s%.*s",
-					 used ? ", " : "", (int)(len - 5),
-					 e->d_name);
+	for (int i = 0; i < n; i++) {
+		const char *name = ents[i]->d_name;
+		size_t len = strlen(name);
+		if (len > 5 && strcmp(name + len - 5, ".yaml") == 0 &&
+		    used + 1 < cap)
+			used += (size_t)snprintf(buf + used, cap - used,
+						 "%s%.*s", used ? ", " : "",
+						 (int)(len - 5), name);
+		free(ents[i]);
 	}
-	closedir(d);
+	if (n >= 0)
+		free(ents);
 }
 
 static bool is_path(const char *what)

@@ -62,7 +62,8 @@ check_soa() {
 		grep -Eq '^example\.[[:space:]]+[0-9]+[[:space:]]+IN[[:space:]]+SOA[[:space:]]' "$ans"
 }
 
-for name in ${*:-nsd knot bind}; do
+[ $# -eq 0 ] && set -- nsd knot bind
+for name in "$@"; do
 	if ! start "$name"; then
 		wait "$cli" 2>/dev/null
 		bad "$name: start" "$err"
@@ -85,7 +86,7 @@ for name in ${*:-nsd knot bind}; do
 done
 
 # A target that dies mid-run is noticed and named.
-name=${1:-nsd}
+name=$1
 if start "$name"; then
 	kill -KILL "$pid"
 	i=0

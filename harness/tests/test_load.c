@@ -799,7 +799,7 @@ static const bad_t bad_files[] = {
     {"suite: s\ncases: {a: 1}\n", "2:8", "cases must be a sequence"},
     {"suite: s\nrole: router\n" CASE1, "2:7",
      "expected one of: server, resolver, client"},
-    {"suite: s\nrole: resolver\nservers: []\n" CASE1, "3:1",
+    {"suite: s\nrole: resolver\nsteps: []\n" CASE1, "3:1",
      "role: resolver is not supported yet"},
     {"suite: s\nsteps: []\n" CASE1, "2:1",
      "'steps:' belongs to role: resolver or client"},

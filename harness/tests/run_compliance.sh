@@ -1,0 +1,37 @@
+#!/bin/sh
+# run_compliance.sh - the bundled server suites (scenarios/server/) against
+# NSD, Knot and BIND started from their recipes. Each target must match its
+# scenarios/targets/<name>.expected exactly: no new failure (a regression,
+# or a false failure of the harness) and no new pass (a stale entry).
+# Ends with "N passed, N failed" (harness/mk/run-tests.sh).
+set -u
+
+SRC=${DNSHARNESS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+BIN=${DNSHARNESS:-$SRC/build/asan/dnsharness}
+case "$BIN" in /*) ;; *) BIN=$SRC/$BIN ;; esac
+
+passed=0
+failed=0
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+trap 'exit 1' INT TERM
+
+cd "$SRC" || exit 1
+for t in nsd knot bind; do
+	out=$TMP/$t.out
+	"$BIN" run --program "$t" --no-color --report-dir "$TMP/$t" \
+		scenarios/server/ >"$out" 2>&1
+	rc=$?
+	line=$(grep '^expectations ' "$out" | tail -n 1)
+	if [ "$rc" -eq 0 ] && [ -s "$TMP/$t/report.json" ] &&
+		echo "$line" | grep -q ' 0 new failures, 0 new passes'; then
+		passed=$((passed + 1))
+		echo "ok   $t: $line"
+	else
+		failed=$((failed + 1))
+		echo "FAIL $t (exit $rc): $line"
+		sed 's/^/    /' "$out" | tail -n 60
+	fi
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
