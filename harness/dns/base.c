@@ -133,7 +133,7 @@ static dns_rc_t base_fail(dns_rc_t rc, size_t at, size_t *bad)
 	return rc;
 }
 
-static int b16_value(char c)
+int dns_hex_value(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -149,7 +149,7 @@ dns_rc_t dns_base16_decode(const char *in, size_t len, uint8_t *out, size_t cap,
 {
 	bits_in_t b = {0, 0, out, cap, 0};
 	for (size_t i = 0; i < len; i++) {
-		int v = b16_value(in[i]);
+		int v = dns_hex_value(in[i]);
 		if (v < 0)
 			return base_fail(DNS_E_BASE16, i, bad);
 		bits_add(&b, (unsigned)v, 4);

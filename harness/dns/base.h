@@ -20,15 +20,18 @@ size_t dns_base32hex_encode(const uint8_t *in, size_t len, char *out,
 			    size_t cap);
 size_t dns_base64_encode(const uint8_t *in, size_t len, char *out, size_t cap);
 
+/* Value of one hex digit (either case), or -1. */
+int dns_hex_value(char c);
+
 /* Decoders: DNS_E_BASE16/32/64 with *bad set to the offending input
  * offset, or DNS_E_SPACE. base32hex accepts either case and no padding
  * (as NSEC3 uses); base64 requires correct padding. Whitespace is not
  * accepted (the lexer joins tokens first). */
-dns_rc_t dns_base16_decode(const char *in, size_t len, uint8_t *out,
-			   size_t cap, size_t *outlen, size_t *bad);
+dns_rc_t dns_base16_decode(const char *in, size_t len, uint8_t *out, size_t cap,
+			   size_t *outlen, size_t *bad);
 dns_rc_t dns_base32hex_decode(const char *in, size_t len, uint8_t *out,
 			      size_t cap, size_t *outlen, size_t *bad);
-dns_rc_t dns_base64_decode(const char *in, size_t len, uint8_t *out,
-			   size_t cap, size_t *outlen, size_t *bad);
+dns_rc_t dns_base64_decode(const char *in, size_t len, uint8_t *out, size_t cap,
+			   size_t *outlen, size_t *bad);
 
 #endif

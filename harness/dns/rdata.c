@@ -1337,17 +1337,6 @@ static void parse_data16(parser_t *p)
 		       (unsigned long long)n);
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* EUI48/EUI64: n octets of exactly two hex digits joined by '-'. */
 static void parse_eui(parser_t *p, size_t n)
 {
@@ -1357,8 +1346,8 @@ static void parse_eui(parser_t *p, size_t n)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		size_t at = 3 * i;
-		bool ok = at + 2 <= t->len && hex_value(t->s[at]) >= 0 &&
-			  hex_value(t->s[at + 1]) >= 0 &&
+		bool ok = at + 2 <= t->len && dns_hex_value(t->s[at]) >= 0 &&
+			  dns_hex_value(t->s[at + 1]) >= 0 &&
 			  (i + 1 == n ? at + 2 == t->len
 				      : at + 2 < t->len && t->s[at + 2] == '-');
 		if (!ok) {
@@ -1366,8 +1355,8 @@ static void parse_eui(parser_t *p, size_t n)
 			       "EUI%zu address must be xx-xx-...", n * 8);
 			return;
 		}
-		a[i] = (uint8_t)(hex_value(t->s[at]) << 4 |
-				 hex_value(t->s[at + 1]));
+		a[i] = (uint8_t)(dns_hex_value(t->s[at]) << 4 |
+				 dns_hex_value(t->s[at + 1]));
 	}
 	dns_wire_put_bytes(&p->out, a, n);
 }
@@ -1382,7 +1371,7 @@ static void parse_ilnp64(parser_t *p)
 		return;
 	for (size_t i = 0; i <= t->len; i++) {
 		bool end = i == t->len || t->s[i] == ':';
-		int h = i < t->len ? hex_value(t->s[i]) : -1;
+		int h = i < t->len ? dns_hex_value(t->s[i]) : -1;
 		if ((end && (digits == 0 || group > 3)) ||
 		    (!end && (h < 0 || digits == 4))) {
 			p_fail(p, DNS_E_SYNTAX, t, i,
@@ -1472,7 +1461,7 @@ static void parse_nsap(parser_t *p)
 		return;
 	}
 	for (size_t i = 2; i < t->len; i++) {
-		int h = hex_value(t->s[i]);
+		int h = dns_hex_value(t->s[i]);
 		if (t->s[i] == '.')
 			continue;
 		if (h < 0) {

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dns/base.h"
 #include "dns/edns.h"
 #include "dns/msg.h"
 #include "dns/rdata.h"
@@ -61,17 +62,6 @@ bool sq_is_empty(const node_t *n)
 	       (strcmp(n->str, "~") == 0 || strcasecmp(n->str, "null") == 0);
 }
 
-static int hex_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -85,7 +75,7 @@ static size_t hex_digits(const node_t *n, size_t *bad)
 	for (size_t i = 0; i < n->len; i++) {
 		if (is_blank(n->str[i]))
 			continue;
-		if (hex_nibble(n->str[i]) < 0) {
+		if (dns_hex_value(n->str[i]) < 0) {
 			*bad = i;
 			return SIZE_MAX;
 		}
@@ -101,8 +91,8 @@ static uint8_t *hex_fail(diag_t *d, const node_t *n, unsigned col,
 	return NULL;
 }
 
-uint8_t *sq_hex(const node_t *n, const char *what, size_t max,
-		dns_arena_t *arena, size_t *len, diag_t *d)
+uint8_t *sc_hex_bytes(const node_t *n, const char *what, size_t max,
+		      dns_arena_t *arena, size_t *len, diag_t *d)
 {
 	char m[128];
 	if (!node_expect_kind(n, NODE_SCALAR, what, d))
@@ -129,7 +119,7 @@ uint8_t *sq_hex(const node_t *n, const char *what, size_t max,
 	for (size_t i = 0; i < n->len; i++) {
 		if (is_blank(n->str[i]))
 			continue;
-		int v = hex_nibble(n->str[i]);
+		int v = dns_hex_value(n->str[i]);
 		if (k % 2 == 0)
 			out[k / 2] = (uint8_t)(v << 4);
 		else
@@ -680,8 +670,8 @@ static bool build_raw(qb_t *b, const node_t *q)
 					k->str);
 	}
 	size_t len = 0;
-	const uint8_t *bytes = sq_hex(node_get(q, "hex"), "hex", DNS_MSG_MAXLEN,
-				      &b->scratch, &len, b->d);
+	const uint8_t *bytes = sc_hex_bytes(
+	    node_get(q, "hex"), "hex", DNS_MSG_MAXLEN, &b->scratch, &len, b->d);
 	if (!ok || bytes == NULL)
 		return false;
 	memcpy(b->buf, bytes, len);
@@ -707,11 +697,11 @@ static const edit_form_t edit_forms[] = {
 };
 #define EDIT_FORMS (sizeof(edit_forms) / sizeof(edit_forms[0]))
 
-static const edit_form_t *edit_form_of(qb_t *b, const node_t *e)
+static const edit_form_t *edit_form_of(const node_t *e, diag_t *d)
 {
 	static const char *const keys[] = {
 	    "at", "set", "truncate", "append", "insert", "delete", NULL};
-	if (!node_check_keys(e, "a wire edit", keys, b->d))
+	if (!node_check_keys(e, "a wire edit", keys, d))
 		return NULL;
 	const edit_form_t *form = NULL;
 	unsigned n = 0;
@@ -722,28 +712,30 @@ static const edit_form_t *edit_form_of(qb_t *b, const node_t *e)
 		}
 	if (n == 1 && (node_get(e, "at") != NULL) == form->has_at)
 		return form;
-	diag_error(b->d, e,
+	diag_error(d, e,
 		   "a wire edit is one of {at: N, set: HEX}, {truncate: N}, "
 		   "{append: HEX}, {at: N, insert: HEX}, {at: N, delete: N}");
 	return NULL;
 }
 
-static bool edit_parse(qb_t *b, const node_t *e, dns_edit_t *out)
+bool sc_edit_parse(const node_t *e, dns_arena_t *arena, dns_edit_t *out,
+		   diag_t *d)
 {
-	const edit_form_t *f = edit_form_of(b, e);
+	const edit_form_t *f = edit_form_of(e, d);
 	if (f == NULL)
 		return false;
 	const node_t *v = node_get(e, f->key);
 	unsigned long at = 0, n = 0;
 	out->kind = f->kind;
 	out->bytes = NULL;
-	bool ok = sq_u32_or(node_get(e, "at"), DNS_MSG_MAXLEN, 0, &at, b->d);
+	out->n = 0;
+	bool ok = sq_u32_or(node_get(e, "at"), DNS_MSG_MAXLEN, 0, &at, d);
 	if (f->hex) {
-		out->bytes = sq_hex(v, f->key, DNS_MSG_MAXLEN, &b->scratch,
-				    &out->n, b->d);
+		out->bytes =
+		    sc_hex_bytes(v, f->key, DNS_MSG_MAXLEN, arena, &out->n, d);
 		ok = out->bytes != NULL && ok;
 	} else {
-		ok = node_u32(v, DNS_MSG_MAXLEN, &n, b->d) && ok;
+		ok = node_u32(v, DNS_MSG_MAXLEN, &n, d) && ok;
 		out->n = n;
 	}
 	out->at = f->kind == DNS_EDIT_TRUNCATE ? n : at;
@@ -767,7 +759,9 @@ static bool read_edits(qb_t *b, const node_t *v)
 		return diag_error(b->d, v, "out of memory");
 	bool ok = true;
 	for (size_t i = 0; i < v->n; i++) {
-		ok = edit_parse(b, v->vals[i], &b->edits[i]) && ok;
+		ok = sc_edit_parse(v->vals[i], &b->scratch, &b->edits[i],
+				   b->d) &&
+		     ok;
 		b->edit_at[i] = v->vals[i];
 	}
 	b->nedits = v->n;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "dns/arena.h"
+#include "dns/msg.h"
 #include "dns/name.h"
 #include "scenario/node.h"
 
@@ -25,12 +26,23 @@ typedef struct sc_query {
 	dns_name_t qname;
 	uint16_t qtype, qclass;
 	uint16_t opcode;
-	bool has_opt;       /* the query carries an OPT record */
-	uint8_t cookie[8];  /* client cookie sent, when has_cookie */
+	bool has_opt;	   /* the query carries an OPT record */
+	uint8_t cookie[8]; /* client cookie sent, when has_cookie */
 	bool has_cookie;
 	/* TCP: write the 2-byte length prefix and the message separately */
 	bool tcp_split_prefix;
 } sc_query_t;
+
+/* Hex bytes of scalar n (white space ignored; what names it in errors)
+ * into arena, at most max bytes. NULL with a located error in d. */
+uint8_t *sc_hex_bytes(const node_t *n, const char *what, size_t max,
+		      dns_arena_t *arena, size_t *len, diag_t *d);
+
+/* One wire edit node ({at: N, set: HEX}, {truncate: N}, {append: HEX},
+ * {at: N, insert: HEX}, {at: N, delete: N}) into *out, its bytes in
+ * arena. false with a located error in d. */
+bool sc_edit_parse(const node_t *e, dns_arena_t *arena, dns_edit_t *out,
+		   diag_t *d);
 
 /* Compile query node q (already merged with defaults and substituted)
  * into out, allocating from arena. false with located errors in d. */

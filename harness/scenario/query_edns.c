@@ -8,6 +8,7 @@
 
 #include "dns/edns.h"
 #include "dns/rdata.h"
+#include "scenario/query.h"
 #include "dns/wire.h"
 #include "scenario/query_int.h"
 
@@ -170,7 +171,7 @@ static bool cookie_client(opt_ctx_t *c, const node_t *v, uint8_t out[8])
 		return diag_error(c->d, v, "no random bytes for the cookie");
 	}
 	size_t n = 0;
-	const uint8_t *b = sq_hex(v, "client", 8, c->scratch, &n, c->d);
+	const uint8_t *b = sc_hex_bytes(v, "client", 8, c->scratch, &n, c->d);
 	if (b == NULL)
 		return false;
 	if (n != 8)
@@ -200,7 +201,7 @@ static bool opt_cookie(opt_ctx_t *c, const node_t *v)
 	const uint8_t *server = NULL;
 	bool ok = cookie_client(c, node_get(v, "client"), client);
 	if (sv != NULL) {
-		server = sq_hex(sv, "server", 65535, c->scratch, &slen, c->d);
+		server = sc_hex_bytes(sv, "server", 65535, c->scratch, &slen, c->d);
 		ok = server != NULL && ok;
 	}
 	if (!ok)
@@ -288,7 +289,7 @@ static bool opt_generic(opt_ctx_t *c, const node_t *entry)
 				code->str);
 	size_t n = 0;
 	const uint8_t *data =
-	    hex ? sq_hex(hex, "hex", 65535, c->scratch, &n, c->d) : NULL;
+	    hex ? sc_hex_bytes(hex, "hex", 65535, c->scratch, &n, c->d) : NULL;
 	if (!ok || (hex != NULL && data == NULL))
 		return false;
 	dns_edns_put_opt(&c->w, (uint16_t)num, data, n);

@@ -21,12 +21,6 @@ unsigned sq_col(const node_t *n, size_t off);
 /* True for a scalar with no value: `key:`, "", ~ or null. */
 bool sq_is_empty(const node_t *n);
 
-/* The hex digits of scalar n (white space between them ignored) as bytes
- * in arena: at most max bytes. `what` names the field in messages. NULL
- * with a located error in d; a non-NULL pointer even for 0 bytes. */
-uint8_t *sq_hex(const node_t *n, const char *what, size_t max,
-		dns_arena_t *arena, size_t *len, diag_t *d);
-
 /* A domain name in presentation form; a name without a final dot is taken
  * relative to the root. false with a located error. */
 bool sq_name(const node_t *n, const char *what, dns_name_t *out, diag_t *d);

@@ -272,7 +272,7 @@ static bool read_edns_crit(const node_t *v, serve_match_t *m, diag_t *d)
 	return ok;
 }
 
-static bool read_match(const node_t *v, serve_match_t *m, diag_t *d)
+bool serve_match_read(const node_t *v, serve_match_t *m, diag_t *d)
 {
 	static const char *const transports[] = {"udp", "tcp", NULL};
 	memset(m, 0, sizeof(*m));
@@ -301,109 +301,6 @@ static bool read_match(const node_t *v, serve_match_t *m, diag_t *d)
 
 /* ---- hex and wire: ------------------------------------------------------ */
 
-static int nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Hex digits of scalar n (white space ignored) into arena bytes. */
-static uint8_t *read_hex(const node_t *n, const char *what, dns_arena_t *arena,
-			 size_t *len, diag_t *d)
-{
-	if (!node_expect_kind(n, NODE_SCALAR, what, d))
-		return NULL;
-	uint8_t *out = dns_arena_alloc(arena, n->len / 2 + 1);
-	size_t k = 0;
-	if (out == NULL) {
-		diag_error(d, n, "out of memory");
-		return NULL;
-	}
-	for (size_t i = 0; i < n->len; i++) {
-		char c = n->str[i];
-		int v = nibble(c);
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
-			continue;
-		if (v < 0) {
-			diag_error(d, n, "%s: '%c' is not a hex digit", what,
-				   c);
-			return NULL;
-		}
-		out[k / 2] = (uint8_t)(k % 2 ? out[k / 2] | v : v << 4);
-		k++;
-	}
-	if (k % 2 != 0 || k / 2 > DNS_MSG_MAXLEN) {
-		diag_error(d, n, "%s: %s", what,
-			   k % 2 ? "odd number of hex digits"
-				 : "more than 65535 bytes");
-		return NULL;
-	}
-	*len = k / 2;
-	return out;
-}
-
-typedef struct edit_form {
-	const char *key;
-	dns_edit_kind_t kind;
-	bool hex, has_at;
-} edit_form_t;
-
-static const edit_form_t edit_forms[] = {
-    {"set", DNS_EDIT_SET, true, true},
-    {"truncate", DNS_EDIT_TRUNCATE, false, false},
-    {"append", DNS_EDIT_APPEND, true, false},
-    {"insert", DNS_EDIT_INSERT, true, true},
-    {"delete", DNS_EDIT_DELETE, false, true},
-};
-
-static const edit_form_t *edit_form(const node_t *e, diag_t *d)
-{
-	static const char *const keys[] = {
-	    "at", "set", "truncate", "append", "insert", "delete", NULL};
-	const edit_form_t *form = NULL;
-	unsigned n = 0;
-	if (!node_check_keys(e, "a wire edit", keys, d))
-		return NULL;
-	for (size_t i = 0; i < sizeof(edit_forms) / sizeof(edit_forms[0]); i++)
-		if (node_get(e, edit_forms[i].key) != NULL) {
-			form = &edit_forms[i];
-			n++;
-		}
-	if (n == 1 && (node_get(e, "at") != NULL) == form->has_at)
-		return form;
-	diag_error(d, e,
-		   "a wire edit is one of {at: N, set: HEX}, {truncate: N}, "
-		   "{append: HEX}, {at: N, insert: HEX}, {at: N, delete: N}");
-	return NULL;
-}
-
-static bool read_edit(const node_t *e, dns_edit_t *out, dns_arena_t *arena,
-		      diag_t *d)
-{
-	const edit_form_t *f = edit_form(e, d);
-	unsigned long at = 0, n = 0;
-	if (f == NULL)
-		return false;
-	const node_t *v = node_get(e, f->key), *atn = node_get(e, "at");
-	bool ok = atn == NULL || node_u32(atn, DNS_MSG_MAXLEN, &at, d);
-	memset(out, 0, sizeof(*out));
-	out->kind = f->kind;
-	if (f->hex) {
-		out->bytes = read_hex(v, f->key, arena, &out->n, d);
-		ok = out->bytes != NULL && ok;
-	} else {
-		ok = node_u32(v, DNS_MSG_MAXLEN, &n, d) && ok;
-		out->n = n;
-	}
-	out->at = f->kind == DNS_EDIT_TRUNCATE ? n : at;
-	return ok;
-}
-
 static bool read_edits(const node_t *v, serve_act_t *a, dns_arena_t *arena,
 		       diag_t *d)
 {
@@ -417,7 +314,7 @@ static bool read_edits(const node_t *v, serve_act_t *a, dns_arena_t *arena,
 		return diag_error(d, v, "out of memory");
 	bool ok = true;
 	for (size_t i = 0; i < v->n; i++)
-		ok = read_edit(v->vals[i], &a->edits[i], arena, d) && ok;
+		ok = sc_edit_parse(v->vals[i], arena, &a->edits[i], d) && ok;
 	a->nedits = v->n;
 	return ok;
 }
@@ -541,7 +438,7 @@ static bool read_hex_msg(const node_t *h, bool keep_id, serve_msg_t *m,
 			 dns_arena_t *arena, diag_t *d)
 {
 	memset(m, 0, sizeof(*m));
-	m->bytes = read_hex(h, "hex", arena, &m->len, d);
+	m->bytes = sc_hex_bytes(h, "hex", DNS_MSG_MAXLEN, arena, &m->len, d);
 	m->copy_id = !keep_id;
 	m->fixed = true;
 	return m->bytes != NULL;
@@ -705,7 +602,7 @@ static bool read_rule(const node_t *v, serve_rule_t *r, dns_arena_t *arena,
 		r->name = name->str;
 	else if (name != NULL)
 		ok = false;
-	ok = read_match(node_get(v, "match"), &r->match, d) && ok;
+	ok = serve_match_read(node_get(v, "match"), &r->match, d) && ok;
 	return read_action(v, &r->action, arena, d) && ok;
 }
 
