@@ -2,7 +2,8 @@
 #   make            build/dnsharness and build/libdnsharness.a (release)
 #   make test       set up, build with ASan+UBSan, run every unit test and
 #                   every fuzz corpus; ends with "N passed, N failed"
-#   make bench      codec speed against libknot and ldns -> reports/bench.json
+#   make bench      codec speed against libknot and ldns; run and serve
+#                   against NSD and dnsperf -> reports/bench.json
 #   make demo       NSD from its recipe against the server suites -> reports/demo/
 #   make compliance the server suites against nsd knot bind pdns (those
 #                   installed) -> reports/compliance/report.html
@@ -17,7 +18,7 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 \
            -Wno-format-nonliteral
 OPT     ?= -O2 -g
 CPPFLAGS += -Iharness
-LIBS    := -ljansson -lyaml -lpcap -luv
+LIBS    := -ljansson -lyaml -lpcap -luv -lssl -lcrypto
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all \
            -fno-omit-frame-pointer
 

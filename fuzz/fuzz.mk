@@ -7,10 +7,14 @@
 #   make fuzz                     clang libFuzzer binaries: $(BUILD)/fuzz/fuzz_*
 #   make fuzz-run FUZZ_SECONDS=N  fuzz every target N seconds (2 at a time)
 #   make fuzz-seeds               regenerate the seed corpora and dictionaries
+#   make coverage                 llvm-cov HTML of harness/dns (coverage.mk)
+#   make fuzz-afl                 AFL++ binaries: $(BUILD)/afl/fuzz_* (engine.mk)
 #
 # A target is a file fuzz/fuzz_<codec>.c: adding one adds its replay test,
 # its fuzzer and its run (so code shared by targets goes in fuzz/*.h or in
-# files not named fuzz_*.c). Per-target link flags: FUZZ_LDFLAGS_<codec>.
+# files not named fuzz_*.c). Per-target link flags: FUZZ_LDFLAGS_<codec>;
+# per-target extra sources (fuzz/*.c compiled with the target in every
+# build): FUZZ_SRC_<codec>.
 
 FUZZ_CODECS  := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_HDRS    := $(wildcard fuzz/*.h)
@@ -20,8 +24,28 @@ FUZZ_JOBS    ?= 2
 
 # fuzz_message counts the name decoder's calls for its work-limit oracle.
 FUZZ_LDFLAGS_message := -Wl,--wrap=dns_name_unpack -Wl,--wrap=dns_name_pack
+# fuzz_diff decodes every input with ldns and libknot too.
+FUZZ_LDFLAGS_diff := $(shell pkg-config --libs ldns libknot 2>/dev/null || \
+		       echo -lldns -lknot)
 
-FUZZ_REPLAY_BIN += $(FUZZ_CODECS:%=$(BUILD)/asan/fuzz/replay_%)
+# The targets whose input is one DNS message use the structure-aware
+# mutator (mutator.c: LLVMFuzzerCustomMutator and CustomCrossOver); `make
+# test` runs its deterministic check, mutate_<codec>. FUZZ_MUTATOR=0
+# builds the libFuzzer binaries without the hooks (libFuzzer's own
+# mutators), to compare coverage; use another BUILD directory for that,
+# make does not see the change of a variable.
+FUZZ_SRC_message   := fuzz/mutator.c
+FUZZ_SRC_diff      := fuzz/mutator.c
+FUZZ_MUTATOR       ?= 1
+FUZZ_MUTATOR_FLAGS := $(if $(filter 0,$(FUZZ_MUTATOR)),-DFUZZ_NO_MUTATOR_HOOKS)
+FUZZ_MUTATE_CODECS := $(filter message diff,$(FUZZ_CODECS))
+
+FUZZ_REPLAY_BIN += $(FUZZ_CODECS:%=$(BUILD)/asan/fuzz/replay_%) \
+		   $(FUZZ_MUTATE_CODECS:%=$(BUILD)/asan/fuzz/mutate_%)
+
+# a target's extra sources are prerequisites of its binaries
+$(foreach c,$(FUZZ_CODECS),$(eval $(BUILD)/asan/fuzz/replay_$(c) \
+	$(BUILD)/fuzz/fuzz_$(c): $(FUZZ_SRC_$(c))))
 
 $(BUILD)/asan/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(FUZZ_HDRS) \
 		$(BUILD)/asan/libdnsharness.a $(HDRS)
@@ -29,7 +53,15 @@ $(BUILD)/asan/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(FUZZ_HDRS) \
 	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $(CFLAGS) -Ifuzz \
 		-DFUZZ_CORPUS_DIR='"corpus/fuzz_$*"' \
 		-DFUZZ_REPRO_DIR='"corpus/fuzz_$*.repro"' \
-		fuzz/fuzz_$*.c fuzz/replay.c -o $@ \
+		fuzz/fuzz_$*.c $(FUZZ_SRC_$*) fuzz/replay.c -o $@ \
+		$(FUZZ_LDFLAGS_$*) $(BUILD)/asan/libdnsharness.a $(LIBS)
+
+$(BUILD)/asan/fuzz/mutate_%: fuzz/fuzz_%.c fuzz/mutate.c fuzz/mutator.c \
+		$(FUZZ_HDRS) $(BUILD)/asan/libdnsharness.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $(CFLAGS) -Ifuzz \
+		-DFUZZ_CORPUS_DIR='"corpus/fuzz_$*"' \
+		fuzz/fuzz_$*.c fuzz/mutator.c fuzz/mutate.c -o $@ \
 		$(FUZZ_LDFLAGS_$*) $(BUILD)/asan/libdnsharness.a $(LIBS)
 
 # libFuzzer build: the codec library again with clang and coverage
@@ -55,7 +87,8 @@ $(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_HDRS) \
 		$(BUILD)/fuzz/libdnsharness.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CSTD) $(WARN) -O1 -g -fsanitize=fuzzer $(FUZZ_SAN) \
-		$(CPPFLAGS) -Ifuzz fuzz/fuzz_$*.c -o $@ \
+		$(CPPFLAGS) -Ifuzz $(FUZZ_MUTATOR_FLAGS) \
+		fuzz/fuzz_$*.c $(FUZZ_SRC_$*) -o $@ \
 		$(FUZZ_LDFLAGS_$*) $(BUILD)/fuzz/libdnsharness.a $(LIBS)
 
 # Seeds and dictionaries are generated, so they can be rebuilt after a
@@ -81,3 +114,7 @@ fuzz-run: fuzz
 
 fuzz-seeds: $(BUILD)/asan/fuzz/gen_seeds
 	$(BUILD)/asan/fuzz/gen_seeds corpus fuzz
+
+# make coverage (llvm-cov), the AFL++ and ClusterFuzzLite builds (engine.mk).
+-include fuzz/coverage.mk
+-include fuzz/engine.mk

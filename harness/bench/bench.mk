@@ -1,10 +1,14 @@
 # bench.mk - `make bench`: message decode speed, ours against libknot and
-# ldns, on the captured answers; writes reports/bench.json and prints a
-# table. Included by the top Makefile (which defines CC, CSTD, WARN,
+# ldns, on the captured answers (bench_decode.c); then, against a local NSD
+# started from its recipe, cases/s of `dnsharness run` beside dnsperf, the
+# peak RSS of a 100,000-case run, and dnsperf against `dnsharness serve`
+# beside NSD (bench_net.sh). Writes reports/bench.json and prints a table
+# per half. Included by the top Makefile (which defines CC, CSTD, WARN,
 # CPPFLAGS, BUILD, HDRS and LIBS).
 # libknot-dev ships libknot.pc (its -I/usr/include/p11-kit-1 comes from
 # gnutls); libldns-dev ships ldns.pc. Headers: /usr/include/libknot/,
-# /usr/include/ldns/.
+# /usr/include/ldns/. dnsperf, nsd and time (/usr/bin/time) come from
+# deps.sh too. BENCH_REPS and BENCH_SECS (environment) tune bench_net.sh.
 
 BENCH_BIN    := $(BUILD)/bench/bench_decode
 BENCH_INPUT   = $(wildcard harness/tests/data/captures/*/*.bin)
@@ -22,7 +26,10 @@ $(BENCH_BIN): harness/bench/bench_decode.c $(BUILD)/libdnsharness.a $(HDRS)
 		$(BUILD)/libdnsharness.a $(BENCH_LIBS) $(LIBS)
 
 bench: deps-bench
-	@$(MAKE) --no-print-directory $(BENCH_BIN)
+	@$(MAKE) --no-print-directory $(BENCH_BIN) $(BUILD)/dnsharness
 	@mkdir -p reports
-	@echo "$(BENCH_BIN) reports/bench.json <$(words $(BENCH_INPUT)) captured answers>"
-	@$(BENCH_BIN) reports/bench.json $(BENCH_INPUT)
+	@echo "$(BENCH_BIN) $(BUILD)/bench/decode.json <$(words $(BENCH_INPUT)) captured answers>"
+	@$(BENCH_BIN) $(BUILD)/bench/decode.json $(BENCH_INPUT)
+	@echo "sh harness/bench/bench_net.sh $(BUILD)/dnsharness scenarios $(BUILD)/bench reports/bench.json $(BUILD)/bench/decode.json"
+	@sh harness/bench/bench_net.sh $(BUILD)/dnsharness scenarios $(BUILD)/bench \
+		reports/bench.json $(BUILD)/bench/decode.json

@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/run_dot.h"
 #include "cli/run_int.h"
+#include "cli/run_serve.h"
 #include "net/exchange.h"
 #include "net/loop.h"
 #include "play/play.h"
@@ -44,6 +46,7 @@ typedef struct run_opts {
 	sc_transport_t transport;
 	unsigned long timeout_ms;
 	bool tap, verbose, no_color;
+	run_dot_t dot; /* --dot-port, --tls-* */
 } run_opts_t;
 
 static void run_usage(FILE *f)
@@ -53,12 +56,18 @@ static void run_usage(FILE *f)
 	    "usage: dnsharness run --target HOST[:PORT] [options] PATH...\n"
 	    "       dnsharness run --program NAME [--program NAME...] "
 	    "[options] PATH...\n"
+	    "       dnsharness run [options] FILE...   (each file against its "
+	    "own servers:)\n"
 	    "  Play the scenario files given, or found under a directory "
 	    "(*.yaml, *.yml;\n"
 	    "  names starting with '.' or '_' are skipped), against a "
 	    "running server,\n"
 	    "  or against servers started from their recipes, one after the "
 	    "other.\n"
+	    "  A role: resolver file starts its own servers: (port 53) and "
+	    "resolver (its\n"
+	    "  target:, or the --program recipe) and plays its steps: in "
+	    "order.\n"
 	    "  --target HOST[:PORT]  the server (port 53 by default; IPv6 "
 	    "as [::1]:5300)\n"
 	    "  --program NAME        start the recipe DIR/targets/NAME.yaml "
@@ -76,7 +85,10 @@ static void run_usage(FILE *f)
 	    "                        new failures are added as "
 	    "'unreviewed')\n"
 	    "  -j N                  cases in flight at once (default 100)\n"
-	    "  --transport udp|tcp|dot  use this transport for every case\n"
+	    "  --transport udp|tcp|dot  use this transport for every case\n");
+	fputs(run_dot_usage, f);
+	fprintf(
+	    f,
 	    "  --timeout T           per attempt, for every case (e.g. "
 	    "500ms, 2s)\n"
 	    "  --var K=V             set variable K (overrides vars:; "
@@ -257,6 +269,8 @@ static int parse_args(int argc, char **argv, run_opts_t *o)
 			o->no_color = true;
 		} else if (strcmp(a, "--update-expected") == 0) {
 			o->update_expected = true;
+		} else if ((rc = run_dot_arg(&o->dot, argc, argv, &i)) >= 0) {
+			/* a DoT option: rc is 0 or EXIT_USAGE */
 		} else if (takes_value(a)) {
 			const char *v = value_of(argc, argv, &i);
 			rc = v ? parse_valued(o, a, argv[i])
@@ -267,9 +281,11 @@ static int parse_args(int argc, char **argv, run_opts_t *o)
 		if (rc != 0)
 			return rc;
 	}
-	if ((o->target == NULL) == (o->nprograms == 0) || o->npaths == 0) {
+	if ((o->target != NULL && o->nprograms > 0) || o->npaths == 0) {
 		fprintf(stderr, "dnsharness run: give --target HOST[:PORT] or "
-				"--program NAME, and at least one PATH\n");
+				"--program NAME (or neither: each file is "
+				"played against its own servers:), and at "
+				"least one PATH\n");
 		run_usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -466,6 +482,8 @@ typedef struct run_ctx {
 	char dir[4096];
 	pcap_log_t *pcap;
 	progress_t prog;
+	run_serve_t *serve; /* no --target, no --program: the files' own
+			       servers */
 } run_ctx_t;
 
 static void play_opts_for(run_ctx_t *rc, run_target_t *rt, play_opts_t *po)
@@ -473,6 +491,10 @@ static void play_opts_for(run_ctx_t *rc, run_target_t *rt, play_opts_t *po)
 	run_opts_t *o = rc->o;
 	*po = (play_opts_t){
 	    .target = (const struct sockaddr *)&rt->addr,
+	    .suite_targets = rc->serve ? run_serve_targets(rc->serve) : NULL,
+	    .dot_target = run_dot_target(&o->dot, o->target,
+					 (const struct sockaddr *)&rt->addr),
+	    .tls = o->dot.tls,
 	    .target_text = rt->text,
 	    .run_id = rc->run_id,
 	    .jobs = o->jobs,
@@ -487,7 +509,23 @@ static void play_opts_for(run_ctx_t *rc, run_target_t *rt, play_opts_t *po)
 	    .handle_sigint = true,
 	    .watch = rt->t != NULL ? run_target_watch : NULL,
 	    .watch_ctx = rt->t,
+	    .resolver = rt->have_recipe ? &rt->recipe : NULL,
+	    .scenarios_dir = o->scenarios,
 	};
+}
+
+/* Is a selected case of a suite other than role: resolver to be played
+ * against the program? (Resolver suites start their own resolver.) */
+static bool needs_program(const run_ctx_t *rc)
+{
+	for (size_t i = 0; i < rc->l->n; i++) {
+		const sc_suite_t *s = &rc->l->suites[i];
+		for (size_t j = 0; s->role != SC_ROLE_RESOLVER && j < s->ncases;
+		     j++)
+			if (select_case(s, &s->cases[j], rc->o))
+				return true;
+	}
+	return false;
 }
 
 /* Play the cases against one target, started first when it comes from a
@@ -497,7 +535,10 @@ static bool play_target(run_ctx_t *rc, run_target_t *rt)
 {
 	play_opts_t po;
 	char err[256];
-	if (rt->program != NULL && !run_target_start(rt)) {
+	if (rt->program != NULL && !needs_program(rc))
+		snprintf(rt->text, sizeof(rt->text),
+			 "%s (one per resolver suite)", rt->program);
+	else if (rt->program != NULL && !run_target_start(rt)) {
 		play_opts_for(rc, rt, &po);
 		if (run_target_failed(rt, rc->l->suites, rc->l->n, &po))
 			return true;
@@ -632,6 +673,12 @@ static int finish(run_ctx_t *rc)
 static int run_loaded(run_ctx_t *rc)
 {
 	run_opts_t *o = rc->o;
+	int status = run_dot_prepare(
+	    &o->dot, rc->l->suites, rc->l->n, o->transport_forced, o->transport,
+	    o->target,
+	    o->target ? (const struct sockaddr *)&rc->targets[0].addr : NULL);
+	if (status != 0)
+		return status;
 	make_run_id(rc->l, o, rc->run_id, sizeof(rc->run_id));
 	if (o->report_dir != NULL)
 		snprintf(rc->dir, sizeof(rc->dir), "%s", o->report_dir);
@@ -664,6 +711,8 @@ static int run_loaded(run_ctx_t *rc)
 static int prepare_targets(run_ctx_t *rc)
 {
 	run_opts_t *o = rc->o;
+	if (o->nprograms == 0 && o->target == NULL)
+		return 0; /* the files' own servers, once they are loaded */
 	if (o->nprograms == 0) {
 		run_target_t *rt = &rc->targets[0];
 		char err[256];
@@ -693,6 +742,23 @@ static int prepare_targets(run_ctx_t *rc)
 	return 0;
 }
 
+/* No --target, no --program: start the servers: of every file loaded;
+ * the run's target is the first suite's. 0 or an exit status. */
+static int start_own_servers(run_ctx_t *rc)
+{
+	int status = run_serve_start(&rc->serve, rc->l->suites, rc->l->n);
+	if (status != 0 || rc->serve == NULL) /* NULL: nothing to serve */
+		return status;
+	run_target_t *rt = &rc->targets[0];
+	const struct sockaddr *const *t = run_serve_targets(rc->serve);
+	size_t i = 0;
+	while (t[i] == NULL) /* run_serve_start made sure there is one */
+		i++;
+	memcpy(&rt->addr, t[i], net_addr_len(t[i]));
+	snprintf(rt->text, sizeof(rt->text), "%s", run_serve_text(rc->serve));
+	return 0;
+}
+
 static int run_all(run_opts_t *o)
 {
 	run_ctx_t rc = {.o = o};
@@ -715,9 +781,11 @@ static int run_all(run_opts_t *o)
 			"check --filter and --tag)\n",
 			l.ncases);
 		status = EXIT_USAGE;
-	} else {
+	} else if (o->target != NULL || o->nprograms > 0 ||
+		   (status = start_own_servers(&rc)) == 0) {
 		status = run_loaded(&rc);
 	}
+	run_serve_stop(rc.serve);
 	for (size_t i = 0; i < rc.ntargets; i++)
 		run_target_free(&rc.targets[i]);
 	free(rc.targets);
@@ -749,5 +817,6 @@ int cmd_run(int argc, char **argv)
 	free(o.vars);
 	free(o.tags);
 	free(o.programs);
+	run_dot_free(&o.dot);
 	return status;
 }

@@ -433,12 +433,77 @@ static void exp_size(const sc_expect_t *e, const ev_t *ev, dns_strbuf_t *sb)
 	range_text(&e->size, "byte", sb);
 }
 
+/* "2 violations: pointer-loop at offset 28 (answer 0); ...", or "none". */
+static void violations_text(const dns_msg_t *m, dns_strbuf_t *got)
+{
+	if (m->nviol == 0) {
+		dns_sb_puts(got, "none (it decodes strictly)");
+		return;
+	}
+	dns_sb_printf(got, "%u violation%s", m->nviol,
+		      m->nviol == 1 ? "" : "s");
+	for (unsigned i = 0; i < m->nviol; i++) {
+		const dns_violation_t *v = &m->viol[i];
+		dns_sb_printf(got, "%s%s at offset %zu", i ? "; " : ": ",
+			      dns_rc_name(v->code), v->offset);
+		if (v->section != 0xff)
+			dns_sb_printf(
+			    got, " (%s %u)",
+			    dns_section_name((dns_section_t)v->section),
+			    v->index);
+	}
+	if (m->viol_more)
+		dns_sb_puts(got, "; and more");
+}
+
+static bool has_violation(const dns_msg_t *m, dns_rc_t code)
+{
+	for (unsigned i = 0; i < m->nviol; i++)
+		if (m->viol[i].code == code)
+			return true;
+	return false;
+}
+
+static bool chk_violations(const sc_expect_t *e, const ev_t *ev,
+			   const xmsg_t *x, dns_strbuf_t *got)
+{
+	(void)ev;
+	bool ok = e->viol == XP_TRUE ? !x->strict : x->strict;
+	for (size_t i = 0; ok && i < e->nviols; i++)
+		ok = has_violation(&x->m, e->viols[i]);
+	if (got != NULL)
+		violations_text(&x->m, got);
+	return ok;
+}
+
+static void exp_violations(const sc_expect_t *e, const ev_t *ev,
+			   dns_strbuf_t *sb)
+{
+	(void)ev;
+	if (e->viol == XP_FALSE) {
+		dns_sb_puts(sb, "a message that decodes strictly");
+		return;
+	}
+	if (e->nviols == 0) {
+		dns_sb_puts(sb, "a message that does not decode strictly");
+		return;
+	}
+	dns_sb_puts(sb, "violations ");
+	for (size_t i = 0; i < e->nviols; i++)
+		dns_sb_printf(sb, "%s%s", i ? ", " : "",
+			      dns_rc_name(e->viols[i]));
+}
+
 static void check_header(const sc_expect_t *e, ev_t *ev, const char *prefix)
 {
 	static const mcheck_t rcode = {"rcode", chk_rcode, exp_rcode, NULL};
 	static const mcheck_t opcode = {"opcode", chk_opcode, exp_opcode, NULL};
 	static const mcheck_t flags = {"flags", chk_flags, exp_flags, NULL};
 	static const mcheck_t size = {"size", chk_size, exp_size, NULL};
+	static const mcheck_t viol = {"violations", chk_violations,
+				      exp_violations, NULL};
+	if (e->viol != XP_UNSET)
+		per_message(ev, e, prefix, &viol, false);
 	if (e->nrcodes)
 		per_message(ev, e, prefix, &rcode, false);
 	if (e->has_opcode)
@@ -1020,7 +1085,8 @@ static void check_opt(const sc_expect_t *e, ev_t *ev, const char *prefix)
  * off; then each implicit check does. */
 static bool headerless(const sc_expect_t *e, const xmsg_t *x, dns_strbuf_t *got)
 {
-	return e->implicit.strict || no_header(x, got);
+	return e->implicit.strict || e->implicit.strict_explicit ||
+	       no_header(x, got);
 }
 
 static uint16_t query_id(const ev_t *ev)
@@ -1120,21 +1186,7 @@ static bool chk_strict(const sc_expect_t *e, const ev_t *ev, const xmsg_t *x,
 	(void)ev;
 	if (x->strict || got == NULL)
 		return x->strict;
-	const dns_msg_t *m = &x->m;
-	dns_sb_printf(got, "%u violation%s", m->nviol,
-		      m->nviol == 1 ? "" : "s");
-	for (unsigned i = 0; i < m->nviol; i++) {
-		const dns_violation_t *v = &m->viol[i];
-		dns_sb_printf(got, "%s%s at offset %zu", i ? "; " : ": ",
-			      dns_rc_name(v->code), v->offset);
-		if (v->section != 0xff)
-			dns_sb_printf(
-			    got, " (%s %u)",
-			    dns_section_name((dns_section_t)v->section),
-			    v->index);
-	}
-	if (m->viol_more)
-		dns_sb_puts(got, "; and more");
+	violations_text(&x->m, got);
 	return false;
 }
 
@@ -1188,6 +1240,17 @@ static void check_outcome(const sc_expect_t *e, ev_t *ev, const char *prefix)
 		       "the server answers a probe query afterwards",
 		       obs->alive_probed ? "the probe got no answer"
 					 : "no probe was made");
+	if ((e->ignored.has_min || e->ignored.has_max) &&
+	    !in_range(&e->ignored, obs->ignored)) {
+		txt_t ex;
+		txt_init(&ex);
+		txt_init(&got);
+		range_text(&e->ignored, "response", &ex.sb);
+		dns_sb_puts(&ex.sb, " ignored");
+		dns_sb_printf(&got.sb, "%zu ignored (%s)", obs->ignored,
+			      status_text(obs));
+		reason(ev, prefix, "ignored", txt_end(&ex), txt_end(&got));
+	}
 	if (e->messages.has_min || e->messages.has_max) {
 		size_t n = ev->answered ? ev->nmsgs : 0;
 		if (!in_range(&e->messages, n)) {

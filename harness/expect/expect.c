@@ -806,6 +806,57 @@ static bool key_size(cc_t *c, const char *key, const node_t *v, sc_expect_t *e)
 	return range(c, v, key, false, DNS_MSG_MAXLEN, &e->size);
 }
 
+/* A violation name as reports print it (dns_rc_name of a decoding
+ * code: "pointer-loop", "trailing-bytes", ...). */
+static bool violation_code(cc_t *c, const node_t *n, dns_rc_t *out)
+{
+	if (!node_expect_kind(n, NODE_SCALAR, "a violation name", c->d))
+		return false;
+	for (int rc = DNS_E_SHORT; rc <= DNS_E_EDNS_OPTION; rc++)
+		if (strcmp(n->str, dns_rc_name((dns_rc_t)rc)) == 0) {
+			*out = (dns_rc_t)rc;
+			return true;
+		}
+	return diag_error(c->d, n,
+			  "unknown violation '%s' (names as reports list "
+			  "them: pointer-loop, trailing-bytes, "
+			  "rdata-overrun, opt-multiple, ...)",
+			  n->str);
+}
+
+/* violations: true | false | a list of names (each must be found). */
+static bool key_violations(cc_t *c, const char *key, const node_t *v,
+			   sc_expect_t *e)
+{
+	bool b;
+	if (v->kind == NODE_SCALAR && !v->quoted &&
+	    (strcmp(v->str, "true") == 0 || strcmp(v->str, "false") == 0)) {
+		if (!node_bool(v, &b, c->d))
+			return false;
+		e->viol = b ? XP_TRUE : XP_FALSE;
+		return true;
+	}
+	const node_t *one = NULL, *const *it = NULL;
+	size_t n = 0;
+	if (!items(c, v, key, &one, &it, &n))
+		return false;
+	e->viols = cc_alloc(c, v, n * sizeof(*e->viols));
+	if (e->viols == NULL)
+		return false;
+	e->viol = XP_TRUE;
+	e->nviols = n;
+	bool ok = true;
+	for (size_t i = 0; i < n; i++)
+		ok = violation_code(c, it[i], &e->viols[i]) && ok;
+	return ok;
+}
+
+static bool key_ignored(cc_t *c, const char *key, const node_t *v,
+			sc_expect_t *e)
+{
+	return range(c, v, key, true, 1000000, &e->ignored);
+}
+
 static bool key_no_response(cc_t *c, const char *key, const node_t *v,
 			    sc_expect_t *e)
 {
@@ -904,7 +955,8 @@ static const struct {
     {"question", key_question, true},  {"qdcount", key_qdcount, true},
     {"answer", key_section, true},     {"authority", key_section, true},
     {"additional", key_section, true}, {"opt", key_opt, true},
-    {"size", key_size, true},	       {"no_response", key_no_response, false},
+    {"size", key_size, true},	       {"violations", key_violations, true},
+    {"ignored", key_ignored, false},   {"no_response", key_no_response, false},
     {"closed", key_closed, false},     {"alive", key_alive, false},
     {"messages", key_messages, false}, {"any", key_any, false},
     {"all", key_all, false},	       {"not", key_not, false},
@@ -913,10 +965,10 @@ static const struct {
 #define NKEYS (sizeof(key_table) / sizeof(key_table[0]))
 
 static const char *const all_keys[] = {
-    "rcode",   "opcode",      "flags",	   "tc",	 "question",
-    "qdcount", "answer",      "authority", "additional", "opt",
-    "size",    "no_response", "closed",	   "alive",	 "messages",
-    "any",     "all",	      "not",	   "implicit",	 NULL};
+    "rcode",   "opcode",      "flags",	    "tc",    "question", "qdcount",
+    "answer",  "authority",   "additional", "opt",   "size",	 "violations",
+    "ignored", "no_response", "closed",	    "alive", "messages", "any",
+    "all",     "not",	      "implicit",   NULL};
 
 /* Contradictions between the keys of one mapping. */
 static bool consistency(cc_t *c, const node_t *n, sc_expect_t *e)
@@ -982,7 +1034,7 @@ static sc_expect_t *compile_node(cc_t *c, const node_t *n, bool top)
 		return NULL;
 	e->node = n;
 	e->top = top;
-	e->implicit = (xp_implicit_t){true, true, true, true, true};
+	e->implicit = (xp_implicit_t){true, true, true, true, true, false};
 	ok = compile_keys(c, n, e) && ok;
 	ok = ok && consistency(c, n, e);
 	e->text = flow_text(c, n);
@@ -1029,6 +1081,11 @@ static bool own_qr(const sc_expect_t *e)
 	return ((e->f_lacks | e->f_has) & DNS_F_QR) != 0 || e->has_f_exact;
 }
 
+static bool own_strict(const sc_expect_t *e)
+{
+	return e->viol != XP_UNSET;
+}
+
 bool sc_expect_wants_alive(const sc_expect_t *e)
 {
 	return tree_any(e, wants_alive);
@@ -1043,6 +1100,10 @@ static void implicit_defer(sc_expect_t *e)
 		e->implicit.opcode = false;
 	if (tree_any(e, own_qr))
 		e->implicit.qr = false;
+	if (tree_any(e, own_strict)) {
+		e->implicit.strict = false;
+		e->implicit.strict_explicit = true;
+	}
 }
 
 bool sc_expect_compile(const node_t *e, dns_arena_t *arena, sc_expect_t **out,
@@ -1061,7 +1122,8 @@ bool sc_expect_compile(const node_t *e, dns_arena_t *arena, sc_expect_t **out,
 		x->node = e;
 		x->top = true;
 		x->text = "{}";
-		x->implicit = (xp_implicit_t){true, true, true, true, true};
+		x->implicit =
+		    (xp_implicit_t){true, true, true, true, true, false};
 	} else {
 		x = compile_node(&c, e, true);
 	}

@@ -81,6 +81,9 @@ typedef enum xp_tri { XP_UNSET, XP_TRUE, XP_FALSE } xp_tri_t;
 
 typedef struct xp_implicit {
 	bool id, qr, opcode, question, strict;
+	bool strict_explicit; /* violations: judges the decode instead of
+				 strict; a message without a header is
+				 then left to it too */
 } xp_implicit_t;
 
 #define XP_FLAG_MASK 0x87f0u /* QR AA TC RD RA Z AD CD */
@@ -106,10 +109,14 @@ struct sc_expect {
 	xp_section_t sec[4]; /* [DNS_SEC_ANSWER..DNS_SEC_ADDITIONAL] */
 	xp_opt_t opt;
 	xp_range_t size;
+	xp_tri_t viol;	 /* violations: true / a list (XP_TRUE), false */
+	dns_rc_t *viols; /* the list: each is among those found */
+	size_t nviols;
 	bool needs_response; /* any check above, or no_response: false */
 	/* outcome checks */
 	xp_tri_t no_response, closed, alive;
 	xp_range_t messages;
+	xp_range_t ignored; /* responses received but not accepted */
 	/* combinators */
 	sc_expect_t **any, **all, *not_;
 	size_t nany, nall;

@@ -2,13 +2,15 @@
 # deps.sh PURPOSE... - make sure the Debian packages a make target needs are
 # installed. As root, missing packages are installed with apt-get; otherwise
 # the exact command is printed and the script fails.
-# Purposes: build, test, bench, fuzz, demo.
+# Purposes: build, test, bench, fuzz, coverage, afl, demo.
 set -eu
 
 pkgs_build="gcc make pkg-config libjansson-dev libyaml-dev libssl-dev libuv1-dev libpcap-dev"
-pkgs_test="$pkgs_build libcmocka-dev nsd knot bind9 dnsutils"
-pkgs_bench="$pkgs_build libknot-dev libldns-dev"
+pkgs_test="$pkgs_build libcmocka-dev nsd knot bind9 dnsutils unbound openssl libfaketime"
+pkgs_bench="$pkgs_build libknot-dev libldns-dev nsd dnsperf time"
 pkgs_fuzz="$pkgs_build clang"
+pkgs_coverage="$pkgs_build libcmocka-dev clang llvm"
+pkgs_afl="$pkgs_build clang afl++"
 pkgs_demo="$pkgs_build nsd"
 
 want=""
@@ -18,6 +20,8 @@ for purpose in "$@"; do
 	test) want="$want $pkgs_test" ;;
 	bench) want="$want $pkgs_bench" ;;
 	fuzz) want="$want $pkgs_fuzz" ;;
+	coverage) want="$want $pkgs_coverage" ;;
+	afl) want="$want $pkgs_afl" ;;
 	demo) want="$want $pkgs_demo" ;;
 	*) echo "deps.sh: unknown purpose '$purpose'" >&2; exit 2 ;;
 	esac

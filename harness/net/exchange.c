@@ -50,8 +50,7 @@ int net__begin(net_loop_t *l, net_exchange_t *x)
 		x->timeout_ms = NET_DEFAULT_TIMEOUT_MS;
 	if (x->idle_ms == 0)
 		x->idle_ms = NET_DEFAULT_IDLE_MS;
-	if (x->msg == NULL || x->len == 0 || x->len > DNS_MSG_MAXLEN ||
-	    x->arena == NULL)
+	if (x->msg == NULL || x->len > DNS_MSG_MAXLEN || x->arena == NULL)
 		return UV_EINVAL;
 	int rc = uv_timer_init(&l->uv, &x->in.timer);
 	if (rc != 0)

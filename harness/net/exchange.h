@@ -21,10 +21,14 @@
  * TCP: exchanges go through a pool of connections to one server (reused,
  * and pipelined up to `depth` queries each; never two pending queries
  * with the same ID on one connection). Responses are matched by ID, in
- * any order. A close, reset or framing error on a connection that carried
- * other queries or was reused is not blamed on a query: each query still
- * waiting there is sent again alone on a fresh connection, and only what
- * happens there is its outcome.
+ * any order; a query shorter than 2 bytes has no ID to match, so it goes
+ * alone on a connection of its own and takes what comes there. A close,
+ * reset or framing error on a connection that carried other queries or
+ * was reused is not blamed on a query: each query still waiting there
+ * is sent again alone on a fresh connection, and only what happens there
+ * is its outcome.
+ *
+ * DoT (dot.h): a TCP pool whose connections run TLS; the same rules.
  */
 #ifndef DNSH_NET_EXCHANGE_H
 #define DNSH_NET_EXCHANGE_H
@@ -75,8 +79,11 @@ struct net_exchange {
 	/* Set by the caller before starting (zero-initialise the rest). */
 	const struct sockaddr *server; /* UDP; TCP uses the pool's */
 	uint8_t *msg;		  /* the query (caller-owned while running);
-				     bytes 0-1 are rewritten when fresh_id */
-	size_t len;		  /* 1..65535 */
+				     bytes 0-1 are rewritten when fresh_id;
+				     not NULL, even when len is 0 */
+	size_t len;		  /* 0..65535; 0 sends an empty message: a
+				     zero-length datagram, or over TCP a
+				     length prefix of 0 and nothing else */
 	bool fresh_id;		  /* a new random ID for every send */
 	bool split_prefix;	  /* TCP: length prefix as its own write */
 	bool multi;		  /* TCP: a transfer (AXFR/IXFR), several
@@ -133,6 +140,9 @@ struct net_tcp_pool {
 	unsigned depth;	       /* pipelined queries per connection */
 	net_tcp_conn_t *conns; /* shared connections */
 	size_t nconns;	       /* open connections, dedicated included */
+	/* DoT: set after net_tcp_pool_init, and every connection is a TLS
+	 * session of this configuration (dot.h); NULL: plain TCP. */
+	struct net_tls *tls;
 };
 
 /* A pool for server, pipelining up to depth queries per connection (0: 16).

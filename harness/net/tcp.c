@@ -1,7 +1,9 @@
 /* tcp.c - client exchanges over TCP: a pool of reused connections with
  * pipelining, responses matched by ID in any order, framing through
  * dns/tcp.h, and closes, resets and broken framing turned into named
- * outcomes (retried alone first when another query may be to blame). */
+ * outcomes (retried alone first when another query may be to blame).
+ * With pool->tls set, each connection is a DoT session: the TLS layer
+ * (dot.c) sits between the stream and the framing. */
 #include "net/internal.h"
 
 #include <stdarg.h>
@@ -9,6 +11,7 @@
 #include <string.h>
 
 #include "dns/wire.h"
+#include "net/dot_int.h"
 
 #define NET_TCP_DEFAULT_DEPTH 16u
 #define ID_TRIES	      64
@@ -25,6 +28,8 @@ struct net_tcp_conn {
 	size_t peak;   /* most exchanges pending at once */
 	size_t served; /* exchanges that ended here */
 	bool connected, closing, dedicated;
+	bool ready;	     /* queries may go: connected, TLS handshake done */
+	net_tls_conn_t *tls; /* DoT: the TLS session, or NULL */
 	net_tcp_conn_t *next; /* in the pool */
 };
 
@@ -112,6 +117,7 @@ static void conn_closed(uv_handle_t *h)
 {
 	net_tcp_conn_t *c = h->data;
 	dns_tcp_reader_free(&c->reader);
+	net__tls_conn_free(c->tls);
 	c->pool->nconns--;
 	dns_mem_free(c);
 }
@@ -182,7 +188,31 @@ static void write_cb(uv_write_t *req, int status)
 			  uv_strerror(status));
 }
 
-/* Queue len bytes (prefix and/or message) as one write. */
+/* Queue w on the stream (w is freed once written, or now on failure). */
+static int stream_write(net_tcp_conn_t *c, tcp_write_t *w)
+{
+	uv_buf_t buf = uv_buf_init((char *)w->data, (unsigned)w->len);
+	int rc = uv_write(&w->req, (uv_stream_t *)&c->tcp, &buf, 1, write_cb);
+	if (rc != 0)
+		dns_mem_free(w);
+	return rc;
+}
+
+/* DoT: queue what the TLS session has to send, as one write. */
+static int tls_flush(net_tcp_conn_t *c)
+{
+	size_t n = net__tls_pending(c->tls);
+	if (n == 0)
+		return 0;
+	tcp_write_t *w = dns_mem_alloc(sizeof(*w) + n);
+	if (w == NULL)
+		return UV_ENOMEM;
+	w->len = net__tls_take(c->tls, w->data, n);
+	return stream_write(c, w);
+}
+
+/* Queue len bytes (prefix and/or message) as one write: one TLS record
+ * on a DoT connection (the tap sees them unencrypted). */
 static int conn_write(net_tcp_conn_t *c, const uint8_t *a, size_t alen,
 		      const uint8_t *b, size_t blen)
 {
@@ -196,11 +226,12 @@ static int conn_write(net_tcp_conn_t *c, const uint8_t *a, size_t alen,
 	net_tap_t *t = tap_of(c);
 	if (t->tcp_data != NULL)
 		t->tcp_data(t->ctx, c->id, true, w->data, w->len);
-	uv_buf_t buf = uv_buf_init((char *)w->data, (unsigned)w->len);
-	int rc = uv_write(&w->req, (uv_stream_t *)&c->tcp, &buf, 1, write_cb);
-	if (rc != 0)
-		dns_mem_free(w);
-	return rc;
+	if (c->tls == NULL)
+		return stream_write(c, w);
+	char why[160];
+	bool ok = net__tls_write(c->tls, w->data, w->len, why, sizeof(why));
+	dns_mem_free(w);
+	return ok ? tls_flush(c) : UV_EPROTO;
 }
 
 /* Prepare x for sending: a fresh ID no other exchange on c expects. */
@@ -223,7 +254,7 @@ static void conn_send(net_tcp_conn_t *c, net_exchange_t *x)
 	int rc;
 	if (x->split_prefix) {
 		rc = conn_write(c, prefix, sizeof(prefix), NULL, 0);
-		if (rc == 0)
+		if (rc == 0 && x->len > 0) /* an empty message: prefix 0 */
 			rc = conn_write(c, x->msg, x->len, NULL, 0);
 	} else {
 		rc = conn_write(c, prefix, sizeof(prefix), x->msg, x->len);
@@ -311,24 +342,142 @@ static void conn_data(net_tcp_conn_t *c, const uint8_t *data, size_t len)
 	}
 }
 
+/* ---- readiness and TLS (DoT) -------------------------------------------- */
+
+/* Queries may go on c: send those waiting. */
+static void conn_ready(net_tcp_conn_t *c)
+{
+	c->ready = true;
+	for (net_exchange_t *x = c->pending; x != NULL && !c->closing;) {
+		net_exchange_t *next = x->in.next;
+		if (!x->in.on_wire)
+			conn_send(c, x);
+		x = next;
+	}
+}
+
+/* The server ended the stream (how: "closed the connection" ...). */
+static void conn_eof(net_tcp_conn_t *c, const char *how)
+{
+	size_t held = dns_tcp_pending(&c->reader);
+	if (held > 0)
+		conn_fail(c, NET_CLOSED, 0, true,
+			  "the server %s in the middle of a message (%zu bytes "
+			  "held)",
+			  how, held);
+	else
+		conn_fail(c, NET_CLOSED, 0, true, "the server %s", how);
+}
+
+/* Advance the handshake with what was fed; true once c is ready. */
+static bool tls_handshake(net_tcp_conn_t *c)
+{
+	char why[160];
+	net_tls_rc_t rc = net__tls_handshake(c->tls, why, sizeof(why));
+	int wr = tls_flush(c); /* the next flight, or an alert */
+	if (rc == NET_TLS_FAILED) {
+		conn_fail(c, NET_ERROR, 0, false, "TLS handshake failed: %s",
+			  why);
+		return false;
+	}
+	if (wr != 0) {
+		conn_fail(c, NET_ERROR, wr, false, "sending failed: %s",
+			  uv_strerror(wr));
+		return false;
+	}
+	if (rc == NET_TLS_AGAIN)
+		return false;
+	conn_ready(c);
+	return !c->closing;
+}
+
+/* Decrypt what was fed and pass it to the framing. The shared receive
+ * buffer is free again: its ciphertext was fed before. */
+static void tls_read_plain(net_tcp_conn_t *c)
+{
+	uint8_t *buf = c->pool->loop->rxbuf;
+	char why[160];
+	net_tls_rc_t rc;
+	do {
+		size_t n = 0;
+		rc = net__tls_read(c->tls, buf, NET_RXBUF_LEN, &n, why,
+				   sizeof(why));
+		if (n > 0)
+			conn_data(c, buf, n);
+	} while (rc == NET_TLS_OK && !c->closing);
+	if (c->closing)
+		return;
+	int wr = 0;
+	if (rc == NET_TLS_CLOSED)
+		conn_eof(c, "closed the TLS session (close_notify)");
+	else if (rc == NET_TLS_FAILED)
+		conn_fail(c, NET_CLOSED, 0, true,
+			  "TLS error from the server: %s", why);
+	else if ((wr = tls_flush(c)) != 0)
+		conn_fail(c, NET_ERROR, wr, true, "sending failed: %s",
+			  uv_strerror(wr));
+}
+
+/* DoT: bytes from the stream. */
+static void tls_input(net_tcp_conn_t *c, const uint8_t *data, size_t len)
+{
+	if (!net__tls_feed(c->tls, data, len)) {
+		conn_fail(c, NET_ERROR, UV_ENOMEM, false,
+			  "out of memory reading a response");
+		return;
+	}
+	if (!c->ready && !tls_handshake(c))
+		return;
+	tls_read_plain(c);
+}
+
+/* DoT: the stream ended or failed (err) before the handshake did. */
+static void tls_cut(net_tcp_conn_t *c, int err)
+{
+	if (err == UV_EOF)
+		conn_fail(c, NET_ERROR, 0, false,
+			  "TLS handshake failed: the server closed the "
+			  "connection");
+	else if (err == UV_ECONNRESET)
+		conn_fail(c, NET_ERROR, err, false,
+			  "TLS handshake failed: the server reset the "
+			  "connection");
+	else
+		conn_fail(c, NET_ERROR, err, false, "TLS handshake failed: %s",
+			  uv_strerror(err));
+}
+
+/* DoT: the TCP connection is up; say ClientHello. */
+static void tls_start(net_tcp_conn_t *c)
+{
+	c->tls = net__tls_conn_new(c->pool->tls,
+				   (const struct sockaddr *)&c->pool->server);
+	if (c->tls == NULL) {
+		conn_fail(c, NET_ERROR, UV_ENOMEM, false,
+			  "no TLS session: out of memory");
+		return;
+	}
+	tls_handshake(c);
+}
+
+/* ---- the stream --------------------------------------------------------- */
+
 static void conn_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 {
 	net_tcp_conn_t *c = s->data;
 	if (c->closing || nread == 0)
 		return;
-	if (nread > 0) {
-		conn_data(c, (const uint8_t *)buf->base, (size_t)nread);
-		return;
-	}
-	size_t held = dns_tcp_pending(&c->reader);
-	if (nread == UV_EOF && held > 0)
-		conn_fail(c, NET_CLOSED, 0, true,
-			  "the server closed the connection in the middle of "
-			  "a message (%zu bytes held)",
-			  held);
+	const uint8_t *data = (const uint8_t *)buf->base;
+	if (nread > 0 && c->tls != NULL)
+		tls_input(c, data, (size_t)nread);
+	else if (nread > 0)
+		conn_data(c, data, (size_t)nread);
+	else if (c->tls != NULL && !c->ready)
+		tls_cut(c, (int)nread);
 	else if (nread == UV_EOF)
-		conn_fail(c, NET_CLOSED, 0, true,
-			  "the server closed the connection");
+		conn_eof(c, c->tls != NULL ? "closed the connection (no TLS "
+					     "close_notify)"
+					   : "closed the connection");
 	else if (nread == UV_ECONNRESET)
 		conn_fail(c, NET_RESET, (int)nread, true,
 			  "the server reset the connection");
@@ -362,12 +511,10 @@ static void connect_cb(uv_connect_t *req, int status)
 			  uv_strerror(rc));
 		return;
 	}
-	for (net_exchange_t *x = c->pending; x != NULL && !c->closing;) {
-		net_exchange_t *next = x->in.next;
-		if (!x->in.on_wire)
-			conn_send(c, x);
-		x = next;
-	}
+	if (c->pool->tls != NULL)
+		tls_start(c);
+	else
+		conn_ready(c);
 }
 
 /* A new connection (in the pool's list) or NULL with *err set. */
@@ -408,7 +555,7 @@ static void attach(net_tcp_conn_t *c, net_exchange_t *x)
 {
 	pending_append(c, x);
 	x->in.on_wire = false;
-	if (c->connected)
+	if (c->ready)
 		conn_send(c, x);
 }
 
@@ -454,6 +601,11 @@ static void tcp_timeout(uv_timer_t *t)
 	} else if (c != NULL && !c->connected) {
 		net__finish(x, NET_TIMEOUT, 0, "no connection within %lu ms",
 			    x->timeout_ms);
+	} else if (c != NULL && !c->ready) {
+		net__finish(x, NET_TIMEOUT, 0,
+			    "no TLS session within %lu ms (the handshake did "
+			    "not finish)",
+			    x->timeout_ms);
 	} else if (c != NULL && dns_tcp_pending(&c->reader) > 0) {
 		net__finish(x, NET_TIMEOUT, 0,
 			    "no complete response within %lu ms (%zu bytes of "
@@ -482,9 +634,13 @@ int net_tcp_start(net_tcp_pool_t *p, net_exchange_t *x)
 	if (rc != 0)
 		return rc;
 	x->in.pool = p;
-	net_tcp_conn_t *c = find_conn(p, x);
+	/* a query too short to carry an ID accepts any response: it gets a
+	 * connection of its own, so that it cannot take another's */
+	bool alone = x->len < 2;
+	x->in.isolated = alone;
+	net_tcp_conn_t *c = alone ? NULL : find_conn(p, x);
 	if (c == NULL)
-		c = conn_open(p, false, &rc);
+		c = conn_open(p, alone, &rc);
 	if (c == NULL) {
 		net__finish(x, NET_ERROR, rc, "cannot open a connection: %s",
 			    uv_strerror(rc));

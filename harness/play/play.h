@@ -4,18 +4,37 @@
  * At most `jobs` cases are in flight at once; each case is one exchange
  * (net/exchange.h) over its transport with its timeout and retries, then,
  * when its expectation asks for it, an "alive" probe (a plain SOA query
- * over UDP for the case's QNAME, or the root), then its verdict from
+ * over UDP for the case's QNAME, or the root; over DoT, to the same
+ * server, for a DoT case), then its verdict from
  * sc_expect_eval. Results are stored by case order (suites as given,
  * cases as in each suite), whatever the order of completion. Every packet
  * goes to the pcap log when one is given.
  *
+ * Suites with role: resolver are played first, one after the other, each
+ * on a loop of its own (play/resolver.c): the suite's scripted servers
+ * start on port 53 of their addresses (waiting up to 10 s while another
+ * run holds it), then the resolver from `resolver` (or the suite's
+ * target:) with its vars upstream and upstream_port set to the upstream
+ * server (the suite's target: vars win), and, when the suite has
+ * time_passes: steps, under libfaketime (FAKETIME_TIMESTAMP_FILE with a
+ * relative offset, monotonic clock left alone). The steps run in order,
+ * all of them (those not selected too, as later steps depend on them;
+ * only the selected ones are reported): a query step sends its query to
+ * the resolver, judges the response with sc_expect_eval and the queries
+ * the servers logged since the step began with its upstream: assertions;
+ * an upstream step judges what was logged since the last query step
+ * began; time_passes advances the servers' clock and the resolver's.
+ * Each result keeps the step's upstream queries (upstream_log). When
+ * something cannot start, every step is ERROR with the reason; when the
+ * resolver dies, its step and the rest are ERROR ("target died").
+ *
  * Cases the engine cannot play are not sent: a case with skip: is SKIP;
- * a case of a suite whose role is not server is SKIP (the scripted-server
- * role is not implemented yet); a case over DoT is ERROR ("dot not
- * supported yet"). On SIGINT (when handle_sigint) no new case starts and
- * those in flight finish; a second SIGINT aborts them. Cases stopped or
- * never started are SKIP with the reason "interrupted", and the run is
- * marked interrupted.
+ * a case of a role: client suite is SKIP (not implemented yet); a case
+ * over DoT without a TLS
+ * configuration (tls) is ERROR. On SIGINT (when handle_sigint) no new
+ * case starts and those in flight finish; a second SIGINT aborts them.
+ * Cases stopped or never started are SKIP with the reason "interrupted",
+ * and the run is marked interrupted.
  *
  * When a watch is given, the target's health is checked before the first
  * case, after each case ends and every watch_ms meanwhile. Once the target
@@ -37,13 +56,22 @@
 #include "dns/arena.h"
 #include "report/report.h"
 #include "scenario/scenario.h"
+#include "target/target.h"
 
 typedef struct play_opts {
-	const struct sockaddr *target; /* where every case is sent */
-	const char *target_text;       /* as the user wrote it */
-	const char *run_id;	       /* for the report */
-	unsigned jobs;		       /* cases in flight (0: 100) */
-	bool transport_forced;	       /* --transport overrides the cases' */
+	const struct sockaddr *target; /* where every case is sent ... */
+	/* ... unless its suite has an address here: one entry per suite
+	 * (NULL entries: target), or NULL for none; e.g. the scripted
+	 * servers of the suite's own file. Alive probes go there too. */
+	const struct sockaddr *const *suite_targets;
+	/* DoT (net/dot.h): cases over dot go to dot_target (NULL: target)
+	 * through TLS sessions of tls; with tls NULL they are ERROR. */
+	const struct sockaddr *dot_target;
+	struct net_tls *tls;
+	const char *target_text; /* as the user wrote it */
+	const char *run_id;	 /* for the report */
+	unsigned jobs;		 /* cases in flight (0: 100) */
+	bool transport_forced;	 /* --transport overrides the cases' */
 	sc_transport_t transport;
 	unsigned long timeout_ms; /* per attempt; 0: each case's own */
 	unsigned tcp_depth;	  /* queries pipelined per TCP
@@ -62,6 +90,11 @@ typedef struct play_opts {
 	bool (*watch)(void *ctx, char *why, size_t cap);
 	void *watch_ctx;
 	unsigned long watch_ms; /* between checks while cases run (0: 50) */
+	/* role: resolver suites: the resolver started for each suite (a
+	 * recipe with role: resolver), or NULL: the suite's target: recipe,
+	 * loaded from scenarios_dir/targets/ (NULL: "scenarios"). */
+	const target_recipe_t *resolver;
+	const char *scenarios_dir;
 } play_opts_t;
 
 typedef struct play_result {

@@ -14,6 +14,7 @@
 #include "expect/expect.h"
 #include "net/exchange.h"
 #include "net/loop.h"
+#include "play/resolver.h"
 #include "scenario/query.h"
 
 #define PLAY_DEFAULT_JOBS 100u
@@ -43,7 +44,11 @@ struct runner {
 	const play_opts_t *o;
 	play_result_t *out;
 	net_loop_t *loop;
-	net_tcp_pool_t pool;
+	net_tcp_pool_t pool;	     /* to o->target */
+	net_tcp_pool_t dot_pool;     /* DoT, to o->dot_target */
+	net_tcp_pool_t *suite_pools; /* per suite, for o->suite_targets */
+	const sc_suite_t *suites;
+	size_t nsuites;
 	dns_arena_t scratch; /* for sc_expect_eval, reset after each case */
 	uv_signal_t sigint;
 	bool sig_open;
@@ -173,6 +178,27 @@ static sc_net_status_t map_status(net_status_t s)
 	default:
 		return SC_NET_ERROR;
 	}
+}
+
+/* Where the cases of res's suite go, and their TCP pool. */
+static size_t suite_of(const runner_t *r, const sc_result_t *res)
+{
+	return (size_t)(res->suite - r->suites);
+}
+
+static const struct sockaddr *target_of(const runner_t *r,
+					const sc_result_t *res)
+{
+	const struct sockaddr *const *t = r->o->suite_targets;
+	size_t i = suite_of(r, res);
+	return t != NULL && t[i] != NULL ? t[i] : r->o->target;
+}
+
+static net_tcp_pool_t *pool_of(runner_t *r, const sc_result_t *res)
+{
+	const struct sockaddr *const *t = r->o->suite_targets;
+	size_t i = suite_of(r, res);
+	return t != NULL && t[i] != NULL ? &r->suite_pools[i] : &r->pool;
 }
 
 static void shutdown_run(runner_t *r);
@@ -325,7 +351,7 @@ static bool probe_start(slot_t *s, const sc_case_t *c, unsigned long tmo)
 	if (len == 0)
 		return false;
 	memset(&s->x, 0, sizeof(s->x));
-	s->x.server = r->o->target;
+	s->x.server = target_of(r, &r->out->run.results[s->idx]);
 	s->x.msg = s->probe;
 	s->x.len = len;
 	s->x.fresh_id = true;
@@ -335,6 +361,8 @@ static bool probe_start(slot_t *s, const sc_case_t *c, unsigned long tmo)
 	s->x.done = probe_done;
 	s->x.user = s;
 	s->phase = SLOT_PROBE;
+	if (r->out->run.results[s->idx].obs.transport == SC_DOT)
+		return net_tcp_start(&r->dot_pool, &s->x) == 0;
 	return net_udp_start(r->loop, &s->x) == 0;
 }
 
@@ -410,12 +438,15 @@ static bool playable(const runner_t *r, const sc_result_t *res, unplayable_t *u)
 		*u = (unplayable_t){SC_SKIP, "role", "role server",
 				    "this role needs the scripted-server "
 				    "engine, not implemented yet"};
-	else if (case_transport(r, c) == SC_DOT)
-		*u = (unplayable_t){SC_ERROR, "transport", "udp or tcp",
-				    "dot not supported yet"};
-	else if (c->query == NULL || c->query->len == 0 || c->expect == NULL)
-		*u = (unplayable_t){SC_ERROR, "case",
-				    "a compiled query and expectation", "none"};
+	else if (case_transport(r, c) == SC_DOT && r->o->tls == NULL)
+		*u = (unplayable_t){SC_ERROR, "transport",
+				    "a TLS configuration for dot",
+				    "none given (play_opts_t.tls)"};
+	else if (c->query == NULL || c->expect == NULL) /* a loader bug */
+		*u = (unplayable_t){
+		    SC_ERROR, "case", "a compiled query and expectation",
+		    c->query == NULL ? "no compiled query"
+				     : "no compiled expectation"};
 	else
 		return true;
 	return false;
@@ -426,13 +457,14 @@ static int exchange_start(runner_t *r, slot_t *s, sc_result_t *res)
 {
 	const sc_case_t *c = res->c;
 	const sc_query_t *q = c->query;
-	bool tcp = case_transport(r, c) == SC_TCP;
+	sc_transport_t tr = case_transport(r, c);
+	bool tcp = tr != SC_UDP; /* DoT is TCP inside TLS */
 	net_exchange_t *x = &s->x;
 	memset(x, 0, sizeof(*x));
 	x->msg = dns_arena_dup(&r->out->arena, q->wire, q->len);
 	if (x->msg == NULL)
 		return UV_ENOMEM;
-	x->server = r->o->target;
+	x->server = target_of(r, res);
 	x->len = q->len;
 	x->fresh_id = q->random_id;
 	x->split_prefix = q->tcp_split_prefix;
@@ -442,13 +474,18 @@ static int exchange_start(runner_t *r, slot_t *s, sc_result_t *res)
 	x->arena = &r->out->arena;
 	x->done = case_done;
 	x->user = s;
-	return tcp ? net_tcp_start(&r->pool, x) : net_udp_start(r->loop, x);
+	if (tr == SC_DOT)
+		return net_tcp_start(&r->dot_pool, x);
+	return tcp ? net_tcp_start(pool_of(r, res), x)
+		   : net_udp_start(r->loop, x);
 }
 
 /* Start case idx in slot s. false when it ended at once (no network). */
 static bool case_start(runner_t *r, slot_t *s, size_t idx)
 {
 	sc_result_t *res = &r->out->run.results[idx];
+	if (res->suite->role == SC_ROLE_RESOLVER)
+		return false; /* played by play_resolver_suites */
 	res->started_ms = net_now_ms() - r->t0;
 	unplayable_t u;
 	if (!playable(r, res, &u)) {
@@ -521,6 +558,9 @@ static void shutdown_run(runner_t *r)
 		return;
 	r->shut = true;
 	net_tcp_pool_close(&r->pool);
+	net_tcp_pool_close(&r->dot_pool);
+	for (size_t i = 0; r->suite_pools != NULL && i < r->nsuites; i++)
+		net_tcp_pool_close(&r->suite_pools[i]);
 	if (r->sig_open)
 		uv_close((uv_handle_t *)&r->sigint, NULL);
 	if (r->watch_open)
@@ -565,7 +605,9 @@ static bool collect(const sc_suite_t *suites, size_t n, const play_opts_t *o,
 static void mark_unstarted(runner_t *r)
 {
 	for (size_t i = r->next; i < r->total; i++)
-		if (r->died)
+		if (r->out->run.results[i].suite->role == SC_ROLE_RESOLVER)
+			continue; /* judged by play_resolver_suites */
+		else if (r->died)
 			verdict_only(r, &r->out->run.results[i], SC_ERROR,
 				     "target", "the target running",
 				     r->died_text);
@@ -591,6 +633,23 @@ static size_t fd_room(void)
 	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 1000000)
 		return 500000;
 	return rl.rlim_cur > 80 ? (size_t)(rl.rlim_cur - 64) / 2 : 8;
+}
+
+/* A TCP pool for each suite with a target of its own. */
+static bool suite_pools_init(runner_t *r)
+{
+	const struct sockaddr *const *t = r->o->suite_targets;
+	if (t == NULL || r->nsuites == 0)
+		return true;
+	r->suite_pools = dns_arena_alloc(&r->out->arena,
+					 r->nsuites * sizeof(net_tcp_pool_t));
+	if (r->suite_pools == NULL)
+		return false;
+	for (size_t i = 0; i < r->nsuites; i++)
+		net_tcp_pool_init(&r->suite_pools[i], r->loop,
+				  t[i] != NULL ? t[i] : r->o->target,
+				  r->o->tcp_depth);
+	return true;
 }
 
 static bool runner_init(runner_t *r, const play_opts_t *o, play_result_t *out,
@@ -629,6 +688,14 @@ static bool runner_init(runner_t *r, const play_opts_t *o, play_result_t *out,
 		r->loop->tap = (net_tap_t){o->pcap, tap_udp, tap_open, tap_data,
 					   tap_close};
 	net_tcp_pool_init(&r->pool, r->loop, o->target, o->tcp_depth);
+	net_tcp_pool_init(&r->dot_pool, r->loop,
+			  o->dot_target != NULL ? o->dot_target : o->target,
+			  o->tcp_depth);
+	r->dot_pool.tls = o->tls;
+	if (!suite_pools_init(r)) {
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
 	return true;
 }
 
@@ -677,9 +744,13 @@ bool play_run(const sc_suite_t *suites, size_t nsuites, const play_opts_t *o,
 	}
 	runner_t r;
 	memset(&r, 0, sizeof(r));
+	r.suites = suites;
+	r.nsuites = nsuites;
 	bool ok = runner_init(&r, o, out, err, errlen);
 	if (ok) {
 		r.t0 = net_now_ms();
+		play_resolver_suites(suites, nsuites, o, out, r.t0);
+		r.stopping = out->run.interrupted;
 		runner_sigint(&r);
 		runner_watch(&r);
 		watch_check(&r, NO_CASE);

@@ -233,6 +233,13 @@ static void put_pop(FILE *f, const sc_run_t *run, const sc_result_t *r,
 		if (r->obs.query != NULL && r->obs.nmsgs == 0)
 			fputs("<p>no response</p>\n", f);
 	}
+	if (r->upstream_log != NULL) {
+		fprintf(f, "<h4>Upstream (%zu quer%s)</h4><pre>",
+			r->upstream_count,
+			r->upstream_count == 1 ? "y" : "ies");
+		esc(f, r->upstream_log);
+		fputs("</pre>\n", f);
+	}
 	fputs("</div>", f);
 }
 

@@ -183,6 +183,21 @@ static json_t *case_exp_json(const sc_run_t *run, const sc_result_t *r)
 	    "reason", listed ? json_string(r->exp_reason) : json_null());
 }
 
+/* A resolver step's upstream queries: {"count": N, "queries": [lines]}. */
+static json_t *upstream_json(const sc_result_t *r)
+{
+	json_t *q = json_array();
+	const char *p = r->upstream_log;
+	while (q != NULL && *p != '\0') {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		json_array_append_new(q, json_stringn(p, n));
+		p += n + (nl != NULL);
+	}
+	return json_pack("{s:I,s:o*}", "count", (json_int_t)r->upstream_count,
+			 "queries", q);
+}
+
 static json_t *result_json(const sc_run_t *run, const sc_result_t *r)
 {
 	const sc_case_t *c = r->c;
@@ -216,6 +231,8 @@ static json_t *result_json(const sc_run_t *run, const sc_result_t *r)
 	if (run->died_during == r)
 		json_object_set_new(o, "target_died",
 				    json_string(run->target_died));
+	if (r->upstream_log != NULL)
+		json_object_set_new(o, "upstream", upstream_json(r));
 	return o;
 }
 
@@ -700,6 +717,19 @@ void report_progress(size_t done, size_t total, size_t failed, FILE *f)
 	fflush(f);
 }
 
+/* A resolver step's upstream queries, indented. */
+static void print_upstream(FILE *f, const sc_result_t *r)
+{
+	fprintf(f, "    upstream (%zu quer%s):\n", r->upstream_count,
+		r->upstream_count == 1 ? "y" : "ies");
+	for (const char *p = r->upstream_log; *p != '\0';) {
+		const char *nl = strchr(p, '\n');
+		int n = nl ? (int)(nl - p) : (int)strlen(p);
+		fprintf(f, "      %.*s\n", n, p);
+		p += n + (nl != NULL);
+	}
+}
+
 static void print_wire(FILE *f, const char *label, const uint8_t *p, size_t n)
 {
 	fprintf(f, "    %s (%zu bytes):\n", label, n);
@@ -752,6 +782,8 @@ static void print_failure(FILE *f, const sc_run_t *run, const sc_result_t *r,
 		print_wire(f, "query", r->obs.query, r->obs.qlen);
 	for (size_t i = 0; i < r->obs.nmsgs; i++)
 		print_wire(f, "response", r->obs.msgs[i], r->obs.lens[i]);
+	if (r->upstream_log != NULL)
+		print_upstream(f, r);
 }
 
 /* A case in error only because its target died before it, or never

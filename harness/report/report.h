@@ -35,6 +35,11 @@ typedef struct sc_result {
 	sc_observed_t obs;
 	double started_ms; /* since the run started */
 	double elapsed_ms;
+	/* role: resolver steps: the queries the scripted servers received
+	 * during the step (one line each, "SERVER udp QNAME QTYPE [rd] do",
+	 * at most 64 then "... N more"), and how many; NULL otherwise. */
+	const char *upstream_log;
+	size_t upstream_count;
 	/* Against the target's expectations file (report/expected.h). */
 	sc_exp_status_t exp;
 	sc_verdict_kind_t exp_verdict; /* the verdict listed, when listed */

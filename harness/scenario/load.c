@@ -9,6 +9,12 @@
  * vars: and defaults:, and their cases appended after the including
  * file's own.
  *
+ * A role: resolver file is read differently: its servers: are loaded
+ * (serve/config.h), target: names the resolver and the server it starts
+ * from, and each entry of steps: becomes a step; query and upstream steps
+ * are also cases (named step-N unless they have a name:), compiled like
+ * cases with the resolver's own defaults under the file's.
+ *
  * Errors of each step go to a scratch diag first and are copied to the
  * caller's without duplicates: a mistake in defaults: would otherwise be
  * reported once per case and per matrix combination.
@@ -26,7 +32,10 @@
 #include <sys/stat.h>
 
 #include "expect/expect.h"
+#include "expect/upstream.h"
 #include "scenario/query.h"
+#include "serve/answer.h"
+#include "serve/config.h"
 
 #define MATRIX_MAX	   4096u /* combinations of one case */
 #define INCLUDE_DEPTH	   16u	 /* nesting of include: */
@@ -48,8 +57,21 @@ static const char *const defaults_keys[] = {"transport", "timeout", "retries",
 static const char *const case_keys[] = {
     "name",    "rfc",	 "level", "tags",   "transport", "timeout",
     "retries", "matrix", "query", "expect", "skip",	 NULL};
-/* Keys of the resolver and client roles, which are not supported yet. */
+/* Keys of the resolver and client roles (client: not supported yet). */
 static const char *const later_keys[] = {"servers", "steps", "target", NULL};
+/* A resolver suite; cases: and include: are there for a clear error. */
+static const char *const resolver_keys[] = {
+    "suite",  "about", "role",	"vars",	   "defaults", "servers",
+    "target", "steps", "cases", "include", NULL};
+static const char *const step_keys[] = {
+    "name",	   "rfc",     "level", "tags",	 "transport",
+    "timeout",	   "retries", "query", "expect", "upstream",
+    "time_passes", "skip",    NULL};
+static const char *const target_keys[] = {"recipe", "upstream", "vars", NULL};
+/* Merged under defaults: of a resolver suite: a resolver is asked for
+ * recursion, and a step's query is sent once, with time to resolve. */
+static const char resolver_defaults[] =
+    "timeout: 5s\nretries: 0\nquery: {flags: {rd: true}}\n";
 
 const char *sc_level_name(sc_level_t l)
 {
@@ -83,6 +105,7 @@ typedef struct loader {
 					    being loaded, outermost first */
 	unsigned depth;
 	size_t capcases;
+	size_t capsteps;
 	size_t *slots; /* hash set of case names: index + 1, 0 = empty */
 	size_t nslots;
 } loader_t;
@@ -250,14 +273,19 @@ static bool text_check(loader_t *L, const node_t *n, const char *what)
 
 static bool later_key(loader_t *L, const node_t *key, sc_role_t role)
 {
+	if (role == SC_ROLE_RESOLVER)
+		return diag_error(&L->tmp, key,
+				  "'%s:' is a top-level key of the file, not "
+				  "allowed here",
+				  key->str);
 	if (role != SC_ROLE_SERVER)
 		return diag_error(&L->tmp, key,
 				  "role: %s is not supported yet ('%s:' needs "
 				  "the scripted servers)",
 				  role_names[role], key->str);
 	return diag_error(&L->tmp, key,
-			  "'%s:' belongs to role: resolver or client, which "
-			  "are not supported yet",
+			  "'%s:' belongs to role: resolver or client, not to "
+			  "role: server",
 			  key->str);
 }
 
@@ -796,8 +824,8 @@ static const node_t *merge_case(loader_t *L, const node_t *defs,
 	for (size_t i = 0; i < m->n; i++) {
 		if (strcmp(m->keys[i]->str, "query") != 0)
 			continue;
-		node_t *v = raw ? (node_t *)q
-				: drop_default_question(L, m->vals[i]);
+		node_t *v =
+		    raw ? (node_t *)q : drop_default_question(L, m->vals[i]);
 		if (v == NULL) {
 			oom(L, cs);
 			return cs;
@@ -882,6 +910,318 @@ static void load_case(loader_t *L, file_ctx_t *fc, const node_t *raw)
 		flush(L);
 	}
 	matrix_free(&mx);
+}
+
+static char *join_path(loader_t *L, const char *of, const char *rel);
+
+/* ---- resolver suites: servers:, target:, steps: -------------------------- */
+
+static void step_add(loader_t *L, sc_step_kind_t kind, const node_t *at,
+		     size_t case_index, uint64_t ms)
+{
+	sc_suite_t *s = L->s;
+	if (s->nsteps == L->capsteps) {
+		size_t cap = L->capsteps ? 2 * L->capsteps : 16;
+		sc_step_t *v = dns_mem_realloc(s->steps, cap * sizeof(*v));
+		if (v == NULL) {
+			oom(L, at);
+			return;
+		}
+		s->steps = v;
+		L->capsteps = cap;
+	}
+	s->steps[s->nsteps++] = (sc_step_t){kind, at, case_index, ms};
+}
+
+/* A span of time: a number and a unit (ms, s, m, h, d; none: seconds),
+ * more than 0 and at most 366 days. */
+static bool read_span(loader_t *L, const node_t *n, uint64_t *ms)
+{
+	static const struct {
+		const char *unit;
+		double scale;
+	} units[] = {{"ms", 1.0}, {"s", 1e3},	 {"", 1e3},
+		     {"m", 60e3}, {"h", 3600e3}, {"d", 86400e3}};
+	char *end = NULL;
+	double v = n->kind == NODE_SCALAR ? strtod(n->str, &end) : -1.0;
+	for (size_t i = 0; end != NULL && end != n->str && v > 0 &&
+			   i < sizeof(units) / sizeof(units[0]);
+	     i++) {
+		double t = v * units[i].scale;
+		if (strcmp(end, units[i].unit) != 0 || t > 366.0 * 86400e3)
+			continue;
+		*ms = (uint64_t)(t + 0.5);
+		return *ms > 0 ||
+		       diag_error(&L->tmp, n, "time_passes: at least 1ms");
+	}
+	return diag_error(&L->tmp, n,
+			  "time_passes: expected a duration such as 300s, "
+			  "90m, 2h or 1d (more than 0, at most 366d), got '%s'",
+			  n->kind == NODE_SCALAR ? n->str
+						 : node_kind_name(n->kind));
+}
+
+static void load_time_step(loader_t *L, file_ctx_t *fc, const node_t *raw)
+{
+	scope_t sc = {NULL, NULL, 0, L->opts, fc->vars, NULL};
+	const node_t *v;
+	uint64_t ms = 0;
+	if (raw->n != 1) {
+		diag_error(&L->tmp, raw,
+			   "time_passes: stands alone in its step (no name:, "
+			   "query: or upstream: beside it)");
+		return;
+	}
+	if (subst_node(L, &sc, node_get(raw, "time_passes"), NULL, &v) &&
+	    read_span(L, v, &ms))
+		step_add(L, SC_STEP_TIME, raw, 0, ms);
+}
+
+/* "step-N" in the arena. */
+static const char *step_name(loader_t *L, size_t idx)
+{
+	char buf[32];
+	snprintf(buf, sizeof(buf), "step-%zu", idx + 1);
+	return dns_arena_dup(L->arena, buf, strlen(buf) + 1);
+}
+
+/* defaults: as an upstream-only step takes them: level, rfc, tags. */
+static const node_t *upstream_defaults(loader_t *L, const node_t *ds)
+{
+	static const char *const keep[] = {"level", "rfc", "tags", NULL};
+	if (ds == NULL)
+		return NULL;
+	node_t *c = shallow_copy(L, ds);
+	if (c == NULL ||
+	    (c->keys = dns_arena_dup(L->arena, ds->keys,
+				     ds->n * sizeof(node_t *))) == NULL) {
+		oom(L, ds);
+		return NULL;
+	}
+	c->n = 0;
+	for (size_t i = 0; i < ds->n; i++)
+		if (in_list(keep, ds->keys[i]->str)) {
+			c->keys[c->n] = ds->keys[i];
+			c->vals[c->n++] = ds->vals[i];
+		}
+	return c;
+}
+
+/* A step without query: may not hold the keys that go with one. */
+static bool no_query_keys(loader_t *L, const node_t *raw)
+{
+	static const char *const need[] = {"expect", "transport", "timeout",
+					   "retries", NULL};
+	bool ok = true;
+	for (size_t i = 0; need[i] != NULL; i++)
+		if (node_get(raw, need[i]) != NULL)
+			ok = diag_error(&L->tmp, node_key(raw, need[i]),
+					"'%s:' needs a query: in the same step",
+					need[i]);
+	return ok;
+}
+
+static void load_step(loader_t *L, file_ctx_t *fc, const node_t *raw,
+		      size_t idx)
+{
+	if (!check_keys(L, raw, "step", step_keys, fc->role) &&
+	    raw->kind != NODE_MAP)
+		return;
+	if (node_get(raw, "time_passes") != NULL) {
+		load_time_step(L, fc, raw);
+		return;
+	}
+	const node_t *q = node_get(raw, "query");
+	if (q == NULL && node_get(raw, "upstream") == NULL) {
+		diag_error(&L->tmp, raw,
+			   "a step needs query:, upstream: or time_passes:");
+		return;
+	}
+	scope_t sc = {NULL, NULL, 0, L->opts, fc->vars, NULL};
+	const node_t *cs, *ds = NULL, *name;
+	sc_case_t c = {0};
+	if ((q == NULL && !no_query_keys(L, raw)) ||
+	    !subst_node(L, &sc, raw, NULL, &cs))
+		return;
+	name = node_get(cs, "name");
+	if (name != NULL && !word_check(L, name, "step name"))
+		return;
+	c.node = cs;
+	c.name = name != NULL ? name->str : step_name(L, idx);
+	if (c.name == NULL || !case_defaults(L, fc, &sc, c.name, &ds))
+		return;
+	const node_t *m =
+	    merge_case(L, q != NULL ? ds : upstream_defaults(L, ds), cs);
+	bool ok = read_fields(L, m, &c);
+	if (q != NULL)
+		ok = compile(L, m, &c) && ok;
+	if ((c.upstream_node = node_get(m, "upstream")) != NULL)
+		ok = sc_upstream_compile(c.upstream_node, L->s->servers,
+					 L->arena, &c.upstream, &L->tmp) &&
+		     ok;
+	size_t at = L->s->ncases;
+	if (ok && case_add(L, &c, name != NULL ? name : raw))
+		step_add(L, q != NULL ? SC_STEP_QUERY : SC_STEP_UPSTREAM, raw,
+			 at, 0);
+}
+
+/* servers: into the suite; false when absent or broken. */
+static bool read_servers(loader_t *L, const node_t *doc)
+{
+	const node_t *v = node_get(doc, "servers");
+	if (v == NULL)
+		return false;
+	serve_config_t *c = dns_mem_alloc(sizeof(*c));
+	if (c == NULL)
+		return oom(L, v);
+	serve_config_init(c);
+	L->s->servers = c;
+	char *dir = join_path(L, doc->file, ".");
+	if (dir == NULL)
+		return oom(L, v);
+	return serve_config_load(c, v, dir, &L->tmp);
+}
+
+/* Does server i serve the root zone (". SOA" answered with AA)? */
+static bool serves_root(const serve_server_t *sv)
+{
+	static const uint8_t q[] = {0, 0, 0, 0, 0, 1, 0, 0, 0,
+				    0, 0, 0, 0, 0, 6, 0, 1};
+	uint8_t buf[512];
+	serve_result_t res;
+	dns_arena_t scratch;
+	dns_arena_init(&scratch, 0);
+	serve_answer_wire(sv->zones, q, sizeof(q), SERVE_UDP, NULL, &scratch,
+			  buf, sizeof(buf), &res);
+	dns_arena_free(&scratch);
+	return res.action == SERVE_REPLY && res.kind == SERVE_K_ANSWER &&
+	       res.aa;
+}
+
+/* target: {upstream:} or the server of the root zone. */
+static void target_server(loader_t *L, const node_t *at)
+{
+	sc_target_spec_t *t = &L->s->target;
+	const serve_config_t *c = L->s->servers;
+	for (size_t i = 0; i < c->n; i++)
+		if (t->upstream != NULL
+			? strcmp(c->servers[i].name, t->upstream) == 0
+			: serves_root(&c->servers[i])) {
+			t->server = i;
+			return;
+		}
+	if (t->upstream != NULL)
+		diag_error(&L->tmp, at, "upstream: no server named '%s'",
+			   t->upstream);
+	else
+		diag_error(&L->tmp, at,
+			   "no server serves the root zone: name the server "
+			   "the resolver starts from with target: {upstream: "
+			   "NAME}");
+}
+
+static bool read_target_vars(loader_t *L, const node_t *v)
+{
+	sc_target_spec_t *t = &L->s->target;
+	if (!node_expect_kind(v, NODE_MAP, "target: vars", &L->tmp))
+		return false;
+	t->vars = dns_arena_alloc(L->arena, (v->n + 1) * sizeof(sc_var_t));
+	if (t->vars == NULL)
+		return oom(L, v);
+	bool ok = true;
+	for (size_t i = 0; i < v->n; i++) {
+		if (!text_check(L, v->vals[i], "a target: vars value")) {
+			ok = false;
+			continue;
+		}
+		t->vars[t->nvars++] =
+		    (sc_var_t){v->keys[i]->str, v->vals[i]->str};
+	}
+	return ok;
+}
+
+/* target: RECIPE, or {recipe, upstream, vars}. */
+static void read_target(loader_t *L, file_ctx_t *fc, const node_t *doc,
+			const node_t *steps)
+{
+	sc_target_spec_t *t = &L->s->target;
+	const node_t *raw = node_get(doc, "target"), *v, *e;
+	scope_t sc = {NULL, NULL, 0, L->opts, fc->vars, NULL};
+	if (raw != NULL && subst_node(L, &sc, raw, NULL, &v)) {
+		t->node = v;
+		if (v->kind == NODE_SCALAR) {
+			if (word_check(L, v, "target: recipe"))
+				t->recipe = v->str;
+		} else if (node_check_keys(v, "target", target_keys, &L->tmp)) {
+			if ((e = node_get(v, "recipe")) != NULL &&
+			    word_check(L, e, "target: recipe"))
+				t->recipe = e->str;
+			if ((e = node_get(v, "upstream")) != NULL &&
+			    word_check(L, e, "target: upstream server"))
+				t->upstream = e->str;
+			if ((e = node_get(v, "vars")) != NULL)
+				read_target_vars(L, e);
+		}
+	}
+	const node_t *at = t->node ? t->node : steps;
+	if (node_get(t->node, "upstream") != NULL)
+		at = node_get(t->node, "upstream");
+	target_server(L, at);
+}
+
+/* The built-in resolver defaults merged under the file's. */
+static void resolver_defs(loader_t *L, file_ctx_t *fc)
+{
+	node_t *b = node_parse(resolver_defaults, strlen(resolver_defaults),
+			       "<resolver defaults>", L->arena, &L->tmp);
+	node_t *m = b ? node_merge(b, fc->defaults, L->arena) : NULL;
+	if (m == NULL)
+		oom(L, fc->defaults);
+	else
+		fc->defaults = m;
+}
+
+static void read_steps(loader_t *L, file_ctx_t *fc, const node_t *steps)
+{
+	if (!node_expect_kind(steps, NODE_SEQ, "steps", &L->tmp))
+		return;
+	if (steps->n == 0)
+		diag_error(&L->tmp, steps, "steps: must not be empty");
+	resolver_defs(L, fc);
+	flush(L);
+	for (size_t i = 0; i < steps->n; i++) {
+		load_step(L, fc, steps->vals[i], i);
+		flush(L);
+	}
+}
+
+static void read_resolver(loader_t *L, file_ctx_t *fc, const node_t *doc)
+{
+	const node_t *steps = node_get(doc, "steps");
+	if (node_get(doc, "cases") != NULL)
+		diag_error(&L->tmp, node_key(doc, "cases"),
+			   "a role: resolver suite has steps:, not cases:");
+	if (node_get(doc, "include") != NULL)
+		diag_error(&L->tmp, node_key(doc, "include"),
+			   "include: is not supported in a role: resolver "
+			   "suite yet");
+	bool servers = read_servers(L, doc);
+	flush(L);
+	if (steps == NULL && node_get(doc, "servers") == NULL)
+		diag_error(&L->tmp, doc,
+			   "missing steps: (a resolver suite plays steps "
+			   "against its servers:)");
+	if (steps == NULL)
+		return; /* servers only: for dnsharness serve */
+	if (node_get(doc, "servers") == NULL)
+		diag_error(&L->tmp, node_key(doc, "steps"),
+			   "steps: need servers: (the scripted servers the "
+			   "resolver asks)");
+	if (!servers)
+		return; /* their errors first */
+	read_target(L, fc, doc, steps);
+	flush(L);
+	read_steps(L, fc, steps);
 }
 
 /* ---- one file ------------------------------------------------------------ */
@@ -1027,11 +1367,18 @@ static void load_doc(loader_t *L, const node_t *doc, bool top)
 		return;
 	}
 	file_ctx_t fc = {NULL, NULL, read_role(L, doc), NULL, false, false};
-	check_keys(L, doc, "the file", top_keys, fc.role);
+	bool resolver = fc.role == SC_ROLE_RESOLVER;
+	check_keys(L, doc, "the file", resolver ? resolver_keys : top_keys,
+		   fc.role);
 	read_header(L, doc, fc.role, top);
 	fc.vars = read_vars(L, node_get(doc, "vars"));
 	fc.defaults = read_defaults(L, node_get(doc, "defaults"), fc.role);
 	flush(L);
+	if (resolver) {
+		if (top)
+			read_resolver(L, &fc, doc);
+		return;
+	}
 	read_cases(L, &fc, doc);
 	read_includes(L, doc);
 }
@@ -1213,6 +1560,10 @@ bool sc_load_file(const char *path, const sc_load_opts_t *opts, sc_suite_t *out,
 
 void sc_suite_free(sc_suite_t *s)
 {
+	if (s->servers != NULL)
+		serve_config_free(s->servers);
+	dns_mem_free(s->servers);
+	dns_mem_free(s->steps);
 	dns_mem_free(s->cases);
 	dns_arena_free(&s->arena);
 	memset(s, 0, sizeof(*s));

@@ -6,42 +6,94 @@
  * (scenario/query.h) and expectation (expect/expect.h), so that a suite
  * that loads is one that can run. Every problem is a located diagnostic
  * (node.h). A suite owns all its memory in its arena.
+ *
+ * A resolver suite (role: resolver) has servers:, target: and steps:
+ * instead of cases: (scenarios/README.md, Resolver suites). Each step that
+ * judges something - a query, upstream: assertions - is also a case of
+ * the suite (named by its name:, else step-N), so reports, filters and
+ * .expected files treat steps as cases; play/play.h plays the steps in
+ * order against one resolver.
  */
 #ifndef DNSH_SCENARIO_H
 #define DNSH_SCENARIO_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dns/arena.h"
 #include "scenario/node.h"
 
 typedef enum sc_level { SC_MUST, SC_SHOULD, SC_MAY } sc_level_t;
 typedef enum sc_transport { SC_UDP, SC_TCP, SC_DOT } sc_transport_t;
-typedef enum sc_role { SC_ROLE_SERVER, SC_ROLE_RESOLVER, SC_ROLE_CLIENT } sc_role_t;
+typedef enum sc_role {
+	SC_ROLE_SERVER,
+	SC_ROLE_RESOLVER,
+	SC_ROLE_CLIENT
+} sc_role_t;
 
-const char *sc_level_name(sc_level_t l);         /* "must" ... */
+const char *sc_level_name(sc_level_t l);	 /* "must" ... */
 const char *sc_transport_name(sc_transport_t t); /* "udp" ... */
 
-struct sc_query;  /* scenario/query.h */
-struct sc_expect; /* expect/expect.h */
+struct sc_query;     /* scenario/query.h */
+struct sc_expect;    /* expect/expect.h */
+struct sc_upstream;  /* expect/upstream.h */
+struct serve_config; /* serve/config.h */
+
+/* A variable given on the command line (--var k=v); overrides vars:. */
+typedef struct sc_var {
+	const char *name;
+	const char *value;
+} sc_var_t;
 
 typedef struct sc_case {
-	const char *name;        /* expanded and unique in the suite */
-	const char *rfc;         /* e.g. "RFC 6891 6.1.3", or NULL */
-	sc_level_t level;        /* default must */
+	const char *name; /* expanded and unique in the suite */
+	const char *rfc;  /* e.g. "RFC 6891 6.1.3", or NULL */
+	sc_level_t level; /* default must */
 	const char **tags;
 	size_t ntags;
 	sc_transport_t transport;
 	unsigned long timeout_ms; /* per attempt */
-	unsigned retries;         /* extra attempts after a timeout (UDP) */
-	const node_t *node;       /* the case mapping, for locations */
+	unsigned retries;	  /* extra attempts after a timeout (UDP) */
+	const node_t *node;	  /* the case mapping, for locations */
 	const node_t *query_node; /* merged, substituted */
 	const node_t *expect_node;
-	struct sc_query *query;   /* compiled */
+	struct sc_query *query;	  /* compiled */
 	struct sc_expect *expect; /* compiled */
-	const char *skip;         /* skip: reason (reported as skip), or NULL */
+	const char *skip;	  /* skip: reason (reported as skip), or NULL */
+	/* role: resolver - assertions on what the resolver asked upstream
+	 * (compiled); NULL when the step has none. A step with upstream:
+	 * and no query: has query == NULL and expect == NULL. */
+	struct sc_upstream *upstream;
+	const node_t *upstream_node;
 } sc_case_t;
+
+/* role: resolver - the steps of a suite, played in order against one
+ * resolver and one set of scripted servers. */
+typedef enum sc_step_kind {
+	SC_STEP_QUERY,	  /* query: (+ expect:, upstream:) - a case */
+	SC_STEP_UPSTREAM, /* upstream: alone - a case */
+	SC_STEP_TIME,	  /* time_passes: - not a case */
+} sc_step_kind_t;
+
+typedef struct sc_step {
+	sc_step_kind_t kind;
+	const node_t *node;
+	size_t case_index; /* QUERY, UPSTREAM: into the suite's cases */
+	uint64_t ms;	   /* TIME: how much time passes */
+} sc_step_t;
+
+/* target: of a resolver suite. */
+typedef struct sc_target_spec {
+	const node_t *node;   /* target:, or NULL when absent */
+	const char *recipe;   /* recipe name (scenarios/targets/), or NULL */
+	const char *upstream; /* upstream: as written, or NULL */
+	size_t server;	      /* the server the resolver is pointed at
+				 (upstream:, else the one serving the root
+				 zone); valid when the suite has steps */
+	sc_var_t *vars;	      /* recipe vars set by the suite */
+	size_t nvars;
+} sc_target_spec_t;
 
 typedef struct sc_suite {
 	const char *file;  /* the file it came from */
@@ -50,14 +102,13 @@ typedef struct sc_suite {
 	sc_role_t role;
 	sc_case_t *cases;
 	size_t ncases;
+	/* role: resolver (NULL / empty otherwise) */
+	struct serve_config *servers; /* servers:, loaded (heap) */
+	sc_target_spec_t target;
+	sc_step_t *steps; /* in the file's order */
+	size_t nsteps;
 	dns_arena_t arena; /* owns everything above */
 } sc_suite_t;
-
-/* A variable given on the command line (--var k=v); overrides vars:. */
-typedef struct sc_var {
-	const char *name;
-	const char *value;
-} sc_var_t;
 
 typedef struct sc_load_opts {
 	const sc_var_t *vars; /* command-line overrides */
@@ -70,8 +121,8 @@ typedef struct sc_load_opts {
  * sc_suite_free, also on failure). false with diagnostics in d; their
  * file names point into out's arena, so print them before freeing it.
  * The cases array is on the heap and also freed by sc_suite_free. */
-bool sc_load_file(const char *path, const sc_load_opts_t *opts,
-		  sc_suite_t *out, diag_t *d);
+bool sc_load_file(const char *path, const sc_load_opts_t *opts, sc_suite_t *out,
+		  diag_t *d);
 
 void sc_suite_free(sc_suite_t *s);
 

@@ -105,8 +105,9 @@ typedef struct serve_act {
 	serve_msg_t *msgs; /* REPLY, HEX: sent in order */
 	size_t nmsgs;
 	unsigned long delay_ms;
-	bool close; /* TCP: close the connection after sending */
-	bool reset; /* TCP: reset the connection after sending */
+	unsigned long drip_ms; /* TCP: one byte every drip_ms (0: at once) */
+	bool close;	       /* TCP: close the connection after sending */
+	bool reset;	       /* TCP: reset the connection after sending */
 	bool wrong_id;
 	unsigned duplicate; /* extra copies of every message */
 	bool other_port;    /* UDP: send from another, ephemeral port */
@@ -186,6 +187,11 @@ typedef struct serve_qview {
  * memory for the options. */
 void serve_qview_init(serve_qview_t *v, const uint8_t *q, size_t len,
 		      const dns_msg_t *m, bool tcp);
+
+/* Read a match: mapping (the keys of scenarios/README.md, match:) into
+ * m; NULL matches every query. false with located errors in d. The
+ * upstream: assertions of resolver steps use the same criteria. */
+bool serve_match_read(const node_t *v, serve_match_t *m, diag_t *d);
 
 /* Does the query satisfy every criterion of m except count? */
 bool serve_match_query(const serve_match_t *m, const serve_qview_t *v);

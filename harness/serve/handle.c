@@ -76,11 +76,42 @@ static void timer_closed(uv_handle_t *h)
 	sv_handle_closed(s);
 }
 
+/* Does j go out one byte at a time (drip: over TCP)? */
+static bool drips(const sv_job_t *j)
+{
+	return j->conn != NULL && j->act != NULL && j->act->drip_ms > 0 &&
+	       j->len > 0;
+}
+
+static void job_fire(uv_timer_t *t);
+
+/* drip: write the next byte of j's stream (its messages, each copy);
+ * true while bytes remain, the timer started for the next one. */
+static bool drip_step(sv_job_t *j)
+{
+	sv_conn_t *c = j->conn;
+	size_t total = j->len * (1u + j->act->duplicate);
+	if (!c->closing && j->dripped < total) {
+		sv_conn_write(c, j->data + j->dripped % j->len, 1);
+		j->dripped++;
+	}
+	if (c->closing || j->dripped >= total)
+		return false;
+	uv_timer_start(&j->timer, job_fire, j->act->drip_ms, 0);
+	return true;
+}
+
 static void job_fire(uv_timer_t *t)
 {
 	sv_job_t *j = t->data;
+	bool drip = drips(j);
+	if (drip && drip_step(j))
+		return;
 	job_unlink(j);
-	sv_job_send(j);
+	if (drip)
+		sv_job_after(j);
+	else
+		sv_job_send(j);
 	if (j->conn != NULL)
 		sv_conn_job_done(j->conn);
 	uv_close((uv_handle_t *)&j->timer, timer_closed);
@@ -224,9 +255,17 @@ void sv_job_send(sv_job_t *j)
 	}
 	for (unsigned c = 0; c < copies && !j->conn->closing; c++)
 		sv_conn_write(j->conn, j->data, j->len);
-	if (a != NULL && a->close)
+	sv_job_after(j);
+}
+
+void sv_job_after(sv_job_t *j)
+{
+	const serve_act_t *a = j->act;
+	if (j->conn == NULL || a == NULL)
+		return;
+	if (a->close)
 		sv_conn_shutdown(j->conn);
-	else if (a != NULL && a->reset)
+	else if (a->reset)
 		sv_conn_reset(j->conn);
 }
 
@@ -400,7 +439,7 @@ void sv_query(sv_listen_t *ls, sv_conn_t *c, const struct sockaddr *peer,
 	e.error = fill(j, &x, &e.kind);
 	e.sent = j->nmsgs * (1 + (a != NULL ? a->duplicate : 0));
 	log_query(s, &e);
-	if (a != NULL && a->delay_ms > 0) {
+	if ((a != NULL && a->delay_ms > 0) || drips(j)) {
 		job_schedule(j, a->delay_ms);
 		return;
 	}

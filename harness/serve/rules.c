@@ -16,7 +16,7 @@
 static const char *const rule_keys[] = {
     "name",	"match",     "reply", "hex",   "keep_id",   "drop",
     "tc",	"delay",     "close", "reset", "from_port", "from_address",
-    "wrong_id", "duplicate", "wire",  NULL};
+    "wrong_id", "duplicate", "wire",  "drip",  NULL};
 static const char *const match_keys[] = {
     "opcode", "qname",	   "qname_sub", "qname_case", "qtype",
     "qclass", "flags",	   "do",	"edns",	      "edns_version",
@@ -539,6 +539,12 @@ static bool read_modifiers(const node_t *rule, serve_act_t *a, diag_t *d)
 	ok = opt_bool(rule, "wrong_id", &a->wrong_id, d) && ok;
 	if ((v = node_get(rule, "delay")) != NULL)
 		ok = node_ms(v, &a->delay_ms, d) && ok;
+	if ((v = node_get(rule, "drip")) != NULL && !node_ms(v, &a->drip_ms, d))
+		ok = false;
+	else if (v != NULL && a->drip_ms == 0)
+		ok = diag_error(d, v,
+				"drip: wants a pause of at least 1ms between "
+				"bytes");
 	if ((v = node_get(rule, "duplicate")) != NULL) {
 		ok = node_u32(v, SERVE_MAX_DUPLICATE, &n, d) && ok;
 		a->duplicate = (unsigned)n;
@@ -553,9 +559,9 @@ static bool read_modifiers(const node_t *rule, serve_act_t *a, diag_t *d)
 /* With drop: true only delay:, close: and reset: mean something. */
 static bool check_drop(const node_t *rule, const serve_act_t *a, diag_t *d)
 {
-	static const char *const useless[] = {"wrong_id",  "duplicate",
-					      "from_port", "from_address",
-					      "wire",	   "keep_id"};
+	static const char *const useless[] = {
+	    "wrong_id", "duplicate", "from_port", "from_address",
+	    "wire",	"keep_id",   "drip"};
 	if (a->src != SERVE_SRC_DROP)
 		return true;
 	for (size_t i = 0; i < sizeof(useless) / sizeof(useless[0]); i++)

@@ -67,6 +67,7 @@ struct sv_job {
 	uint8_t *data;		/* messages, each behind a 2-byte length */
 	size_t len, cap;
 	size_t nmsgs;
+	size_t dripped; /* drip: bytes of the stream written so far */
 	uv_timer_t timer;
 	bool timer_open;
 	sv_job_t *prev, *next; /* delayed jobs, in serve_t.jobs */
@@ -98,6 +99,9 @@ void sv_query(sv_listen_t *ls, sv_conn_t *c, const struct sockaddr *peer,
 
 /* Send job j's messages (and act's close/reset) now. Does not free j. */
 void sv_job_send(sv_job_t *j);
+
+/* What follows j's last byte over TCP: its action's close or reset. */
+void sv_job_after(sv_job_t *j);
 
 /* Write len bytes (framed messages) on c; then close or reset it when
  * asked. */

@@ -448,7 +448,20 @@ static target_rc_t make_argv(launch_t *L, const target_recipe_t *r,
 	return TARGET_OK;
 }
 
-static bool env_overridden(const target_recipe_t *r, const char *entry)
+/* Is the variable of entry ("NAME=value" or "NAME") set by the caller? */
+static bool opt_env_has(const target_opts_t *o, const char *entry)
+{
+	const char *eq = strchr(entry, '=');
+	size_t n = eq ? (size_t)(eq - entry) : strlen(entry);
+	for (size_t i = 0; i < o->nenv; i++)
+		if (strlen(o->env[i].name) == n &&
+		    memcmp(o->env[i].name, entry, n) == 0)
+			return true;
+	return false;
+}
+
+static bool env_overridden(const target_recipe_t *r, const target_opts_t *o,
+			   const char *entry)
 {
 	const char *eq = strchr(entry, '=');
 	size_t n = eq ? (size_t)(eq - entry) : strlen(entry);
@@ -456,25 +469,45 @@ static bool env_overridden(const target_recipe_t *r, const char *entry)
 		if (strlen(r->env[i].name) == n &&
 		    memcmp(r->env[i].name, entry, n) == 0)
 			return true;
-	return false;
+	return opt_env_has(o, entry);
+}
+
+/* The caller's environment additions, after the recipe's. */
+static target_rc_t opt_envp(launch_t *L, const target_opts_t *o, size_t k,
+			    target_err_t *err)
+{
+	for (size_t i = 0; i < o->nenv; i++) {
+		size_t len =
+		    strlen(o->env[i].name) + strlen(o->env[i].value) + 2;
+		char *e = dns_mem_alloc(len);
+		if (e == NULL)
+			return target_err_set(err, TARGET_E_NOMEM,
+					      "out of memory");
+		snprintf(e, len, "%s=%s", o->env[i].name, o->env[i].value);
+		L->envp[k++] = e;
+		L->envp[k] = NULL;
+	}
+	return TARGET_OK;
 }
 
 static target_rc_t make_envp(launch_t *L, const target_recipe_t *r,
-			     target_err_t *err)
+			     const target_opts_t *o, target_err_t *err)
 {
 	size_t n = 0, k = 0;
 	while (environ[n] != NULL)
 		n++;
-	L->envp = dns_mem_alloc((n + r->nenv + 1) * sizeof(char *));
+	L->envp = dns_mem_alloc((n + r->nenv + o->nenv + 1) * sizeof(char *));
 	if (L->envp == NULL)
 		return target_err_set(err, TARGET_E_NOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++)
-		if (!env_overridden(r, environ[i]))
+		if (!env_overridden(r, o, environ[i]))
 			L->envp[k++] = environ[i];
 	L->env_own = k;
 	L->envp[k] = NULL;
 	for (size_t i = 0; i < r->nenv; i++) {
 		char *val;
+		if (opt_env_has(o, r->env[i].name))
+			continue;
 		target_rc_t rc = expand_at(L, r->env[i].text, &val, err);
 		if (rc != TARGET_OK)
 			return rc;
@@ -489,7 +522,7 @@ static target_rc_t make_envp(launch_t *L, const target_recipe_t *r,
 		L->envp[k++] = e;
 		L->envp[k] = NULL;
 	}
-	return TARGET_OK;
+	return opt_envp(L, o, k, err);
 }
 
 /* The probe query, with ID 0 (patched per send). */
@@ -560,7 +593,7 @@ static target_rc_t prepare(target_t *t, const target_opts_t *o, launch_t *L,
 	if (rc == TARGET_OK)
 		rc = make_argv(L, r, err);
 	if (rc == TARGET_OK)
-		rc = make_envp(L, r, err);
+		rc = make_envp(L, r, o, err);
 	if (rc == TARGET_OK)
 		rc = make_query(t, L, err);
 	return rc;

@@ -155,6 +155,11 @@ typedef struct target_opts {
 	unsigned long start_timeout_ms; /* 0: the recipe's */
 	unsigned long stop_timeout_ms;	/* 0: the recipe's */
 	bool keep; /* keep the directory (also DNSHARNESS_KEEP=1) */
+	/* Environment entries added last, winning over the recipe's env: and
+	 * the inherited environment; values are used as they are (no
+	 * placeholders). E.g. LD_PRELOAD and FAKETIME_* for libfaketime. */
+	const target_var_t *env;
+	size_t nenv;
 } target_opts_t;
 
 typedef struct target target_t;

@@ -357,9 +357,125 @@ static void test_udp_bad_args(void **state)
 {
 	(void)state;
 	client_t *c = client_new(53, false, 0);
-	net_exchange_t *x = client_add(c, query_soa, 0, 100, 0);
+	net_exchange_t *x = client_add(c, query_soa, sizeof(query_soa), 100, 0);
+	x->msg = NULL;
+	assert_int_equal(net_udp_start(c->loop, x), UV_EINVAL);
+	x = client_add(c, query_soa, sizeof(query_soa), 100, 0);
+	x->len = 65536;
 	assert_int_equal(net_udp_start(c->loop, x), UV_EINVAL);
 	client_free(c);
+}
+
+/* ---- empty messages ------------------------------------------------------ */
+
+/* A peer that records the first query it gets (a datagram, or the
+ * length prefix and what follows on a TCP connection) and answers it
+ * with a bare 12-byte response. */
+typedef struct empty_peer {
+	int fd;
+	bool tcp;
+	uint16_t port;
+	pthread_t th;
+	ssize_t got;	   /* datagram length, or TCP bytes read */
+	uint8_t bytes[16]; /* what was read (TCP: prefix first) */
+} empty_peer_t;
+
+static const uint8_t bare_response[] = {0xab, 0xcd, 0x80, 0x01, 0, 0,
+					0,    0,    0,	  0,	0, 0};
+
+static void *empty_peer_main(void *arg)
+{
+	empty_peer_t *p = arg;
+	struct pollfd pf = {p->fd, POLLIN, 0};
+	if (poll(&pf, 1, 5000) != 1)
+		return NULL;
+	if (!p->tcp) {
+		struct sockaddr_in from;
+		socklen_t fl = sizeof(from);
+		p->got = recvfrom(p->fd, p->bytes, sizeof(p->bytes), 0,
+				  (struct sockaddr *)&from, &fl);
+		udp_send(p->fd, bare_response, sizeof(bare_response), &from);
+		return NULL;
+	}
+	int c = accept(p->fd, NULL, NULL);
+	if (c < 0)
+		return NULL;
+	struct pollfd pc = {c, POLLIN, 0};
+	if (poll(&pc, 1, 5000) == 1) {
+		struct timespec ts = {0, 50 * 1000 * 1000}; /* all of it */
+		nanosleep(&ts, NULL);
+		p->got = recv(c, p->bytes, sizeof(p->bytes), MSG_DONTWAIT);
+		tcp_send_msg(c, bare_response, sizeof(bare_response));
+	}
+	struct timespec ts = {0, 200 * 1000 * 1000}; /* let it be read */
+	nanosleep(&ts, NULL);
+	close(c);
+	return NULL;
+}
+
+static empty_peer_t *empty_peer_start(bool tcp)
+{
+	empty_peer_t *p = calloc(1, sizeof(*p));
+	assert_non_null(p);
+	p->tcp = tcp;
+	p->got = -1;
+	p->fd = bind_local(tcp ? SOCK_STREAM : SOCK_DGRAM, &p->port);
+	if (tcp)
+		assert_int_equal(listen(p->fd, 4), 0);
+	assert_int_equal(pthread_create(&p->th, NULL, empty_peer_main, p), 0);
+	return p;
+}
+
+static void empty_peer_stop(empty_peer_t *p)
+{
+	pthread_join(p->th, NULL);
+	close(p->fd);
+	free(p);
+}
+
+/* A query of 0 bytes is a zero-length datagram; having no ID, it takes
+ * any datagram from the server as its answer. */
+static void test_udp_empty(void **state)
+{
+	(void)state;
+	empty_peer_t *p = empty_peer_start(false);
+	client_t *c = client_new(p->port, false, 0);
+	net_exchange_t *x = client_add(c, query_soa, 0, 2000, 0);
+	client_start(c, x);
+	client_run(c);
+	ssize_t got = p->got;
+	empty_peer_stop(p);
+	assert_int_equal(got, 0); /* a datagram of 0 bytes arrived */
+	assert_int_equal(x->res.status, NET_ANSWERED);
+	assert_int_equal(x->res.nmsgs, 1);
+	assert_int_equal(x->res.lens[0], sizeof(bare_response));
+	assert_int_equal(c->tap.udp, 2); /* the empty query, the answer */
+	client_free(c);
+}
+
+/* Over TCP: a length prefix of 0 and nothing else, alone on its own
+ * connection; what comes back there is its answer. */
+static void test_tcp_empty(void **state)
+{
+	(void)state;
+	for (int split = 0; split < 2; split++) {
+		empty_peer_t *p = empty_peer_start(true);
+		client_t *c = client_new(p->port, true, 0);
+		net_exchange_t *x = client_add(c, query_soa, 0, 2000, 0);
+		x->split_prefix = split;
+		client_start(c, x);
+		client_run(c);
+		ssize_t got = p->got;
+		uint8_t b0 = p->bytes[0], b1 = p->bytes[1];
+		empty_peer_stop(p);
+		assert_int_equal(got, 2);
+		assert_int_equal(b0, 0);
+		assert_int_equal(b1, 0);
+		assert_int_equal(x->res.status, NET_ANSWERED);
+		assert_int_equal(x->res.lens[0], sizeof(bare_response));
+		assert_int_equal(c->tap.tcp_data, 1); /* the prefix alone */
+		client_free(c);
+	}
 }
 
 /* ---- TCP ----------------------------------------------------------------- */
@@ -690,6 +806,8 @@ int main(void)
 	    cmocka_unit_test(test_udp_flood),
 	    cmocka_unit_test(test_udp_refused),
 	    cmocka_unit_test(test_udp_bad_args),
+	    cmocka_unit_test(test_udp_empty),
+	    cmocka_unit_test(test_tcp_empty),
 	    cmocka_unit_test(test_tcp_ok),
 	    cmocka_unit_test(test_tcp_split_prefix),
 	    cmocka_unit_test(test_tcp_pipelined_out_of_order),

@@ -214,6 +214,7 @@ typedef struct tcase {
 	sc_net_status_t status;
 	bool probed, alive;
 	bool no_cookie; /* the query sent no cookie */
+	size_t ignored; /* responses dropped by the engine */
 	sc_verdict_kind_t want;
 	const char *checks; /* reasons' checks, comma-joined, in order */
 	const char *text;   /* substring of "check: expected=.. got=.." lines */
@@ -284,6 +285,7 @@ static void run_case(const tcase_t *c, const rspec_t *more, size_t nmore)
 	obs.nmsgs = n;
 	obs.alive_probed = c->probed;
 	obs.alive = c->alive;
+	obs.ignored = c->ignored;
 	obs.net_detail =
 	    c->status == SC_NET_ERROR ? "connection refused" : NULL;
 	sc_verdict_t v;
@@ -1031,6 +1033,106 @@ static const tcase_t implicit_cases[] = {
      .r = {.q = "other. A"}},
 };
 
+/* ---- violations:, ignored: ---------------------------------------------- */
+
+static const tcase_t violation_cases[] = {
+    {.name = "the named violation is there",
+     .yaml = "violations: [trailing-bytes]",
+     .r = {.append = "dead"}},
+    {.name = "a list of two, both there",
+     .yaml = "violations: [count-exceeds-data, trailing-bytes]",
+     .r = {.hex = "1234 8100 0001 0002 0000 0000 076578616d706c65 00 0001 "
+		  "0001 ff"}},
+    {.name = "the named violation is not there (others are)",
+     .yaml = "violations: [pointer-loop]",
+     .r = {.append = "dead"},
+     .want = SC_FAIL,
+     .checks = "violations",
+     .text = "violations: expected=violations pointer-loop got=1 violation: "
+	     "trailing-bytes at offset 25"},
+    {.name = "a pointer loop in the answer",
+     .yaml = "violations: [pointer-loop]",
+     .r = {.hex = "1234 8100 0001 0001 0000 0000 076578616d706c65 00 0001 "
+		  "0001 0161 c019 0001 0001 0000003c 0004 c0000201"}},
+    {.name = "violations: true, and there is one",
+     .yaml = "violations: true",
+     .r = {.append = "00"}},
+    {.name = "violations: true on a clean response",
+     .yaml = "violations: true",
+     .want = SC_FAIL,
+     .checks = "violations",
+     .text = "expected=a message that does not decode strictly got=none (it "
+	     "decodes strictly)"},
+    {.name = "violations: false on a clean response",
+     .yaml = "violations: false"},
+    {.name = "violations: false on a damaged one",
+     .yaml = "violations: false",
+     .r = {.append = "00"},
+     .want = SC_FAIL,
+     .checks = "violations",
+     .text = "expected=a message that decodes strictly got=1 violation: "
+	     "trailing-bytes"},
+    {.name = "it replaces implicit.strict",
+     .yaml = "{violations: [trailing-bytes], rcode: NOERROR}",
+     .r = {.append = "dead"}},
+    {.name = "a response without a header is left to it",
+     .yaml = "violations: [truncated-header]",
+     .r = {.hex = "1234 81"}},
+    {.name = "... and to implicit.strict alone without it",
+     .yaml = "{}",
+     .r = {.hex = "1234 81"},
+     .want = SC_FAIL,
+     .checks = "implicit.strict",
+     .text = "got=1 violation: truncated-header at offset"},
+    {.name = "inside any:",
+     .yaml = "any: [{rcode: SERVFAIL}, {violations: [trailing-bytes]}]",
+     .r = {.append = "ff"}},
+    {.name = "on a timeout, a response is needed",
+     .yaml = "violations: true",
+     .status = SC_NET_TIMEOUT,
+     .want = SC_FAIL,
+     .checks = "response"},
+};
+
+static void test_violations(void **state)
+{
+	(void)state;
+	RUN(violation_cases);
+}
+
+static const tcase_t ignored_cases[] = {
+    {.name = "one dropped, then silence",
+     .yaml = "{no_response: true, ignored: 1}",
+     .status = SC_NET_TIMEOUT,
+     .ignored = 1},
+    {.name = "none dropped where one was expected",
+     .yaml = "{no_response: true, ignored: 1}",
+     .status = SC_NET_TIMEOUT,
+     .want = SC_FAIL,
+     .checks = "ignored",
+     .text = "ignored: expected=1 response ignored got=0 ignored (no "
+	     "response (timeout))"},
+    {.name = "a range, beside an answer",
+     .yaml = "{rcode: NOERROR, ignored: {min: 2}}",
+     .ignored = 3},
+    {.name = "a range not met",
+     .yaml = "{ignored: {max: 1}}",
+     .ignored = 5,
+     .want = SC_FAIL,
+     .checks = "ignored",
+     .text = "expected=at most 1 response ignored got=5 ignored (a "
+	     "response)"},
+    {.name = "ignored: 0",
+     .yaml = "{no_response: true, ignored: 0}",
+     .status = SC_NET_TIMEOUT},
+};
+
+static void test_ignored(void **state)
+{
+	(void)state;
+	RUN(ignored_cases);
+}
+
 static void test_implicit(void **state)
 {
 	(void)state;
@@ -1267,6 +1369,14 @@ static const bad_t bad_cases[] = {
      "no_response: true cannot be combined with checks on the response"},
     {"no_response: true\nclosed: true", 2, 1, "cannot both be true"},
     {"messages: {min: 3, max: 1}", 1, 11, "min 3 is above max 1"},
+    {"violations: [pointer-loops]", 1, 14, "unknown violation 'pointer-loops'"},
+    {"violations: [ok]", 1, 14, "unknown violation 'ok'"},
+    {"violations: {pointer-loop: 1}", 1, 13,
+     "violations must be a non-empty list"},
+    {"no_response: true\nviolations: true", 1, 1,
+     "no_response: true cannot be combined with checks on the response"},
+    {"ignored: many", 1, 10, "expected a number"},
+    {"ignored: {min: 3, max: 1}", 1, 10, "min 3 is above max 1"},
     {"any: []", 1, 6, "any must be a non-empty list of expectations"},
     {"all: {rcode: NOERROR}", 1, 6, "all must be a non-empty list"},
     {"any: [{implicit: false}]", 1, 8, "implicit: belongs at the top"},
@@ -1353,6 +1463,8 @@ int main(void)
 	    cmocka_unit_test(test_opt),
 	    cmocka_unit_test(test_outcome),
 	    cmocka_unit_test(test_combinators),
+	    cmocka_unit_test(test_violations),
+	    cmocka_unit_test(test_ignored),
 	    cmocka_unit_test(test_implicit),
 	    cmocka_unit_test(test_stream),
 	    cmocka_unit_test(test_hostile),

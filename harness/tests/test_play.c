@@ -232,8 +232,9 @@ static void test_unplayable(void **state)
 	assert_int_equal(r.run.results[1].verdict.kind, SC_SKIP);
 	assert_string_equal(reason_got(&r.run.results[1]), "not today");
 	assert_int_equal(r.run.results[2].verdict.kind, SC_ERROR);
+	/* no TLS configuration given (play_opts_t.tls) */
 	assert_string_equal(reason_got(&r.run.results[2]),
-			    "dot not supported yet");
+			    "none given (play_opts_t.tls)");
 	assert_int_equal(r.sent, 6);
 	assert_false(play_passed(&r.run)); /* an error fails the run */
 	play_result_free(&r);
@@ -340,6 +341,50 @@ static void test_pass_policy(void **state)
 	}
 }
 
+/* suite_targets: each suite's cases (and its TCP pool) go to its own
+ * address; NULL entries use the run's target. */
+static void test_suite_targets(void **state)
+{
+	(void)state;
+	static const char tcp_cases[] =
+	    "suite: eight-tcp\n"
+	    "defaults:\n"
+	    "  query: {name: example., type: SOA}\n"
+	    "  transport: tcp\n"
+	    "  timeout: 2s\n"
+	    "cases:\n"
+	    "  - name: c\n"
+	    "    matrix: {n: [1, 2, 3, 4, 5, 6, 7, 8]}\n"
+	    "    expect: {rcode: NOERROR}\n";
+	responder_t *udp = responder_start(U_OK, false);
+	responder_t *tcp = responder_start(T_OK, true);
+	sc_suite_t s[2];
+	load("eight.yaml", eight_cases, &s[0]);
+	load("eight-tcp.yaml", tcp_cases, &s[1]);
+	struct sockaddr_in a = target(udp->port), b = target(tcp->port);
+	const struct sockaddr *per_suite[2] = {NULL, (struct sockaddr *)&b};
+	play_opts_t o = {.target = (struct sockaddr *)&a,
+			 .suite_targets = per_suite,
+			 .target_text = "test",
+			 .run_id = "test-run",
+			 .jobs = 16};
+	play_result_t r;
+	char err[128];
+	assert_true(play_run(s, 2, &o, &r, err, sizeof(err)));
+	int nudp = atomic_load(&udp->queries),
+	    ntcp = atomic_load(&tcp->queries);
+	responder_stop(udp);
+	responder_stop(tcp);
+	assert_int_equal(r.run.nresults, 16);
+	for (size_t i = 0; i < r.run.nresults; i++)
+		assert_int_equal(r.run.results[i].verdict.kind, SC_PASS);
+	assert_int_equal(nudp, 8);
+	assert_int_equal(ntcp, 8);
+	play_result_free(&r);
+	sc_suite_free(&s[0]);
+	sc_suite_free(&s[1]);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -367,6 +412,7 @@ int main(void)
 	    cmocka_unit_test(test_sigint),
 	    cmocka_unit_test(test_select),
 	    cmocka_unit_test(test_pass_policy),
+	    cmocka_unit_test(test_suite_targets),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

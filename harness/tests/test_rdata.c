@@ -751,6 +751,11 @@ static void test_wire_edge_ok(void **state)
 
 /* ---- presentation errors ------------------------------------------------- */
 
+/* Long tokens for the length limits. */
+#define LONG16	"aaaaaaaaaaaaaaaa"
+#define LONG64	LONG16 LONG16 LONG16 LONG16
+#define LONG256 LONG64 LONG64 LONG64 LONG64
+
 typedef struct bad_text {
 	const char *type, *text;
 	dns_rc_t rc;
@@ -826,6 +831,17 @@ static const bad_text_t bad_text[] = {
     {"A", "\\# 4 0A00000G", DNS_E_BASE16, 13},
     {"A", "\\#", DNS_E_MISSING, 3},
     {"TYPE1234", "\\# 3 0A00000", DNS_E_BASE16, 13},
+    {"A", "192.0.2.1" LONG64, DNS_E_SYNTAX, 1},
+    {"AAAA", "2001:db8::1" LONG64, DNS_E_SYNTAX, 1},
+    {"DNSKEY", "257 3 8 \"\"", DNS_E_RDATA_FIELD, 10},
+    {"DS", "60485 5 1 \"\"", DNS_E_RDATA_FIELD, 12},
+    {"NSEC3PARAM", "1 0 10 " LONG256 LONG256, DNS_E_RDATA_FIELD, 8},
+    {"CAA", "0 " LONG256 " \"x\"", DNS_E_RDATA_FIELD, 3},
+    {"CAA", "0 \"\" \"x\"", DNS_E_RDATA_FIELD, 4},
+    {"NSAP", "0x47g0", DNS_E_BASE16, 5},
+    {"NSAP", "0x47.00.z5", DNS_E_BASE16, 9},
+    {"TSIG", "hmac-sha256. 1700000000 300 4", DNS_E_MISSING, 30},
+    {"TKEY", "hmac-sha256. 1 2 3 0 4", DNS_E_MISSING, 23},
 };
 
 static void test_bad_text(void **state)

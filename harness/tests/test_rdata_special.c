@@ -537,6 +537,14 @@ static const struct {
     {T_SVCB, "1", DNS_E_MISSING, 1},
     {T_SVCB, "65536 .", DNS_E_NUMBER, 1},
     {T_HTTPS, "1 foo..example.", DNS_E_EMPTY_NAME, 7},
+    {T_APL, "x:1.2.3.4/8", DNS_E_NUMBER, 1},
+    {T_APL, "65536:1.2.3.4/8", DNS_E_NUMBER, 1},
+    {T_HIP, "2 \"\" AwEAAQ==", DNS_E_RDATA_FIELD, 3},
+    {T_HIP, "2 2001 \"\"", DNS_E_RDATA_FIELD, 8},
+    {T_SVCB, "1 . alpn=h2\\\\", DNS_E_ESCAPE, 10},
+    {T_SVCB, "1 . mandatory=", DNS_E_SVCB_PARAM, 5},
+    {T_SVCB, "1 . ipv4hint=", DNS_E_SVCB_PARAM, 5},
+    {T_SVCB, "1 . ipv6hint=", DNS_E_SVCB_PARAM, 5},
 };
 
 static void test_bad_text(void **state)

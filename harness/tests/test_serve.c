@@ -359,6 +359,12 @@ static const bad_case_t bad_cases[] = {
      "      - {file: /etc/passwd}\n",
      5, "absolute"},
     {"servers: {name: a}\n", 1, "sequence"},
+    {"servers:\n  - name: a\n    addresses: 127.0.0.2\n    rules:\n"
+     "      - {drip: 0ms}\n",
+     5, "at least 1ms"},
+    {"servers:\n  - name: a\n    addresses: 127.0.0.2\n    rules:\n"
+     "      - {drop: true, drip: 10ms}\n",
+     5, "'drip' has no effect"},
 };
 
 static void test_config_errors(void **state)
@@ -863,6 +869,45 @@ static void test_tcp_stream(void **state)
 	fx_free(f);
 }
 
+/* drip: over TCP one byte at a time, then the close; over UDP at once. */
+static void test_drip(void **state)
+{
+	(void)state;
+	fx_t *f =
+	    start_example("      - match: {qname: s.example.}\n"
+			  "        hex: \"0000 8181 0000 0000 0000 0000\"\n"
+			  "        drip: 20ms\n"
+			  "        close: true\n");
+	uint8_t q[512], r[64];
+	struct sockaddr_in to = auth(f);
+	int fd = tcp_client(&to);
+	double t0 = now_ms();
+	tcp_send(fd, q, make_query(q, 7, "s.example.", 1, false, false));
+	size_t have = 0, reads = 0;
+	for (;;) {
+		struct pollfd p = {fd, POLLIN, 0};
+		assert_int_equal(poll(&p, 1, WAIT_MS), 1);
+		ssize_t n = read(fd, r + have, sizeof(r) - have);
+		assert_true(n >= 0);
+		if (n == 0)
+			break; /* the close, after the last byte */
+		have += (size_t)n;
+		reads++;
+	}
+	double took = now_ms() - t0;
+	close(fd);
+	assert_int_equal(have, 14); /* prefix and 12 bytes */
+	assert_int_equal(dns_get_u16(r), 12);
+	assert_int_equal(dns_get_u16(r + 2), 7); /* the ID patched */
+	assert_true(reads >= 7); /* many reads, whatever the timing */
+	assert_true(took >= 13 * 20 - 5);
+	t0 = now_ms();
+	size_t qlen = make_query(q, 8, "s.example.", 1, false, false);
+	assert_int_equal(udp_ask(&to, q, qlen, r, sizeof(r)), 12);
+	assert_true(now_ms() - t0 < 200); /* no drip over UDP */
+	fx_free(f);
+}
+
 /* wrong_id and duplicate. */
 static void test_wrong_id_duplicate(void **state)
 {
@@ -1139,6 +1184,7 @@ int main(void)
 	    cmocka_unit_test(test_tc),
 	    cmocka_unit_test(test_tcp_close_reset),
 	    cmocka_unit_test(test_tcp_stream),
+	    cmocka_unit_test(test_drip),
 	    cmocka_unit_test(test_wrong_id_duplicate),
 	    cmocka_unit_test(test_other_source),
 	    cmocka_unit_test(test_count),

@@ -1,0 +1,727 @@
+/* resolver.c - role: resolver: for each suite, start its scripted servers
+ * and a resolver pointed at them, play the steps in order (a query judged
+ * by its expectation and by what the resolver asked upstream; upstream
+ * assertions alone; time passing on both clocks), stop everything. */
+#define _GNU_SOURCE
+#include "play/resolver.h"
+
+#include <errno.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "expect/expect.h"
+#include "expect/upstream.h"
+#include "net/exchange.h"
+#include "net/loop.h"
+#include "scenario/query.h"
+#include "serve/config.h"
+#include "serve/serve.h"
+#include "target/target.h"
+
+#define BIND_WAIT_MS	 10000ul /* port 53 in use: retry this long */
+#define BIND_RETRY_MS	 250ul
+#define WINDOW_SHOWN	 64u /* upstream queries kept per step for reports */
+#define FAKETIME_ENV_MAX 4u
+#define RSV_VARS_MAX	 64u
+
+/* One resolver suite being played. */
+typedef struct rsv {
+	const sc_suite_t *s;
+	const play_opts_t *o;
+	play_result_t *out;
+	sc_result_t **res; /* per case of s: its result, or NULL */
+	bool *played;	   /* per case of s: judged */
+	double t0;	   /* the run's start (net_now_ms) */
+	net_loop_t *loop;
+	serve_t *srv;
+	net_tcp_pool_t pool;
+	bool pool_open;
+	target_recipe_t own; /* the suite's target: recipe */
+	bool have_own;
+	const target_recipe_t *recipe;
+	target_t *t;
+	struct sockaddr_storage addr; /* the resolver */
+	char fake_path[4096];	      /* libfaketime's offset file, or "" */
+	char fake_lib[4096];	      /* libfaketime itself */
+	double fake_ms;		      /* the target's clock offset */
+	size_t mark;		      /* log entries before the last query */
+	dns_arena_t scratch;
+	net_exchange_t x;
+	bool done; /* x has ended */
+	uv_signal_t sigint;
+	bool sig_open, interrupted;
+	const char *fatal; /* every step left is ERROR with this */
+	const char *died;  /* how the resolver died, or NULL */
+} rsv_t;
+
+/* ---- verdicts ----------------------------------------------------------- */
+
+static const char *keep(rsv_t *r, const char *s)
+{
+	const char *c =
+	    s != NULL ? dns_arena_dup(&r->out->arena, s, strlen(s) + 1) : NULL;
+	return c != NULL ? c : "";
+}
+
+/* A verdict with one reason (no network). */
+static void verdict_one(rsv_t *r, sc_result_t *res, sc_verdict_kind_t k,
+			const char *check, const char *expected,
+			const char *got)
+{
+	sc_reason_t *why = dns_arena_alloc(&r->out->arena, sizeof(*why));
+	res->verdict.kind = k;
+	res->verdict.reasons = why;
+	res->verdict.nreasons = why != NULL;
+	if (why != NULL)
+		*why = (sc_reason_t){keep(r, check), keep(r, expected),
+				     keep(r, got)};
+}
+
+/* "PREFIX: TEXT" in the run's arena. */
+static const char *join2(rsv_t *r, const char *prefix, const char *text)
+{
+	size_t n = strlen(prefix) + strlen(text) + 3;
+	char *s = dns_arena_alloc(&r->out->arena, n);
+	if (s == NULL)
+		return prefix;
+	snprintf(s, n, "%s: %s", prefix, text);
+	return s;
+}
+
+/* Copy the reasons of a and b (verdicts in scratch) into res. */
+static void verdict_merge(rsv_t *r, sc_result_t *res, const sc_verdict_t *a,
+			  const sc_verdict_t *b)
+{
+	size_t n = a->nreasons + b->nreasons;
+	sc_verdict_kind_t k = SC_PASS;
+	if (a->kind == SC_ERROR || b->kind == SC_ERROR)
+		k = SC_ERROR;
+	else if (a->kind == SC_FAIL || b->kind == SC_FAIL)
+		k = SC_FAIL;
+	res->verdict.kind = k;
+	res->verdict.nreasons = 0;
+	res->verdict.reasons =
+	    n ? dns_arena_alloc(&r->out->arena, n * sizeof(sc_reason_t)) : NULL;
+	if (n > 0 && res->verdict.reasons == NULL) {
+		verdict_one(r, res, SC_ERROR, "memory",
+			    "memory to keep the verdict", "out of memory");
+		return;
+	}
+	const sc_verdict_t *v[2] = {a, b};
+	for (int j = 0; j < 2; j++)
+		for (size_t i = 0; i < v[j]->nreasons; i++) {
+			const sc_reason_t *w = &v[j]->reasons[i];
+			res->verdict.reasons[res->verdict.nreasons++] =
+			    (sc_reason_t){keep(r, w->check),
+					  keep(r, w->expected),
+					  keep(r, w->got)};
+		}
+}
+
+/* Every step not yet judged gets kind k with one reason. */
+static void judge_rest(rsv_t *r, sc_verdict_kind_t k, const char *check,
+		       const char *expected, const char *got)
+{
+	for (size_t i = 0; i < r->s->ncases; i++)
+		if (r->res[i] != NULL && !r->played[i])
+			verdict_one(r, r->res[i], k, check, expected, got);
+}
+
+/* ---- the resolver's recipe ---------------------------------------------- */
+
+static bool load_recipe(rsv_t *r)
+{
+	char msg[1024];
+	if (r->o->resolver != NULL) {
+		r->recipe = r->o->resolver;
+	} else if (r->s->target.recipe == NULL) {
+		r->fatal = "no resolver to play against: give target: RECIPE "
+			   "in the file, or --program NAME";
+		return false;
+	} else {
+		diag_t d = {0};
+		r->have_own = true;
+		if (!target_load_recipe(r->s->target.recipe,
+					r->o->scenarios_dir, &r->own, &d)) {
+			snprintf(msg, sizeof(msg), "recipe %s: %s",
+				 r->s->target.recipe,
+				 d.n ? d.e[0].msg : "cannot be loaded");
+			r->fatal = keep(r, msg);
+			return false;
+		}
+		r->recipe = &r->own;
+	}
+	if (r->recipe->role != TARGET_ROLE_RESOLVER) {
+		snprintf(msg, sizeof(msg),
+			 "%s is not a resolver (its recipe has no role: "
+			 "resolver)",
+			 r->recipe->name);
+		r->fatal = keep(r, msg);
+		return false;
+	}
+	return true;
+}
+
+/* ---- the scripted servers ----------------------------------------------- */
+
+static void sleep_ms(unsigned long ms)
+{
+	struct timespec ts = {(time_t)(ms / 1000),
+			      (long)(ms % 1000) * 1000000l};
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static const net_tap_t *tap_of(rsv_t *r)
+{
+	return r->o->pcap != NULL ? &r->loop->tap : NULL;
+}
+
+/* Start the servers on port 53 (a resolver follows referrals to port 53
+ * only), waiting a while for another run to free it. */
+static bool servers_start(rsv_t *r)
+{
+	char err[512];
+	serve_run_opts_t so = {.port_mode = SERVE_PORT_53, .tap = tap_of(r)};
+	int rc = 0;
+	for (unsigned long waited = 0;; waited += BIND_RETRY_MS) {
+		rc = serve_start(&r->srv, r->loop, r->s->servers, &so, err,
+				 sizeof(err));
+		if (rc != UV_EADDRINUSE || waited >= BIND_WAIT_MS)
+			break;
+		sleep_ms(BIND_RETRY_MS);
+	}
+	if (rc != 0) {
+		r->fatal = join2(r, "the scripted servers cannot listen", err);
+		return false;
+	}
+	size_t n = r->s->servers->n;
+	for (size_t i = 0; n > 1 && i < n; i++)
+		if (r->s->servers->servers[i].port == 0 &&
+		    serve_port(r->srv, i) != 53) {
+			r->fatal = "the scripted servers need port 53 (a "
+				   "resolver sends queries after referrals to "
+				   "port 53): run as root, or give the program "
+				   "CAP_NET_BIND_SERVICE";
+			return false;
+		}
+	return true;
+}
+
+/* ---- libfaketime -------------------------------------------------------- */
+
+static bool suite_has_time(const sc_suite_t *s)
+{
+	for (size_t i = 0; i < s->nsteps; i++)
+		if (s->steps[i].kind == SC_STEP_TIME)
+			return true;
+	return false;
+}
+
+/* The library's path into buf; false when it is not installed. */
+static bool faketime_lib(char *buf, size_t cap)
+{
+	const char *env = getenv("DNSHARNESS_FAKETIME");
+	static const char *const pats[] = {
+	    "/usr/lib/*/faketime/libfaketime.so.1",
+	    "/usr/lib/faketime/libfaketime.so.1",
+	    "/usr/lib64/faketime/libfaketime.so.1",
+	    "/usr/local/lib/faketime/libfaketime.so.1"};
+	if (env != NULL && env[0] != '\0') {
+		snprintf(buf, cap, "%s", env);
+		return access(buf, R_OK) == 0;
+	}
+	for (size_t i = 0; i < sizeof(pats) / sizeof(pats[0]); i++) {
+		glob_t g;
+		bool found = glob(pats[i], 0, NULL, &g) == 0 && g.gl_pathc > 0;
+		if (found)
+			snprintf(buf, cap, "%s", g.gl_pathv[0]);
+		globfree(&g);
+		if (found)
+			return true;
+	}
+	return false;
+}
+
+/* Write the target's clock offset, atomically (libfaketime rereads the
+ * file at every clock call). */
+static bool faketime_write(rsv_t *r)
+{
+	char tmp[sizeof(r->fake_path) + 8];
+	snprintf(tmp, sizeof(tmp), "%s.new", r->fake_path);
+	FILE *f = fopen(tmp, "w");
+	if (f == NULL)
+		return false;
+	fprintf(f, "+%.3f\n", r->fake_ms / 1000.0);
+	bool ok = fclose(f) == 0 && rename(tmp, r->fake_path) == 0;
+	if (!ok)
+		unlink(tmp);
+	return ok;
+}
+
+/* The offset file cannot be written: every step left is ERROR. */
+static void faketime_fail(rsv_t *r)
+{
+	char msg[sizeof(r->fake_path) + 160];
+	snprintf(msg, sizeof(msg), "time_passes: cannot write %s: %s",
+		 r->fake_path, strerror(errno));
+	r->fatal = keep(r, msg);
+}
+
+/* The environment that puts the resolver on the faked clock. */
+static size_t faketime_env(rsv_t *r, target_var_t *env)
+{
+	const char *tmpdir = getenv("TMPDIR");
+	if (!faketime_lib(r->fake_lib, sizeof(r->fake_lib))) {
+		r->fatal = "time_passes: needs libfaketime (apt-get install "
+			   "-y libfaketime)";
+		return 0;
+	}
+	snprintf(r->fake_path, sizeof(r->fake_path),
+		 "%s/dnsharness-faketime-XXXXXX",
+		 tmpdir && tmpdir[0] ? tmpdir : "/tmp");
+	int fd = mkstemp(r->fake_path);
+	if (fd < 0 || close(fd) != 0 || !faketime_write(r)) {
+		faketime_fail(r);
+		r->fake_path[0] = '\0';
+		return 0;
+	}
+	env[0] = (target_var_t){"LD_PRELOAD", r->fake_lib};
+	env[1] = (target_var_t){"FAKETIME_TIMESTAMP_FILE", r->fake_path};
+	env[2] = (target_var_t){"FAKETIME_NO_CACHE", "1"};
+	env[3] = (target_var_t){"FAKETIME_DONT_FAKE_MONOTONIC", "1"};
+	return FAKETIME_ENV_MAX;
+}
+
+/* ---- the resolver ------------------------------------------------------- */
+
+/* "127.53.0.1" for the first address of server i. */
+static void server_ip(const serve_config_t *c, size_t i, char *buf, size_t cap)
+{
+	net_addr_format((const struct sockaddr *)&c->servers[i].addrs[0], buf,
+			cap);
+	char *colon = strrchr(buf, ':');
+	if (colon != NULL)
+		*colon = '\0';
+}
+
+static bool target_up(rsv_t *r)
+{
+	static target_err_t err; /* large */
+	char ip[64], port[8];
+	target_var_t vars[RSV_VARS_MAX], env[FAKETIME_ENV_MAX];
+	size_t nv = 0, ne = 0;
+	const sc_target_spec_t *ts = &r->s->target;
+	server_ip(r->s->servers, ts->server, ip, sizeof(ip));
+	snprintf(port, sizeof(port), "%u", serve_port(r->srv, ts->server));
+	vars[nv++] = (target_var_t){"upstream", ip};
+	vars[nv++] = (target_var_t){"upstream_port", port};
+	for (size_t i = 0; i < ts->nvars && nv < RSV_VARS_MAX; i++)
+		vars[nv++] =
+		    (target_var_t){ts->vars[i].name, ts->vars[i].value};
+	if (suite_has_time(r->s) && (ne = faketime_env(r, env)) == 0)
+		return false;
+	target_opts_t to = {.vars = vars, .nvars = nv, .env = env, .nenv = ne};
+	memset(&err, 0, sizeof(err));
+	if (target_start(r->recipe, &to, &r->t, &err) != TARGET_OK) {
+		char msg[sizeof(err.msg) + 64];
+		snprintf(msg, sizeof(msg), "%s did not start: %s",
+			 r->recipe->name, err.msg);
+		r->fatal = keep(r, msg);
+		if (r->out->run.target_log == NULL && err.log[0] != '\0')
+			r->out->run.target_log = keep(r, err.log);
+		return false;
+	}
+	char text[300], perr[128];
+	const char *a = target_addr(r->t);
+	snprintf(text, sizeof(text), strchr(a, ':') ? "[%s]:%u" : "%s:%u", a,
+		 target_port(r->t));
+	if (!net_addr_parse(text, 53, &r->addr, perr, sizeof(perr))) {
+		r->fatal = keep(r, perr);
+		return false;
+	}
+	net_tcp_pool_init(&r->pool, r->loop, (struct sockaddr *)&r->addr, 0);
+	r->pool_open = true;
+	return true;
+}
+
+/* Is the resolver still running? Records how it died. */
+static bool target_check(rsv_t *r)
+{
+	char how[160];
+	if (r->t == NULL || r->died != NULL || target_alive(r->t))
+		return r->died == NULL;
+	target_status_text(r->t, how, sizeof(how));
+	r->died = keep(r, how);
+	if (r->out->run.target_died == NULL)
+		r->out->run.target_died = r->died;
+	return false;
+}
+
+/* ---- the loop ----------------------------------------------------------- */
+
+static void on_sigint(uv_signal_t *h, int signum)
+{
+	rsv_t *r = h->data;
+	(void)signum;
+	r->interrupted = true;
+	r->out->run.interrupted = true;
+	if (!r->done)
+		net_exchange_abort(&r->x);
+}
+
+static void exchange_done(net_exchange_t *x)
+{
+	rsv_t *r = x->user;
+	r->done = true;
+	uv_stop(&r->loop->uv);
+}
+
+/* Run the loop until the exchange has ended, then handle what is already
+ * waiting (queries the servers received meanwhile). */
+static void run_exchange(rsv_t *r)
+{
+	while (!r->done && uv_run(&r->loop->uv, UV_RUN_DEFAULT) != 0)
+		;
+	for (int i = 0; i < 2; i++)
+		uv_run(&r->loop->uv, UV_RUN_NOWAIT);
+}
+
+/* ---- steps -------------------------------------------------------------- */
+
+static sc_net_status_t map_status(net_status_t s)
+{
+	switch (s) {
+	case NET_ANSWERED:
+		return SC_NET_ANSWERED;
+	case NET_TIMEOUT:
+		return SC_NET_TIMEOUT;
+	case NET_CLOSED:
+		return SC_NET_CLOSED;
+	case NET_RESET:
+		return SC_NET_RESET;
+	default:
+		return SC_NET_ERROR;
+	}
+}
+
+/* The log entries since the mark, copied (the log may grow meanwhile). */
+static serve_log_entry_t *window(rsv_t *r, size_t *n)
+{
+	size_t count = serve_log_count(r->srv);
+	*n = count > r->mark ? count - r->mark : 0;
+	serve_log_entry_t *w =
+	    dns_arena_alloc(&r->scratch, (*n ? *n : 1) * sizeof(*w));
+	for (size_t i = 0; w != NULL && i < *n; i++)
+		w[i] = *serve_log_get(r->srv, r->mark + i);
+	return w;
+}
+
+/* The upstream verdict of res's case (PASS when it has none), and the
+ * window for the report. */
+static void judge_upstream(rsv_t *r, sc_result_t *res, sc_verdict_t *v)
+{
+	size_t n = 0;
+	serve_log_entry_t *w = window(r, &n);
+	static sc_reason_t nomem = {"internal", "memory for the query log",
+				    "out of memory"};
+	*v = (sc_verdict_t){SC_PASS, NULL, 0};
+	if (w == NULL) {
+		*v = (sc_verdict_t){SC_ERROR, &nomem, 1};
+		return;
+	}
+	const char *text =
+	    sc_upstream_window_text(w, n, WINDOW_SHOWN, &r->scratch);
+	res->upstream_log = text != NULL ? keep(r, text) : NULL;
+	res->upstream_count = n;
+	if (res->c->upstream != NULL)
+		sc_upstream_eval(res->c->upstream, w, n, &r->scratch, v);
+}
+
+static sc_transport_t step_transport(const rsv_t *r, const sc_case_t *c)
+{
+	return r->o->transport_forced ? r->o->transport : c->transport;
+}
+
+static void observe(rsv_t *r, sc_result_t *res, const net_exchange_t *x)
+{
+	sc_observed_t *obs = &res->obs;
+	obs->status = map_status(x->res.status);
+	obs->transport = step_transport(r, res->c);
+	obs->query = x->msg;
+	obs->qlen = x->len;
+	obs->msgs = x->res.msgs;
+	obs->lens = x->res.lens;
+	obs->nmsgs = x->res.nmsgs;
+	obs->ignored = x->res.ignored;
+	obs->rtt_ms = x->res.rtt_ms;
+	if (x->res.detail[0] != '\0')
+		obs->net_detail = keep(r, x->res.detail);
+	else if (x->res.status == NET_ERROR)
+		obs->net_detail = uv_strerror(x->res.uv_err);
+	if (x->res.status != NET_ABORTED)
+		r->out->sent++;
+	if (x->res.unreachable)
+		r->out->unreachable++;
+}
+
+static int exchange_start(rsv_t *r, const sc_case_t *c)
+{
+	const sc_query_t *q = c->query;
+	net_exchange_t *x = &r->x;
+	memset(x, 0, sizeof(*x));
+	x->msg = dns_arena_dup(&r->out->arena, q->wire, q->len);
+	if (x->msg == NULL)
+		return UV_ENOMEM;
+	x->server = (const struct sockaddr *)&r->addr;
+	x->len = q->len;
+	x->fresh_id = q->random_id;
+	x->split_prefix = q->tcp_split_prefix;
+	x->timeout_ms = r->o->timeout_ms ? r->o->timeout_ms : c->timeout_ms;
+	x->retries = c->retries;
+	x->arena = &r->out->arena;
+	x->done = exchange_done;
+	x->user = r;
+	r->done = false;
+	return step_transport(r, c) == SC_TCP ? net_tcp_start(&r->pool, x)
+					      : net_udp_start(r->loop, x);
+}
+
+static void step_query(rsv_t *r, sc_result_t *res)
+{
+	const sc_case_t *c = res->c;
+	r->mark = serve_log_count(r->srv);
+	if (step_transport(r, c) == SC_DOT) {
+		verdict_one(r, res, SC_ERROR, "transport", "udp or tcp",
+			    "dot not supported yet");
+		return;
+	}
+	int rc = exchange_start(r, c);
+	if (rc != 0) {
+		verdict_one(r, res, SC_ERROR, "send",
+			    "the query sent to the resolver", uv_strerror(rc));
+		return;
+	}
+	run_exchange(r);
+	observe(r, res, &r->x);
+	if (r->x.res.status == NET_ABORTED) {
+		verdict_one(r, res, SC_SKIP, "run", "the step to finish",
+			    "interrupted");
+		return;
+	}
+	sc_verdict_t v, u;
+	sc_expect_eval(c->expect, c->query, &res->obs, &r->scratch, &v);
+	judge_upstream(r, res, &u);
+	verdict_merge(r, res, &v, &u);
+}
+
+static void step_upstream(rsv_t *r, sc_result_t *res)
+{
+	sc_verdict_t none = {SC_PASS, NULL, 0}, u;
+	judge_upstream(r, res, &u);
+	verdict_merge(r, res, &none, &u);
+}
+
+static void step_time(rsv_t *r, uint64_t ms)
+{
+	serve_clock_advance(r->srv, (double)ms);
+	if (r->fake_path[0] == '\0')
+		return;
+	r->fake_ms += (double)ms;
+	if (!faketime_write(r))
+		faketime_fail(r);
+}
+
+/* Play one judged step into its result (NULL: not selected; it still
+ * runs, as later steps depend on it). */
+static void step_case(rsv_t *r, const sc_step_t *st, sc_result_t *res)
+{
+	sc_result_t tmp;
+	const sc_case_t *c = &r->s->cases[st->case_index];
+	if (res == NULL) {
+		memset(&tmp, 0, sizeof(tmp));
+		tmp.suite = r->s;
+		tmp.c = c;
+		res = &tmp;
+	}
+	double t0 = net_now_ms();
+	r->played[st->case_index] = true;
+	res->started_ms = t0 - r->t0;
+	if (c->skip != NULL)
+		verdict_one(r, res, SC_SKIP, "skip", "the step to run",
+			    c->skip);
+	else if (st->kind == SC_STEP_QUERY)
+		step_query(r, res);
+	else
+		step_upstream(r, res);
+	res->elapsed_ms = net_now_ms() - t0;
+	dns_arena_reset(&r->scratch);
+}
+
+static void play_steps(rsv_t *r)
+{
+	for (size_t i = 0; i < r->s->nsteps; i++) {
+		const sc_step_t *st = &r->s->steps[i];
+		if (r->fatal != NULL || r->interrupted || !target_check(r))
+			return;
+		if (st->kind == SC_STEP_TIME) {
+			step_time(r, st->ms);
+			continue;
+		}
+		sc_result_t *res = r->res[st->case_index];
+		step_case(r, st, res);
+		if (!target_check(r) && res != NULL) {
+			verdict_one(
+			    r, res, SC_ERROR, "target", "the resolver running",
+			    join2(r, "target died during this step", r->died));
+			if (r->out->run.died_during == NULL)
+				r->out->run.died_during = res;
+		}
+	}
+}
+
+/* ---- one suite ---------------------------------------------------------- */
+
+static void tap_udp(void *ctx, const struct sockaddr *src,
+		    const struct sockaddr *dst, const uint8_t *data, size_t len)
+{
+	pcap_log_udp(ctx, src, dst, data, len);
+}
+
+static void tap_open(void *ctx, uint64_t conn, const struct sockaddr *client,
+		     const struct sockaddr *server)
+{
+	pcap_log_tcp_open(ctx, conn, client, server);
+}
+
+static void tap_data(void *ctx, uint64_t conn, bool from_client,
+		     const uint8_t *data, size_t len)
+{
+	pcap_log_tcp_data(ctx, conn, from_client, data, len);
+}
+
+static void tap_close(void *ctx, uint64_t conn, bool by_client)
+{
+	pcap_log_tcp_close(ctx, conn, by_client);
+}
+
+static bool rsv_open(rsv_t *r)
+{
+	dns_arena_init(&r->scratch, 0);
+	r->loop = dns_mem_alloc(sizeof(*r->loop));
+	if (r->loop == NULL || net_loop_init(r->loop) != 0) {
+		dns_mem_free(r->loop);
+		r->loop = NULL;
+		r->fatal = "no event loop";
+		return false;
+	}
+	if (r->o->pcap != NULL)
+		r->loop->tap = (net_tap_t){r->o->pcap, tap_udp, tap_open,
+					   tap_data, tap_close};
+	if (r->o->handle_sigint &&
+	    uv_signal_init(&r->loop->uv, &r->sigint) == 0) {
+		r->sigint.data = r;
+		r->sig_open =
+		    uv_signal_start(&r->sigint, on_sigint, SIGINT) == 0;
+		if (!r->sig_open)
+			uv_close((uv_handle_t *)&r->sigint, NULL);
+	}
+	return true;
+}
+
+static void rsv_close(rsv_t *r)
+{
+	if (r->t != NULL) {
+		target_stop(r->t);
+		const char *log = target_log(r->t, NULL);
+		if (log != NULL && r->out->run.target_log == NULL)
+			r->out->run.target_log = keep(r, log);
+		target_free(r->t);
+	}
+	if (r->pool_open)
+		net_tcp_pool_close(&r->pool);
+	if (r->sig_open)
+		uv_close((uv_handle_t *)&r->sigint, NULL);
+	serve_free(r->srv);
+	if (r->loop != NULL) {
+		net_loop_close(r->loop);
+		dns_mem_free(r->loop);
+	}
+	if (r->fake_path[0] != '\0')
+		unlink(r->fake_path);
+	if (r->have_own)
+		target_recipe_free(&r->own);
+	dns_arena_free(&r->scratch);
+}
+
+static void play_suite(rsv_t *r)
+{
+	if (load_recipe(r) && rsv_open(r) && servers_start(r) && target_up(r))
+		play_steps(r);
+	if (r->interrupted)
+		judge_rest(r, SC_SKIP, "run", "the step to run",
+			   "interrupted before it ran");
+	else if (r->died != NULL)
+		judge_rest(r, SC_ERROR, "target", "the resolver running",
+			   join2(r, "target died", r->died));
+	else if (r->fatal != NULL)
+		judge_rest(r, SC_ERROR, "setup",
+			   "the scripted servers and the resolver running",
+			   r->fatal);
+	rsv_close(r);
+}
+
+/* Results first..k of the run: kind k with one reason. */
+static void mark(rsv_t *r, size_t first, size_t k, sc_verdict_kind_t kind,
+		 const char *check, const char *expected, const char *got)
+{
+	for (size_t j = first; j < k; j++)
+		verdict_one(r, &r->out->run.results[j], kind, check, expected,
+			    got);
+}
+
+void play_resolver_suites(const sc_suite_t *suites, size_t n,
+			  const play_opts_t *o, play_result_t *out, double t0)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		const sc_suite_t *s = &suites[i];
+		size_t first = k;
+		while (k < out->run.nresults && out->run.results[k].suite == s)
+			k++;
+		if (s->role != SC_ROLE_RESOLVER || k == first)
+			continue;
+		rsv_t r;
+		memset(&r, 0, sizeof(r));
+		r.s = s;
+		r.o = o;
+		r.out = out;
+		r.t0 = t0;
+		r.done = true;
+		r.res = dns_arena_alloc(&out->arena,
+					(s->ncases + 1) * sizeof(*r.res));
+		r.played = dns_arena_alloc(&out->arena, s->ncases + 1);
+		if (out->run.interrupted)
+			mark(&r, first, k, SC_SKIP, "run", "the step to run",
+			     "interrupted before it ran");
+		else if (s->nsteps == 0) /* cases not made by the loader */
+			mark(&r, first, k, SC_SKIP, "role", "steps to play",
+			     "a resolver suite without steps:");
+		else if (r.res == NULL || r.played == NULL)
+			mark(&r, first, k, SC_ERROR, "memory",
+			     "memory to play the suite", "out of memory");
+		if (out->run.interrupted || s->nsteps == 0 || r.res == NULL ||
+		    r.played == NULL)
+			continue;
+		memset(r.res, 0, (s->ncases + 1) * sizeof(*r.res));
+		memset(r.played, 0, s->ncases + 1);
+		for (size_t j = first; j < k; j++)
+			r.res[out->run.results[j].c - s->cases] =
+			    &out->run.results[j];
+		play_suite(&r);
+	}
+}
