@@ -776,7 +776,9 @@ static void test_delay(void **state)
 	double t1 = now_ms();
 	assert_true(n >= 12);
 	assert_int_equal(dns_get_u16(r), 5);
-	assert_true(t1 - t0 >= 200.0);
+	/* libuv timers count from the loop's cached time, which may be a
+	 * little older than the query's arrival: allow that much */
+	assert_true(t1 - t0 >= 180.0);
 	close(fd);
 	fx_free(f);
 }
