@@ -7,10 +7,10 @@
 
 /* Exit statuses shared by all subcommands. */
 enum {
-	EXIT_PASS = 0,      /* success / all MUST cases pass */
-	EXIT_FAIL = 1,      /* a failure / malformed input */
-	EXIT_USAGE = 2,     /* bad usage or bad scenario */
-	EXIT_TARGET = 3,    /* target unreachable or not startable */
+	EXIT_PASS = 0,	 /* success / all MUST cases pass */
+	EXIT_FAIL = 1,	 /* a failure / malformed input */
+	EXIT_USAGE = 2,	 /* bad usage or bad scenario */
+	EXIT_TARGET = 3, /* target unreachable or not startable */
 };
 
 int cmd_check(int argc, char **argv);

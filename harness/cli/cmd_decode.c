@@ -50,8 +50,8 @@ static int parse_args(int argc, char **argv, decode_opts_t *o)
 			   o->path == NULL) {
 			o->path = a;
 		} else {
-			fprintf(stderr, "dnsharness decode: bad argument '%s'\n",
-				a);
+			fprintf(stderr,
+				"dnsharness decode: bad argument '%s'\n", a);
 			decode_usage(stderr);
 			return EXIT_USAGE;
 		}
@@ -78,7 +78,8 @@ static int read_hex(const char *hex, uint8_t *buf, size_t cap, size_t *len)
 	dns_rc_t rc = dns_base16_decode(clean, k, buf, cap, len, &bad);
 	free(clean);
 	if (rc != DNS_OK) {
-		fprintf(stderr, "dnsharness decode: --hex: %s at character %zu\n",
+		fprintf(stderr,
+			"dnsharness decode: --hex: %s at character %zu\n",
 			dns_rc_text(rc), bad + 1);
 		return EXIT_USAGE;
 	}
@@ -136,8 +137,9 @@ static int print_message(const dns_msg_t *m, const decode_opts_t *o)
 		if (j != NULL && o->survey)
 			json_object_set_new(j, "violations",
 					    dns_violations_to_json(m));
-		char *s = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER)
-			    : NULL;
+		char *s =
+		    j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+		      : NULL;
 		json_decref(j);
 		if (s == NULL)
 			return EXIT_FAIL;
@@ -169,10 +171,9 @@ int cmd_decode(int argc, char **argv)
 	dns_arena_t arena;
 	dns_msg_t m;
 	dns_arena_init(&arena, 0);
-	dns_rc_t drc = dns_msg_decode(&m, buf, len,
-				      o.survey ? DNS_DECODE_SURVEY
-					       : DNS_DECODE_STRICT,
-				      &arena);
+	dns_rc_t drc = dns_msg_decode(
+	    &m, buf, len, o.survey ? DNS_DECODE_SURVEY : DNS_DECODE_STRICT,
+	    &arena);
 	if (drc == DNS_E_NOMEM) {
 		fprintf(stderr, "dnsharness decode: out of memory\n");
 		rc = EXIT_FAIL;

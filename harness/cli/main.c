@@ -11,19 +11,19 @@ typedef struct command {
 } command_t;
 
 static const command_t commands[] = {
-	{"check", cmd_check,
-	 "load and validate scenario files without running them"},
-	{"decode", cmd_decode,
-	 "decode a DNS message; print it dig-style or as JSON"},
-	{"encode", cmd_encode,
-	 "print the bytes each case of a scenario sends, as hex"},
-	{"run", cmd_run,
-	 "run scenarios against a server; report pass/fail per case"},
-	{"serve", cmd_serve,
-	 "run the scripted servers of a scenario file until interrupted"},
-	{"target", cmd_target,
-	 "start a target server from its recipe; list the recipes"},
-	{"version", cmd_version, "print the version"},
+    {"check", cmd_check,
+     "load and validate scenario files without running them"},
+    {"decode", cmd_decode,
+     "decode a DNS message; print it dig-style or as JSON"},
+    {"encode", cmd_encode,
+     "print the bytes each case of a scenario sends, as hex"},
+    {"run", cmd_run,
+     "run scenarios against a server; report pass/fail per case"},
+    {"serve", cmd_serve,
+     "run the scripted servers of a scenario file until interrupted"},
+    {"target", cmd_target,
+     "start a target server from its recipe; list the recipes"},
+    {"version", cmd_version, "print the version"},
 };
 
 static void usage(FILE *f)

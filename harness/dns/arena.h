@@ -15,7 +15,7 @@ typedef struct dns_arena_chunk dns_arena_chunk_t;
 
 typedef struct dns_arena {
 	dns_arena_chunk_t *head; /* current chunk; older ones follow */
-	size_t chunk_size;       /* default size of new chunks */
+	size_t chunk_size;	 /* default size of new chunks */
 } dns_arena_t;
 
 /* An empty arena; chunk_size 0 picks a default. Allocates nothing yet. */

@@ -6,8 +6,8 @@
 #include "dns/edns.h"
 
 /* Smallest encodings, for checking counts against the bytes left. */
-#define MIN_QUESTION 5u /* root name + type + class */
-#define MIN_RR 11u      /* root name + type class ttl rdlength */
+#define MIN_QUESTION 5u	 /* root name + type + class */
+#define MIN_RR	     11u /* root name + type class ttl rdlength */
 /* Stored RDATA may exceed RDLENGTH by names expanded from pointers; no
  * type has more than a few compressible names. */
 #define RDATA_SCRATCH (DNS_MSG_MAXLEN + 4u * DNS_NAME_MAXLEN)
@@ -152,7 +152,7 @@ static bool count_exhausted(decoder_t *d, unsigned sec)
 	if (dns_wire_left(&d->w) > 0)
 		return false;
 	const dns_violation_t *last =
-		d->m->nviol ? &d->m->viol[d->m->nviol - 1] : NULL;
+	    d->m->nviol ? &d->m->viol[d->m->nviol - 1] : NULL;
 	/* section_room may have named this count already */
 	if (last == NULL || last->code != DNS_E_COUNT ||
 	    last->offset != 4u + 2u * sec)
@@ -217,12 +217,12 @@ static bool decode_rdata(decoder_t *d, dns_rr_t *rr, unsigned sec, unsigned idx)
 	dns_wire_t rd = dns_wire_sub(&d->w, rr->rdlen, DNS_E_RDATA_OVERRUN);
 	const uint8_t *raw = rd.msg + rd.pos;
 	size_t outlen = 0;
-	bool update_empty = rr->rdlen == 0 &&
-			    (rr->rclass == DNS_C_NONE || rr->rclass == DNS_C_ANY);
+	bool update_empty = rr->rdlen == 0 && (rr->rclass == DNS_C_NONE ||
+					       rr->rclass == DNS_C_ANY);
 	const uint8_t *src = raw;
 	if (!update_empty &&
-	    dns_rdata_unpack(rr->type, &rd, rdata_scratch, sizeof(rdata_scratch),
-			     &outlen) == DNS_OK) {
+	    dns_rdata_unpack(rr->type, &rd, rdata_scratch,
+			     sizeof(rdata_scratch), &outlen) == DNS_OK) {
 		src = rdata_scratch;
 	} else if (!update_empty) {
 		violation(d, rd.err == DNS_E_SHORT ? DNS_E_RDATA_SHORT : rd.err,
@@ -273,9 +273,11 @@ static void check_special_rr(decoder_t *d, const dns_rr_t *rr, unsigned sec,
 		check_edns(d, rr, sec, idx);
 	} else if (rr->type == DNS_T_TSIG) {
 		if (sec != DNS_SEC_ADDITIONAL)
-			violation(d, DNS_E_TSIG_SECTION, rr->wire_off, sec, idx);
+			violation(d, DNS_E_TSIG_SECTION, rr->wire_off, sec,
+				  idx);
 		else if (idx + 1u < d->m->counts[sec])
-			violation(d, DNS_E_TSIG_NOT_LAST, rr->wire_off, sec, idx);
+			violation(d, DNS_E_TSIG_NOT_LAST, rr->wire_off, sec,
+				  idx);
 		else
 			m->tsig = rr;
 	}
@@ -314,8 +316,8 @@ dns_rc_t dns_msg_decode(dns_msg_t *m, const uint8_t *wire, size_t len,
 	decode_header(&d);
 	if (!d.stop)
 		decode_question(&d);
-	for (unsigned sec = DNS_SEC_ANSWER; sec <= DNS_SEC_ADDITIONAL && !d.stop;
-	     sec++)
+	for (unsigned sec = DNS_SEC_ANSWER;
+	     sec <= DNS_SEC_ADDITIONAL && !d.stop; sec++)
 		decode_section(&d, sec);
 	if (!d.stop && d.w.pos < len)
 		violation(&d, DNS_E_TRAILING, d.w.pos, 0xff, 0);
@@ -345,12 +347,12 @@ static void encode_rr(dns_wire_t *w, const dns_rr_t *rr, dns_compress_t *c,
 dns_rc_t dns_msg_encode(const dns_msg_t *m, const dns_encode_opts_t *opts,
 			uint8_t *buf, size_t cap, size_t *len)
 {
-	static const dns_encode_opts_t defaults = {DNS_PACK_STANDARD,
-						   {false}, {0}};
+	static const dns_encode_opts_t defaults = {
+	    DNS_PACK_STANDARD, {false}, {0}};
 	if (opts == NULL)
 		opts = &defaults;
-	dns_wire_t w = dns_wire_writer(buf, cap < DNS_MSG_MAXLEN ? cap
-								 : DNS_MSG_MAXLEN);
+	dns_wire_t w =
+	    dns_wire_writer(buf, cap < DNS_MSG_MAXLEN ? cap : DNS_MSG_MAXLEN);
 	dns_compress_t c;
 	dns_compress_init(&c);
 	dns_compress_t *cp = opts->compress == DNS_PACK_PLAIN ? NULL : &c;

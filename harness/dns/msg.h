@@ -19,16 +19,16 @@
 #include "dns/rr.h"
 
 /* The second header word. */
-#define DNS_F_QR 0x8000u
-#define DNS_F_AA 0x0400u
-#define DNS_F_TC 0x0200u
-#define DNS_F_RD 0x0100u
-#define DNS_F_RA 0x0080u
-#define DNS_F_Z 0x0040u
-#define DNS_F_AD 0x0020u
-#define DNS_F_CD 0x0010u
+#define DNS_F_QR	  0x8000u
+#define DNS_F_AA	  0x0400u
+#define DNS_F_TC	  0x0200u
+#define DNS_F_RD	  0x0100u
+#define DNS_F_RA	  0x0080u
+#define DNS_F_Z		  0x0040u
+#define DNS_F_AD	  0x0020u
+#define DNS_F_CD	  0x0010u
 #define DNS_OPCODE(flags) (((flags) >> 11) & 0xfu)
-#define DNS_RCODE(flags) ((flags)&0xfu)
+#define DNS_RCODE(flags)  ((flags)&0xfu)
 
 typedef enum dns_section {
 	DNS_SEC_QUESTION = 0,
@@ -50,9 +50,9 @@ typedef struct dns_question {
 /* One deviation from the wire format found while decoding. */
 typedef struct dns_violation {
 	dns_rc_t code;
-	size_t offset;   /* byte offset in the message */
+	size_t offset;	 /* byte offset in the message */
 	uint8_t section; /* dns_section_t, or 0xff for the header / message */
-	uint16_t index;  /* entry within the section */
+	uint16_t index;	 /* entry within the section */
 } dns_violation_t;
 
 #define DNS_VIOLATIONS_MAX 64u
@@ -64,7 +64,8 @@ typedef enum dns_decode_mode {
 
 typedef struct dns_msg {
 	uint16_t id;
-	uint16_t flags;     /* second header word: QR opcode AA TC RD RA Z AD CD rcode */
+	uint16_t
+	    flags; /* second header word: QR opcode AA TC RD RA Z AD CD rcode */
 	uint16_t counts[4]; /* counts from the header (decode) */
 	dns_question_t *qd;
 	unsigned nqd;
@@ -96,7 +97,7 @@ typedef struct dns_encode_opts {
 	dns_pack_mode_t compress; /* PLAIN: no compression at all; STANDARD:
 				     owners and RFC 1035 RDATA names; FORCE:
 				     every name, RDATA of any type included */
-	bool count_set[4];        /* override the header count of a section */
+	bool count_set[4];	  /* override the header count of a section */
 	uint16_t count[4];
 } dns_encode_opts_t;
 
@@ -108,7 +109,7 @@ dns_rc_t dns_msg_encode(const dns_msg_t *m, const dns_encode_opts_t *opts,
 
 /* Wire edits applied after encoding (damage on purpose). */
 typedef enum dns_edit_kind {
-	DNS_EDIT_SET,      /* overwrite n bytes at `at` (may extend the end) */
+	DNS_EDIT_SET,	   /* overwrite n bytes at `at` (may extend the end) */
 	DNS_EDIT_TRUNCATE, /* cut the message to `at` bytes */
 	DNS_EDIT_APPEND,   /* add n bytes at the end */
 	DNS_EDIT_INSERT,   /* insert n bytes before `at` */

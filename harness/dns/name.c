@@ -350,8 +350,7 @@ bool dns_name_equal(const dns_name_t *a, const dns_name_t *b)
 static unsigned label_offsets(const dns_name_t *n, uint8_t off[])
 {
 	unsigned k = 0;
-	for (size_t i = 0; i < n->len && n->wire[i] != 0;
-	     i += 1u + n->wire[i])
+	for (size_t i = 0; i < n->len && n->wire[i] != 0; i += 1u + n->wire[i])
 		off[k++] = (uint8_t)i;
 	return k;
 }
@@ -361,7 +360,8 @@ int dns_name_compare(const dns_name_t *a, const dns_name_t *b)
 	uint8_t oa[DNS_NAME_MAXLABELS + 1], ob[DNS_NAME_MAXLABELS + 1];
 	unsigned na = label_offsets(a, oa), nb = label_offsets(b, ob);
 	while (na > 0 && nb > 0) {
-		const uint8_t *la = a->wire + oa[--na], *lb = b->wire + ob[--nb];
+		const uint8_t *la = a->wire + oa[--na],
+			      *lb = b->wire + ob[--nb];
 		unsigned n = la[0] < lb[0] ? la[0] : lb[0];
 		for (unsigned i = 1; i <= n; i++) {
 			int d = lower(la[i]) - lower(lb[i]);

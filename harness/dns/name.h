@@ -15,8 +15,8 @@
 #include "dns/err.h"
 #include "dns/wire.h"
 
-#define DNS_LABEL_MAXLEN 63u
-#define DNS_NAME_MAXLEN 255u
+#define DNS_LABEL_MAXLEN   63u
+#define DNS_NAME_MAXLEN	   255u
 #define DNS_NAME_MAXLABELS 127u /* 255 bytes allow at most 127 labels */
 /* Most compression pointers followed while decoding one name. Pointers
  * must also point strictly backwards, so this cap only bounds work. */
@@ -27,7 +27,7 @@
 #define DNS_COMPRESS_MAX 256u
 
 typedef struct dns_name {
-	uint8_t len;                   /* bytes used in wire, >= 1 */
+	uint8_t len;		       /* bytes used in wire, >= 1 */
 	uint8_t wire[DNS_NAME_MAXLEN]; /* uncompressed wire form */
 } dns_name_t;
 

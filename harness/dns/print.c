@@ -14,8 +14,8 @@ typedef struct flag_name {
 
 /* In the order dig prints them. */
 static const flag_name_t header_flags[] = {
-	{DNS_F_QR, "qr"}, {DNS_F_AA, "aa"}, {DNS_F_TC, "tc"}, {DNS_F_RD, "rd"},
-	{DNS_F_RA, "ra"}, {DNS_F_Z, "z"},   {DNS_F_AD, "ad"}, {DNS_F_CD, "cd"},
+    {DNS_F_QR, "qr"}, {DNS_F_AA, "aa"}, {DNS_F_TC, "tc"}, {DNS_F_RD, "rd"},
+    {DNS_F_RA, "ra"}, {DNS_F_Z, "z"},	{DNS_F_AD, "ad"}, {DNS_F_CD, "cd"},
 };
 
 char *dns_rdata_to_text_alloc(uint16_t type, const uint8_t *rdata, size_t len)
@@ -52,9 +52,9 @@ static void header_to_text(const dns_msg_t *m, dns_strbuf_t *sb)
 	     i++)
 		if (m->flags & header_flags[i].bit)
 			dns_sb_printf(sb, " %s", header_flags[i].name);
-	dns_sb_printf(sb,
-		      "; QUERY: %u, ANSWER: %u, AUTHORITY: %u, ADDITIONAL: %u\n",
-		      m->counts[0], m->counts[1], m->counts[2], m->counts[3]);
+	dns_sb_printf(
+	    sb, "; QUERY: %u, ANSWER: %u, AUTHORITY: %u, ADDITIONAL: %u\n",
+	    m->counts[0], m->counts[1], m->counts[2], m->counts[3]);
 }
 
 static void opt_to_text(const dns_msg_t *m, dns_strbuf_t *sb)
@@ -128,12 +128,12 @@ json_t *dns_rr_to_json(const dns_rr_t *rr)
 	json_t *o = json_object();
 	char *rdata = dns_rdata_to_text_alloc(rr->type, rr->rdata, rr->rdlen);
 	dns_name_to_text(&rr->owner, name, sizeof(name));
-	bool ok = o != NULL && rdata != NULL &&
-		  put(o, "name", json_string(name)) &&
-		  put(o, "ttl", json_integer(rr->ttl)) &&
-		  put(o, "class", json_string(dns_class_to_text(rr->rclass, c))) &&
-		  put(o, "type", json_string(dns_type_to_text(rr->type, t))) &&
-		  put(o, "rdata", json_string(rdata));
+	bool ok =
+	    o != NULL && rdata != NULL && put(o, "name", json_string(name)) &&
+	    put(o, "ttl", json_integer(rr->ttl)) &&
+	    put(o, "class", json_string(dns_class_to_text(rr->rclass, c))) &&
+	    put(o, "type", json_string(dns_type_to_text(rr->type, t))) &&
+	    put(o, "rdata", json_string(rdata));
 	dns_mem_free(rdata);
 	if (!ok) {
 		json_decref(o);
@@ -159,7 +159,8 @@ static json_t *section_to_json(const dns_msg_t *m, unsigned sec)
 		const dns_rr_t *rr = sec ? &m->sec[sec][i] : NULL;
 		if (rr != NULL && rr == m->opt)
 			continue;
-		json_t *v = rr ? dns_rr_to_json(rr) : question_to_json(&m->qd[i]);
+		json_t *v =
+		    rr ? dns_rr_to_json(rr) : question_to_json(&m->qd[i]);
 		if (v == NULL || json_array_append_new(a, v) != 0) {
 			json_decref(a);
 			return NULL;
@@ -171,11 +172,12 @@ static json_t *section_to_json(const dns_msg_t *m, unsigned sec)
 static json_t *flags_to_json(uint16_t flags)
 {
 	json_t *a = json_array();
-	for (size_t i = 0; a != NULL && i < sizeof(header_flags) /
-						    sizeof(header_flags[0]);
+	for (size_t i = 0;
+	     a != NULL && i < sizeof(header_flags) / sizeof(header_flags[0]);
 	     i++)
 		if ((flags & header_flags[i].bit) &&
-		    json_array_append_new(a, json_string(header_flags[i].name))) {
+		    json_array_append_new(a,
+					  json_string(header_flags[i].name))) {
 			json_decref(a);
 			return NULL;
 		}
@@ -199,10 +201,11 @@ json_t *dns_msg_to_json(const dns_msg_t *m)
 	char op[16], rc[16];
 	json_t *o = json_object();
 	bool ok = o != NULL && put(o, "id", json_integer(m->id)) &&
-		  put(o, "opcode", json_string(dns_opcode_to_text(
-					   (uint8_t)DNS_OPCODE(m->flags), op))) &&
-		  put(o, "rcode", json_string(dns_rcode_to_text(
-					  dns_msg_rcode(m), rc))) &&
+		  put(o, "opcode",
+		      json_string(dns_opcode_to_text(
+			  (uint8_t)DNS_OPCODE(m->flags), op))) &&
+		  put(o, "rcode",
+		      json_string(dns_rcode_to_text(dns_msg_rcode(m), rc))) &&
 		  put(o, "flags", flags_to_json(m->flags)) &&
 		  put(o, "counts",
 		      json_pack("{s:i,s:i,s:i,s:i}", "question", m->counts[0],
@@ -224,10 +227,10 @@ json_t *dns_violations_to_json(const dns_msg_t *m)
 	for (unsigned i = 0; a != NULL && i < m->nviol; i++) {
 		const dns_violation_t *v = &m->viol[i];
 		json_t *o = json_pack(
-			"{s:s,s:I,s:s,s:i,s:s}", "code", dns_rc_name(v->code),
-			"offset", (json_int_t)v->offset, "section",
-			dns_section_name((dns_section_t)v->section), "index",
-			v->index, "text", dns_rc_text(v->code));
+		    "{s:s,s:I,s:s,s:i,s:s}", "code", dns_rc_name(v->code),
+		    "offset", (json_int_t)v->offset, "section",
+		    dns_section_name((dns_section_t)v->section), "index",
+		    v->index, "text", dns_rc_text(v->code));
 		if (o == NULL || json_array_append_new(a, o) != 0) {
 			json_decref(a);
 			return NULL;

@@ -23,22 +23,42 @@
 
 /* Record types and classes the rest of the code names directly. */
 enum {
-	DNS_T_A = 1, DNS_T_NS = 2, DNS_T_CNAME = 5, DNS_T_SOA = 6,
-	DNS_T_PTR = 12, DNS_T_MX = 15, DNS_T_TXT = 16, DNS_T_AAAA = 28,
-	DNS_T_SRV = 33, DNS_T_DNAME = 39, DNS_T_OPT = 41, DNS_T_DS = 43,
-	DNS_T_RRSIG = 46, DNS_T_NSEC = 47, DNS_T_DNSKEY = 48,
-	DNS_T_NSEC3 = 50, DNS_T_NSEC3PARAM = 51, DNS_T_SVCB = 64,
-	DNS_T_HTTPS = 65, DNS_T_TKEY = 249, DNS_T_TSIG = 250,
-	DNS_T_IXFR = 251, DNS_T_AXFR = 252, DNS_T_ANY = 255,
+	DNS_T_A = 1,
+	DNS_T_NS = 2,
+	DNS_T_CNAME = 5,
+	DNS_T_SOA = 6,
+	DNS_T_PTR = 12,
+	DNS_T_MX = 15,
+	DNS_T_TXT = 16,
+	DNS_T_AAAA = 28,
+	DNS_T_SRV = 33,
+	DNS_T_DNAME = 39,
+	DNS_T_OPT = 41,
+	DNS_T_DS = 43,
+	DNS_T_RRSIG = 46,
+	DNS_T_NSEC = 47,
+	DNS_T_DNSKEY = 48,
+	DNS_T_NSEC3 = 50,
+	DNS_T_NSEC3PARAM = 51,
+	DNS_T_SVCB = 64,
+	DNS_T_HTTPS = 65,
+	DNS_T_TKEY = 249,
+	DNS_T_TSIG = 250,
+	DNS_T_IXFR = 251,
+	DNS_T_AXFR = 252,
+	DNS_T_ANY = 255,
 };
 enum {
-	DNS_C_IN = 1, DNS_C_CH = 3, DNS_C_HS = 4, DNS_C_NONE = 254,
+	DNS_C_IN = 1,
+	DNS_C_CH = 3,
+	DNS_C_HS = 4,
+	DNS_C_NONE = 254,
 	DNS_C_ANY = 255,
 };
 
 /* How names inside a type's RDATA may be compressed (RFC 3597 section 4). */
 typedef enum dns_cc {
-	DNS_CC_NONE,       /* never compressed; a pointer is DNS_E_PTR_FORBIDDEN */
+	DNS_CC_NONE, /* never compressed; a pointer is DNS_E_PTR_FORBIDDEN */
 	DNS_CC_DECOMPRESS, /* sent uncompressed, but receivers decompress
 			      (RP, AFSDB, RT, SIG, PX, NXT, NAPTR, SRV, ...) */
 	DNS_CC_COMPRESS,   /* RFC 1035 types: compressed when sending */
@@ -46,13 +66,13 @@ typedef enum dns_cc {
 
 typedef struct dns_type_info {
 	uint16_t code;
-	const char *name;     /* mnemonic, e.g. "NSEC3PARAM" */
+	const char *name; /* mnemonic, e.g. "NSEC3PARAM" */
 	dns_cc_t cc;
-	bool canon_lower;     /* names lowercased in canonical form
-				 (RFC 4034 6.2 as amended by RFC 6840 5.1) */
-	bool meta;            /* QTYPE/meta type (OPT, TKEY, TSIG, IXFR, AXFR,
-				 MAILB, MAILA, ANY): no data in zones */
-	const char *fields;   /* field layout, private to rdata.c */
+	bool canon_lower;   /* names lowercased in canonical form
+			       (RFC 4034 6.2 as amended by RFC 6840 5.1) */
+	bool meta;	    /* QTYPE/meta type (OPT, TKEY, TSIG, IXFR, AXFR,
+			       MAILB, MAILA, ANY): no data in zones */
+	const char *fields; /* field layout, private to rdata.c */
 } dns_type_info_t;
 
 /* Row for a type, or NULL when the type is not in the table. */
@@ -89,9 +109,9 @@ dns_rc_t dns_rdata_unpack(uint16_t type, dns_wire_t *rd, uint8_t *out,
 
 /* Modes for dns_rdata_pack. */
 typedef enum dns_pack_mode {
-	DNS_PACK_PLAIN,    /* no compression inside RDATA */
+	DNS_PACK_PLAIN,	   /* no compression inside RDATA */
 	DNS_PACK_STANDARD, /* compress only DNS_CC_COMPRESS types (c != NULL) */
-	DNS_PACK_FORCE,    /* compress every name field of every type */
+	DNS_PACK_FORCE,	   /* compress every name field of every type */
 } dns_pack_mode_t;
 
 /* Write stored-form RDATA (len bytes) of a type into w, compressing names

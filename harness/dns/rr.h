@@ -13,8 +13,8 @@ typedef struct dns_rr {
 	uint16_t rclass;
 	uint32_t ttl;
 	uint16_t rdlen;
-	uint8_t *rdata; /* stored form, rdlen bytes; owned by the container's
-			   arena */
+	uint8_t *rdata;	   /* stored form, rdlen bytes; owned by the container's
+			      arena */
 	uint32_t wire_off; /* offset of the record in the message it was
 			      decoded from (0 when not decoded) */
 } dns_rr_t;

@@ -25,7 +25,7 @@ void dns_sb_putc(dns_strbuf_t *sb, char c);
 void dns_sb_put(dns_strbuf_t *sb, const char *s, size_t n);
 void dns_sb_puts(dns_strbuf_t *sb, const char *s);
 void dns_sb_printf(dns_strbuf_t *sb, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* Bytes as uppercase hex pairs, no separators (as dig prints). */
 void dns_sb_hex(dns_strbuf_t *sb, const uint8_t *p, size_t n);
 /* A <character-string> in presentation form: quoted, with '"' and '\'

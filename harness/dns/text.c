@@ -143,8 +143,7 @@ dns_rc_t dns_lexer_entry(dns_lexer_t *lx, dns_tokens_t *out, bool *indented,
 		} else if (c == ')') {
 			if (paren == 0)
 				return dns_error_at(err, DNS_E_SYNTAX, lx->line,
-						    lx->col,
-						    "')' without '('");
+						    lx->col, "')' without '('");
 			paren--;
 			lx_advance(lx);
 		} else {
@@ -179,7 +178,8 @@ dns_rc_t dns_tokenize(const char *text, size_t len, dns_tokens_t *out,
 	dns_tokens_init(&rest);
 	rc = dns_lexer_entry(&lx, &rest, &indented, err);
 	size_t more = rest.n;
-	unsigned line = more ? rest.v[0].line : 0, col = more ? rest.v[0].col : 0;
+	unsigned line = more ? rest.v[0].line : 0,
+		 col = more ? rest.v[0].col : 0;
 	dns_tokens_free(&rest);
 	if (rc != DNS_OK)
 		return rc;
@@ -237,12 +237,13 @@ dns_rc_t dns_token_unescape(const dns_token_t *t, unsigned char *out,
 			if (t->s[i + 1] >= '0' && t->s[i + 1] <= '9') {
 				unsigned v = 0;
 				for (size_t k = 1; k <= 3; k++) {
-					char d = i + k < t->len ? t->s[i + k] : 0;
+					char d =
+					    i + k < t->len ? t->s[i + k] : 0;
 					if (d < '0' || d > '9')
 						return dns_error_at(
-							err, DNS_E_ESCAPE,
-							t->line, col,
-							"\\DDD needs 3 digits");
+						    err, DNS_E_ESCAPE, t->line,
+						    col,
+						    "\\DDD needs 3 digits");
 					v = v * 10 + (unsigned)(d - '0');
 				}
 				if (v > 255)

@@ -17,17 +17,17 @@
 
 #include "dns/err.h"
 
-#define DNS_MSG_MAXLEN 65535u  /* largest DNS message (TCP length prefix) */
+#define DNS_MSG_MAXLEN 65535u /* largest DNS message (TCP length prefix) */
 #define DNS_HEADER_LEN 12u
 
 typedef struct dns_wire {
 	const uint8_t *msg; /* start of the whole message */
-	uint8_t *out;       /* writable alias of msg, NULL for a reader */
-	size_t msglen;      /* bytes of the whole message (capacity for a writer) */
-	size_t pos;         /* next byte, as an offset from msg */
-	size_t end;         /* this cursor may not go past end (<= msglen) */
-	dns_rc_t err;       /* first error, DNS_OK while none */
-	size_t err_off;     /* offset of the first error */
+	uint8_t *out;	    /* writable alias of msg, NULL for a reader */
+	size_t msglen;	/* bytes of the whole message (capacity for a writer) */
+	size_t pos;	/* next byte, as an offset from msg */
+	size_t end;	/* this cursor may not go past end (<= msglen) */
+	dns_rc_t err;	/* first error, DNS_OK while none */
+	size_t err_off; /* offset of the first error */
 } dns_wire_t;
 
 /* A reader over len bytes at data. */

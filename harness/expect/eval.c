@@ -555,8 +555,7 @@ static bool chk_question(const sc_expect_t *e, const ev_t *ev, const xmsg_t *x,
 		return n->len == q->qname.len &&
 		       memcmp(n->wire, q->qname.wire, n->len) == 0;
 	}
-	if (e->qmode == XP_Q_ECHO || e->qmode == XP_Q_ECHO_EXACT ||
-	    !x->header)
+	if (e->qmode == XP_Q_ECHO || e->qmode == XP_Q_ECHO_EXACT || !x->header)
 		return echoed;
 	/* echo: false: the query's question is not there */
 	return later ? true : !echoed;
@@ -567,9 +566,10 @@ static void exp_question(const sc_expect_t *e, const ev_t *ev, dns_strbuf_t *sb)
 	const sc_query_t *q = ev->q;
 	char n[DNS_NAME_TEXT_MAX], b[16];
 	if (e->qmode != XP_Q_EXPLICIT) {
-		dns_sb_puts(sb, e->qmode == XP_Q_ECHO	      ? "echo of "
-				: e->qmode == XP_Q_ECHO_EXACT ? "exact-case echo of "
-							      : "not ");
+		dns_sb_puts(sb, e->qmode == XP_Q_ECHO ? "echo of "
+				: e->qmode == XP_Q_ECHO_EXACT
+				    ? "exact-case echo of "
+				    : "not ");
 		question_text(&q->qname, q->qclass, q->qtype, sb);
 		return;
 	}

@@ -70,10 +70,10 @@ typedef struct xp_opt {
 
 typedef enum xp_qmode {
 	XP_Q_NONE,
-	XP_Q_ECHO,     /* question: {echo: true} */
+	XP_Q_ECHO,	 /* question: {echo: true} */
 	XP_Q_ECHO_EXACT, /* question: {echo: exact}: the name's case too */
-	XP_Q_NO_ECHO,  /* question: {echo: false} */
-	XP_Q_EXPLICIT, /* question: {name, type, class} */
+	XP_Q_NO_ECHO,	 /* question: {echo: false} */
+	XP_Q_EXPLICIT,	 /* question: {name, type, class} */
 } xp_qmode_t;
 
 /* A tri-state for no_response:, closed:, alive:. */

@@ -13,14 +13,14 @@
 #include "report/report.h"
 
 #define SEGMENT_MAX 60000u /* TCP payload per synthesized segment */
-#define IP4_HDR 20u
-#define IP6_HDR 40u
-#define UDP_HDR 8u
-#define TCP_HDR 20u
-#define TCP_FIN 0x01
-#define TCP_SYN 0x02
-#define TCP_PSH 0x08
-#define TCP_ACK 0x10
+#define IP4_HDR	    20u
+#define IP6_HDR	    40u
+#define UDP_HDR	    8u
+#define TCP_HDR	    20u
+#define TCP_FIN	    0x01
+#define TCP_SYN	    0x02
+#define TCP_PSH	    0x08
+#define TCP_ACK	    0x10
 
 typedef struct pcap_conn {
 	uint64_t id;
@@ -48,7 +48,8 @@ pcap_log_t *pcap_log_open(const char *path, char *err, size_t errlen)
 	p->dump = p->dead ? pcap_dump_open(p->dead, path) : NULL;
 	if (p->dump == NULL) {
 		snprintf(err, errlen, "%s: %s", path,
-			 p->dead ? pcap_geterr(p->dead) : "pcap_open_dead failed");
+			 p->dead ? pcap_geterr(p->dead)
+				 : "pcap_open_dead failed");
 		if (p->dead)
 			pcap_close(p->dead);
 		dns_mem_free(p);
@@ -87,8 +88,8 @@ static uint16_t fold(uint32_t acc)
 static uint16_t port_of(const struct sockaddr *sa)
 {
 	return sa->sa_family == AF_INET6
-		       ? ntohs(((const struct sockaddr_in6 *)sa)->sin6_port)
-		       : ntohs(((const struct sockaddr_in *)sa)->sin_port);
+		   ? ntohs(((const struct sockaddr_in6 *)sa)->sin6_port)
+		   : ntohs(((const struct sockaddr_in *)sa)->sin_port);
 }
 
 /* Write the IP header for an L4 payload of l4len bytes (header included)
@@ -98,8 +99,10 @@ static uint32_t ip_header(uint8_t *b, const struct sockaddr *src,
 			  size_t l4len, size_t *hdrlen)
 {
 	if (src->sa_family == AF_INET6) {
-		const uint8_t *s = ((const struct sockaddr_in6 *)src)->sin6_addr.s6_addr;
-		const uint8_t *d = ((const struct sockaddr_in6 *)dst)->sin6_addr.s6_addr;
+		const uint8_t *s =
+		    ((const struct sockaddr_in6 *)src)->sin6_addr.s6_addr;
+		const uint8_t *d =
+		    ((const struct sockaddr_in6 *)dst)->sin6_addr.s6_addr;
 		memset(b, 0, IP6_HDR);
 		b[0] = 0x60;
 		b[4] = (uint8_t)(l4len >> 8);
@@ -175,8 +178,10 @@ static pcap_conn_t *conn_find(pcap_log_t *p, uint64_t id)
 static void tcp_segment(pcap_log_t *p, pcap_conn_t *c, bool from_client,
 			uint8_t flags, const uint8_t *data, size_t len)
 {
-	const struct sockaddr *src = (const struct sockaddr *)(from_client ? &c->client : &c->server);
-	const struct sockaddr *dst = (const struct sockaddr *)(from_client ? &c->server : &c->client);
+	const struct sockaddr *src =
+	    (const struct sockaddr *)(from_client ? &c->client : &c->server);
+	const struct sockaddr *dst =
+	    (const struct sockaddr *)(from_client ? &c->server : &c->client);
 	uint32_t *seq = from_client ? &c->seq_client : &c->seq_server;
 	uint32_t ack = from_client ? c->seq_server : c->seq_client;
 	size_t hl, l4 = TCP_HDR + len;
@@ -223,8 +228,9 @@ void pcap_log_tcp_open(pcap_log_t *p, uint64_t conn,
 	pcap_conn_t *c = &p->conns[p->nconns++];
 	memset(c, 0, sizeof(*c));
 	c->id = conn;
-	size_t alen = client->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-						    : sizeof(struct sockaddr_in);
+	size_t alen = client->sa_family == AF_INET6
+			  ? sizeof(struct sockaddr_in6)
+			  : sizeof(struct sockaddr_in);
 	memcpy(&c->client, client, alen);
 	memcpy(&c->server, server, alen);
 	c->seq_client = 1000;

@@ -11,7 +11,7 @@
 #include <yaml.h>
 
 #define NODE_MAX_DEPTH 64
-#define NODE_MAX_FILE (16u * 1024u * 1024u)
+#define NODE_MAX_FILE  (16u * 1024u * 1024u)
 
 /* ---- diagnostics ------------------------------------------------------- */
 
@@ -112,9 +112,9 @@ static bool map_key_ok(builder_t *b, frame_t *f, node_t *key)
 		return diag_error(b->d, key, "a mapping key must be a scalar");
 	for (size_t i = 0; i < f->n; i += 2)
 		if (strcmp(f->items[i]->str, key->str) == 0)
-			return diag_error(b->d, key,
-					  "duplicate key '%s' (first at line %u)",
-					  key->str, f->items[i]->line);
+			return diag_error(
+			    b->d, key, "duplicate key '%s' (first at line %u)",
+			    key->str, f->items[i]->line);
 	return true;
 }
 
@@ -159,10 +159,10 @@ static bool close_container(builder_t *b)
 	n->n = count;
 	if (count > 0) {
 		n->vals = dns_arena_alloc(b->arena, count * sizeof(node_t *));
-		n->keys = n->kind == NODE_MAP
-				  ? dns_arena_alloc(b->arena,
-						    count * sizeof(node_t *))
-				  : NULL;
+		n->keys =
+		    n->kind == NODE_MAP
+			? dns_arena_alloc(b->arena, count * sizeof(node_t *))
+			: NULL;
 		if (n->vals == NULL || (n->kind == NODE_MAP && n->keys == NULL))
 			ok = diag_error(b->d, n, "out of memory");
 		for (size_t i = 0; ok && i < count; i++) {
@@ -217,9 +217,9 @@ static bool on_event(builder_t *b, const yaml_event_t *ev)
 	case YAML_DOCUMENT_START_EVENT:
 		if (b->root != NULL)
 			return diag_error_at(
-				b->d, b->file, (unsigned)m->line + 1,
-				(unsigned)m->column + 1,
-				"more than one YAML document in the file");
+			    b->d, b->file, (unsigned)m->line + 1,
+			    (unsigned)m->column + 1,
+			    "more than one YAML document in the file");
 		return true;
 	default:
 		return true;
@@ -250,13 +250,12 @@ node_t *node_parse(const char *text, size_t len, const char *file,
 	while (ok && !done) {
 		yaml_event_t ev;
 		if (!yaml_parser_parse(&p, &ev)) {
-			diag_error_at(d, file,
-				      (unsigned)p.problem_mark.line + 1,
-				      (unsigned)p.problem_mark.column + 1,
-				      "YAML syntax: %s%s%s",
-				      p.problem ? p.problem : "invalid",
-				      p.context ? " " : "",
-				      p.context ? p.context : "");
+			diag_error_at(
+			    d, file, (unsigned)p.problem_mark.line + 1,
+			    (unsigned)p.problem_mark.column + 1,
+			    "YAML syntax: %s%s%s",
+			    p.problem ? p.problem : "invalid",
+			    p.context ? " " : "", p.context ? p.context : "");
 			ok = false;
 			break;
 		}
@@ -277,7 +276,8 @@ node_t *node_load_file(const char *path, dns_arena_t *arena, diag_t *d)
 {
 	FILE *f = fopen(path, "rb");
 	if (f == NULL) {
-		diag_error_at(d, path, 0, 0, "cannot open: %s", strerror(errno));
+		diag_error_at(d, path, 0, 0, "cannot open: %s",
+			      strerror(errno));
 		return NULL;
 	}
 	char *buf = dns_mem_alloc(NODE_MAX_FILE + 1);
@@ -359,9 +359,9 @@ bool node_check_keys(const node_t *n, const char *what,
 		char list[192] = "";
 		size_t used = 0;
 		for (j = 0; allowed[j] != NULL && used < sizeof(list) - 1; j++)
-			used += (size_t)snprintf(list + used, sizeof(list) - used,
-						 "%s%s", j ? ", " : "",
-						 allowed[j]);
+			used +=
+			    (size_t)snprintf(list + used, sizeof(list) - used,
+					     "%s%s", j ? ", " : "", allowed[j]);
 		ok = diag_error(d, n->keys[i],
 				"unknown key '%s' in %s (expected one of: %s)",
 				k, what, list);
@@ -369,8 +369,7 @@ bool node_check_keys(const node_t *n, const char *what,
 	return ok;
 }
 
-bool node_u32(const node_t *n, unsigned long max, unsigned long *out,
-	      diag_t *d)
+bool node_u32(const node_t *n, unsigned long max, unsigned long *out, diag_t *d)
 {
 	if (!node_expect_kind(n, NODE_SCALAR, "a number", d))
 		return false;
@@ -385,7 +384,8 @@ bool node_u32(const node_t *n, unsigned long max, unsigned long *out,
 	unsigned long long v = *s ? strtoull(s, &end, base) : 0;
 	if (*s == '\0' || *s == '-' || *s == '+' || *end != '\0' ||
 	    errno != 0 || v > max)
-		return diag_error(d, n, "expected a number from 0 to %lu, got '%s'",
+		return diag_error(d, n,
+				  "expected a number from 0 to %lu, got '%s'",
 				  max, n->str);
 	*out = (unsigned long)v;
 	return true;
@@ -409,7 +409,8 @@ bool node_bool(const node_t *n, bool *out, diag_t *d)
 bool node_ms(const node_t *n, unsigned long *out, diag_t *d)
 {
 	if (n->kind != NODE_SCALAR)
-		return diag_error(d, n, "expected a duration such as 500ms or 2s");
+		return diag_error(d, n,
+				  "expected a duration such as 500ms or 2s");
 	char *end;
 	errno = 0;
 	double v = strtod(n->str, &end);
@@ -481,8 +482,8 @@ node_t *node_clone(const node_t *n, dns_arena_t *arena)
 	if (n->n == 0)
 		return c;
 	c->vals = dns_arena_alloc(arena, n->n * sizeof(node_t *));
-	c->keys = n->keys ? dns_arena_alloc(arena, n->n * sizeof(node_t *))
-			  : NULL;
+	c->keys =
+	    n->keys ? dns_arena_alloc(arena, n->n * sizeof(node_t *)) : NULL;
 	if (c->vals == NULL || (n->keys && c->keys == NULL))
 		return NULL;
 	for (size_t i = 0; i < n->n; i++) {

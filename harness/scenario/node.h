@@ -54,7 +54,7 @@ typedef struct diag {
 /* Record an error at node n (or at file:line:col when n is NULL). Always
  * returns false, so checkers can `return diag_error(...)`. */
 bool diag_error(diag_t *d, const node_t *n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 bool diag_error_at(diag_t *d, const char *file, unsigned line, unsigned col,
 		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
@@ -91,8 +91,10 @@ bool node_expect_kind(const node_t *n, node_kind_t k, const char *what,
 		      diag_t *d);
 bool node_u32(const node_t *n, unsigned long max, unsigned long *out,
 	      diag_t *d);
-bool node_bool(const node_t *n, bool *out, diag_t *d);  /* true/false/1/0/yes/no */
-bool node_ms(const node_t *n, unsigned long *out, diag_t *d); /* 1s 500ms 2m 1.5s */
+bool node_bool(const node_t *n, bool *out,
+	       diag_t *d); /* true/false/1/0/yes/no */
+bool node_ms(const node_t *n, unsigned long *out,
+	     diag_t *d); /* 1s 500ms 2m 1.5s */
 /* One of names[] (case-insensitive); *out gets its index. */
 bool node_enum(const node_t *n, const char *const names[], unsigned *out,
 	       diag_t *d);

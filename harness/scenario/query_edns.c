@@ -201,7 +201,8 @@ static bool opt_cookie(opt_ctx_t *c, const node_t *v)
 	const uint8_t *server = NULL;
 	bool ok = cookie_client(c, node_get(v, "client"), client);
 	if (sv != NULL) {
-		server = sc_hex_bytes(sv, "server", 65535, c->scratch, &slen, c->d);
+		server =
+		    sc_hex_bytes(sv, "server", 65535, c->scratch, &slen, c->d);
 		ok = server != NULL && ok;
 	}
 	if (!ok)

@@ -438,8 +438,7 @@ static const tcase_t question_cases[] = {
     {.name = "echo is case-insensitive",
      .yaml = "question: {echo: true}",
      .r = {.q = "ExAmPlE. A"}},
-    {.name = "exact echo pass",
-     .yaml = "question: {echo: exact}"},
+    {.name = "exact echo pass", .yaml = "question: {echo: exact}"},
     {.name = "exact echo keeps the query's case (RFC 4343)",
      .yaml = "question: {echo: exact}",
      .r = {.q = "ExAmPlE. A"},
@@ -722,7 +721,9 @@ static const tcase_t opt_cases[] = {
      .r = {.edns = true, .opts = COOKIE_OK}},
     {.name = "cookie server: client-only echo is not enough",
      .yaml = "opt: {cookie: server}",
-     .r = {.edns = true, .opts = "000a0008" "0102030405060708"},
+     .r = {.edns = true,
+	   .opts = "000a0008"
+		   "0102030405060708"},
      .want = SC_FAIL,
      .checks = "opt.cookie",
      .text = "expected=client cookie 0102030405060708 echoed with a server "

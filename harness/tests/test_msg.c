@@ -13,10 +13,14 @@
 #include "dns/msg.h"
 
 /* Pieces of hand-made messages (hex). */
-#define Q "076578616d706c650000010001"              /* example. A IN, 13 bytes */
-#define ANS_A "c00c0001000100000e100004c0000201"    /* example. 3600 A 192.0.2.1 */
-#define OPT_EMPTY "0000291000000000000000"          /* root OPT 4096, 11 bytes */
-#define TSIG_RR "0000fa00ff00000000001100000000000000012c000012340000" "0000"
+#define Q "076578616d706c650000010001" /* example. A IN, 13 bytes */
+#define ANS_A                                                                  \
+	"c00c0001000100000e100004c0000201" /* example. 3600 A 192.0.2.1        \
+					    */
+#define OPT_EMPTY "0000291000000000000000" /* root OPT 4096, 11 bytes */
+#define TSIG_RR                                                                \
+	"0000fa00ff00000000001100000000000000012c000012340000"                 \
+	"0000"
 
 static size_t unhex(const char *hex, uint8_t *out, size_t cap)
 {
@@ -25,7 +29,8 @@ static size_t unhex(const char *hex, uint8_t *out, size_t cap)
 	for (const char *p = hex; *p && k < sizeof(clean); p++)
 		if (*p != ' ')
 			clean[k++] = *p;
-	assert_int_equal(dns_base16_decode(clean, k, out, cap, &n, &bad), DNS_OK);
+	assert_int_equal(dns_base16_decode(clean, k, out, cap, &n, &bad),
+			 DNS_OK);
 	return n;
 }
 
@@ -37,49 +42,51 @@ typedef struct {
 } bad_case_t;
 
 static const bad_case_t bad_cases[] = {
-	{"ok", "1234 8180 0001 0001 0000 0000" Q ANS_A, DNS_OK, 0},
-	{"short header", "123481", DNS_E_TRUNC_HEADER, 3},
-	{"answer count beyond data", "1234 8180 0001 0001 0000 0000" Q,
-	 DNS_E_COUNT, 6},
-	{"question count beyond data", "1234 8180 0002 0000 0000 0000" Q,
-	 DNS_E_COUNT, 4},
-	{"question cut in class", "1234 8180 0001 0000 0000 0000"
-				  "076578616d706c65000001",
-	 DNS_E_TRUNC_QUESTION, 23},
-	{"rr cut in rdlength", "1234 8180 0001 0001 0000 0000" Q
-			       "c00c0001000100000e1000",
-	 DNS_E_TRUNC_RR, 35},
-	{"rdlength overrun", "1234 8180 0001 0001 0000 0000" Q
-			     "c00c000100010000 0e10 0005 c0000201",
-	 DNS_E_RDATA_OVERRUN, 35},
-	{"A with 5 bytes", "1234 8180 0001 0001 0000 0000" Q
-			   "c00c000100010000 0e10 0005 c000020101",
-	 DNS_E_RDATA_TRAILING, 41},
-	{"A with 3 bytes", "1234 8180 0001 0001 0000 0000" Q
-			   "c00c000100010000 0e10 0003 c00002",
-	 DNS_E_RDATA_SHORT, 37},
-	{"trailing bytes", "1234 8180 0001 0001 0000 0000" Q ANS_A "00",
-	 DNS_E_TRAILING, 41},
-	{"OPT in answer", "1234 8180 0001 0001 0000 0000" Q OPT_EMPTY,
-	 DNS_E_OPT_SECTION, 25},
-	{"two OPTs", "1234 8180 0001 0000 0000 0002" Q OPT_EMPTY OPT_EMPTY,
-	 DNS_E_OPT_MULTI, 36},
-	{"OPT owner not root", "1234 8180 0001 0000 0000 0001" Q
-			       "c00c 0029 1000 00000000 0000",
-	 DNS_E_OPT_OWNER, 25},
-	{"EDNS option cut", "1234 8180 0001 0000 0000 0001" Q
-			    "00 0029 1000 00000000 0003 000a00",
-	 DNS_E_EDNS_OPTION, 36},
-	{"TSIG not last", "1234 8180 0001 0000 0000 0002" Q TSIG_RR OPT_EMPTY,
-	 DNS_E_TSIG_NOT_LAST, 25},
-	{"TSIG in answer", "1234 8180 0001 0001 0000 0000" Q TSIG_RR,
-	 DNS_E_TSIG_SECTION, 25},
-	{"pointer to itself in question", "1234 0100 0001 0000 0000 0000"
-					  "c00c00010001",
-	 DNS_E_PTR_FORWARD, 12},
-	{"bad label type in owner", "1234 8180 0001 0001 0000 0000" Q
-				    "4000010001000000000000",
-	 DNS_E_LABEL_TYPE, 25},
+    {"ok", "1234 8180 0001 0001 0000 0000" Q ANS_A, DNS_OK, 0},
+    {"short header", "123481", DNS_E_TRUNC_HEADER, 3},
+    {"answer count beyond data", "1234 8180 0001 0001 0000 0000" Q, DNS_E_COUNT,
+     6},
+    {"question count beyond data", "1234 8180 0002 0000 0000 0000" Q,
+     DNS_E_COUNT, 4},
+    {"question cut in class",
+     "1234 8180 0001 0000 0000 0000"
+     "076578616d706c65000001",
+     DNS_E_TRUNC_QUESTION, 23},
+    {"rr cut in rdlength",
+     "1234 8180 0001 0001 0000 0000" Q "c00c0001000100000e1000", DNS_E_TRUNC_RR,
+     35},
+    {"rdlength overrun",
+     "1234 8180 0001 0001 0000 0000" Q "c00c000100010000 0e10 0005 c0000201",
+     DNS_E_RDATA_OVERRUN, 35},
+    {"A with 5 bytes",
+     "1234 8180 0001 0001 0000 0000" Q "c00c000100010000 0e10 0005 c000020101",
+     DNS_E_RDATA_TRAILING, 41},
+    {"A with 3 bytes",
+     "1234 8180 0001 0001 0000 0000" Q "c00c000100010000 0e10 0003 c00002",
+     DNS_E_RDATA_SHORT, 37},
+    {"trailing bytes", "1234 8180 0001 0001 0000 0000" Q ANS_A "00",
+     DNS_E_TRAILING, 41},
+    {"OPT in answer", "1234 8180 0001 0001 0000 0000" Q OPT_EMPTY,
+     DNS_E_OPT_SECTION, 25},
+    {"two OPTs", "1234 8180 0001 0000 0000 0002" Q OPT_EMPTY OPT_EMPTY,
+     DNS_E_OPT_MULTI, 36},
+    {"OPT owner not root",
+     "1234 8180 0001 0000 0000 0001" Q "c00c 0029 1000 00000000 0000",
+     DNS_E_OPT_OWNER, 25},
+    {"EDNS option cut",
+     "1234 8180 0001 0000 0000 0001" Q "00 0029 1000 00000000 0003 000a00",
+     DNS_E_EDNS_OPTION, 36},
+    {"TSIG not last", "1234 8180 0001 0000 0000 0002" Q TSIG_RR OPT_EMPTY,
+     DNS_E_TSIG_NOT_LAST, 25},
+    {"TSIG in answer", "1234 8180 0001 0001 0000 0000" Q TSIG_RR,
+     DNS_E_TSIG_SECTION, 25},
+    {"pointer to itself in question",
+     "1234 0100 0001 0000 0000 0000"
+     "c00c00010001",
+     DNS_E_PTR_FORWARD, 12},
+    {"bad label type in owner",
+     "1234 8180 0001 0001 0000 0000" Q "4000010001000000000000",
+     DNS_E_LABEL_TYPE, 25},
 };
 
 #define NCASES (sizeof(bad_cases) / sizeof(bad_cases[0]))
@@ -94,8 +101,8 @@ static void test_strict_vectors(void **state)
 		uint8_t wire[512];
 		size_t len = unhex(c->hex, wire, sizeof(wire));
 		dns_msg_t m;
-		dns_rc_t rc = dns_msg_decode(&m, wire, len, DNS_DECODE_STRICT,
-					     &arena);
+		dns_rc_t rc =
+		    dns_msg_decode(&m, wire, len, DNS_DECODE_STRICT, &arena);
 		if (rc != c->rc)
 			fail_msg("%s: got %s, want %s", c->what,
 				 dns_rc_name(rc), dns_rc_name(c->rc));
@@ -148,8 +155,9 @@ static void test_survey_lists_all(void **state)
 	dns_arena_t arena;
 	dns_arena_init(&arena, 0);
 	dns_msg_t m;
-	assert_int_equal(dns_msg_decode(&m, wire, len, DNS_DECODE_SURVEY, &arena),
-			 DNS_E_OPT_SECTION);
+	assert_int_equal(
+	    dns_msg_decode(&m, wire, len, DNS_DECODE_SURVEY, &arena),
+	    DNS_E_OPT_SECTION);
 	assert_int_equal(m.nviol, 4);
 	assert_int_equal(m.viol[0].code, DNS_E_OPT_SECTION);
 	assert_int_equal(m.viol[0].section, DNS_SEC_ANSWER);
@@ -167,8 +175,9 @@ static void test_survey_lists_all(void **state)
 	assert_int_equal(m.sec[DNS_SEC_AUTHORITY][0].rdlen, 4);
 	assert_memory_equal(m.sec[DNS_SEC_AUTHORITY][0].rdata, "\xc0\0\2\2", 4);
 	dns_msg_t s;
-	assert_int_equal(dns_msg_decode(&s, wire, len, DNS_DECODE_STRICT, &arena),
-			 DNS_E_OPT_SECTION);
+	assert_int_equal(
+	    dns_msg_decode(&s, wire, len, DNS_DECODE_STRICT, &arena),
+	    DNS_E_OPT_SECTION);
 	assert_int_equal(s.nviol, 1);
 	dns_arena_free(&arena);
 }
@@ -183,8 +192,8 @@ static void test_decode_fields(void **state)
 	dns_arena_t arena;
 	dns_arena_init(&arena, 0);
 	dns_msg_t m;
-	assert_int_equal(dns_msg_decode(&m, wire, len, DNS_DECODE_STRICT, &arena),
-			 DNS_OK);
+	assert_int_equal(
+	    dns_msg_decode(&m, wire, len, DNS_DECODE_STRICT, &arena), DNS_OK);
 	assert_int_equal(m.id, 0xabcd);
 	assert_true(m.flags & DNS_F_QR);
 	assert_true(m.flags & DNS_F_AA);
@@ -264,9 +273,8 @@ static void test_encode(void **state)
 	dns_arena_t arena;
 	dns_arena_init(&arena, 0);
 	dns_msg_t back;
-	assert_int_equal(dns_msg_decode(&back, out, len, DNS_DECODE_STRICT,
-					&arena),
-			 DNS_OK);
+	assert_int_equal(
+	    dns_msg_decode(&back, out, len, DNS_DECODE_STRICT, &arena), DNS_OK);
 	assert_int_equal(back.nsec[2], 1);
 	assert_int_equal(back.sec[2][0].rdlen, ns.rdlen);
 	assert_memory_equal(back.sec[2][0].rdata, ns.rdata, ns.rdlen);
@@ -277,9 +285,9 @@ static void test_encode(void **state)
 				 .count = {0, 5}};
 	assert_int_equal(dns_msg_encode(&m, &lie, out, sizeof(out), &len), 0);
 	assert_int_equal(out[7], 5);
-	assert_int_equal(dns_msg_decode(&back, out, len, DNS_DECODE_STRICT,
-					&arena),
-			 DNS_E_COUNT);
+	assert_int_equal(
+	    dns_msg_decode(&back, out, len, DNS_DECODE_STRICT, &arena),
+	    DNS_E_COUNT);
 
 	/* too small a buffer is an error, not a short message */
 	assert_int_equal(dns_msg_encode(&m, NULL, out, 20, &len), DNS_E_SPACE);
@@ -332,14 +340,14 @@ static void test_edits(void **state)
 static void test_counts_before_alloc(void **state)
 {
 	(void)state;
-	uint8_t wire[12] = {0, 0, 0x81, 0x80, 0xff, 0xff, 0xff, 0xff,
-			    0xff, 0xff, 0xff, 0xff};
+	uint8_t wire[12] = {0,	  0,	0x81, 0x80, 0xff, 0xff,
+			    0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 	dns_arena_t arena;
 	dns_arena_init(&arena, 0);
 	dns_msg_t m;
 	dns_mem_fail_after(0); /* any allocation fails */
-	dns_rc_t rc = dns_msg_decode(&m, wire, sizeof(wire), DNS_DECODE_SURVEY,
-				     &arena);
+	dns_rc_t rc =
+	    dns_msg_decode(&m, wire, sizeof(wire), DNS_DECODE_SURVEY, &arena);
 	dns_mem_fail_after(-1);
 	assert_int_equal(rc, DNS_E_COUNT);
 	assert_int_equal(m.nviol, 4);
@@ -350,8 +358,8 @@ static void test_nomem(void **state)
 {
 	(void)state;
 	uint8_t wire[512];
-	size_t len = unhex("1234 8180 0001 0001 0000 0000" Q ANS_A, wire,
-			   sizeof(wire));
+	size_t len =
+	    unhex("1234 8180 0001 0001 0000 0000" Q ANS_A, wire, sizeof(wire));
 	dns_arena_t arena;
 	dns_arena_init(&arena, 0);
 	dns_msg_t m;
@@ -360,8 +368,8 @@ static void test_nomem(void **state)
 	dns_mem_fail_after(-1);
 	assert_int_equal(rc, DNS_E_NOMEM);
 	/* once warm, decoding again allocates nothing */
-	assert_int_equal(dns_msg_decode(&m, wire, len, DNS_DECODE_STRICT, &arena),
-			 DNS_OK);
+	assert_int_equal(
+	    dns_msg_decode(&m, wire, len, DNS_DECODE_STRICT, &arena), DNS_OK);
 	dns_arena_reset(&arena);
 	dns_mem_fail_after(0);
 	rc = dns_msg_decode(&m, wire, len, DNS_DECODE_STRICT, &arena);
@@ -373,14 +381,14 @@ static void test_nomem(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_strict_vectors),
-		cmocka_unit_test(test_survey_superset),
-		cmocka_unit_test(test_survey_lists_all),
-		cmocka_unit_test(test_decode_fields),
-		cmocka_unit_test(test_encode),
-		cmocka_unit_test(test_edits),
-		cmocka_unit_test(test_counts_before_alloc),
-		cmocka_unit_test(test_nomem),
+	    cmocka_unit_test(test_strict_vectors),
+	    cmocka_unit_test(test_survey_superset),
+	    cmocka_unit_test(test_survey_lists_all),
+	    cmocka_unit_test(test_decode_fields),
+	    cmocka_unit_test(test_encode),
+	    cmocka_unit_test(test_edits),
+	    cmocka_unit_test(test_counts_before_alloc),
+	    cmocka_unit_test(test_nomem),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,45 +25,49 @@ typedef struct {
 #define M(s) s, sizeof(s) - 1
 
 static const wire_case_t wire_cases[] = {
-	{"plain", M("\3www\7example\3com\0"), 0, true, DNS_OK,
-	 "www.example.com.", 17},
-	{"root", M("\0"), 0, true, DNS_OK, ".", 1},
-	{"backward pointer", M("\7example\0\3www\xc0\x00"), 9, true, DNS_OK,
-	 "www.example.", 15},
-	{"pointer to pointer", M("\1a\0\xc0\x00\1b\xc0\x03"), 5, true, DNS_OK,
-	 "b.a.", 9},
-	{"pointer to itself", M("\1a\0\xc0\x03"), 3, true, DNS_E_PTR_FORWARD,
-	 NULL, 3},
-	{"forward pointer", M("\xc0\x04\0\0\1a\0"), 0, true, DNS_E_PTR_FORWARD,
-	 NULL, 0},
-	{"pointer out of range", M("\1a\xc0\x40"), 0, true, DNS_E_PTR_RANGE,
-	 NULL, 2},
-	{"loop into own labels", M("\1a\xc0\x00"), 0, true, DNS_E_PTR_LOOP,
-	 NULL, 2},
-	/* a cycle of two always has one forward step */
-	{"two-step cycle", M("\1a\xc0\x04\1b\xc0\x00"), 4, true,
-	 DNS_E_PTR_FORWARD, NULL, 2},
-	{"label type 0x40", M("\x41" "a\0"), 0, true, DNS_E_LABEL_TYPE, NULL, 0},
-	{"label type 0x80", M("\1a\x80\0"), 0, true, DNS_E_LABEL_TYPE, NULL, 2},
-	{"truncated label", M("\5ab"), 0, true, DNS_E_SHORT, NULL, 0},
-	{"no root label", M("\1a"), 0, true, DNS_E_SHORT, NULL, 2},
-	{"truncated pointer", M("\1a\xc0"), 0, true, DNS_E_SHORT, NULL, 2},
-	{"pointer forbidden", M("\1a\0\xc0\x00"), 3, false,
-	 DNS_E_PTR_FORBIDDEN, NULL, 3},
+    {"plain", M("\3www\7example\3com\0"), 0, true, DNS_OK, "www.example.com.",
+     17},
+    {"root", M("\0"), 0, true, DNS_OK, ".", 1},
+    {"backward pointer", M("\7example\0\3www\xc0\x00"), 9, true, DNS_OK,
+     "www.example.", 15},
+    {"pointer to pointer", M("\1a\0\xc0\x00\1b\xc0\x03"), 5, true, DNS_OK,
+     "b.a.", 9},
+    {"pointer to itself", M("\1a\0\xc0\x03"), 3, true, DNS_E_PTR_FORWARD, NULL,
+     3},
+    {"forward pointer", M("\xc0\x04\0\0\1a\0"), 0, true, DNS_E_PTR_FORWARD,
+     NULL, 0},
+    {"pointer out of range", M("\1a\xc0\x40"), 0, true, DNS_E_PTR_RANGE, NULL,
+     2},
+    {"loop into own labels", M("\1a\xc0\x00"), 0, true, DNS_E_PTR_LOOP, NULL,
+     2},
+    /* a cycle of two always has one forward step */
+    {"two-step cycle", M("\1a\xc0\x04\1b\xc0\x00"), 4, true, DNS_E_PTR_FORWARD,
+     NULL, 2},
+    {"label type 0x40",
+     M("\x41"
+       "a\0"),
+     0, true, DNS_E_LABEL_TYPE, NULL, 0},
+    {"label type 0x80", M("\1a\x80\0"), 0, true, DNS_E_LABEL_TYPE, NULL, 2},
+    {"truncated label", M("\5ab"), 0, true, DNS_E_SHORT, NULL, 0},
+    {"no root label", M("\1a"), 0, true, DNS_E_SHORT, NULL, 2},
+    {"truncated pointer", M("\1a\xc0"), 0, true, DNS_E_SHORT, NULL, 2},
+    {"pointer forbidden", M("\1a\0\xc0\x00"), 3, false, DNS_E_PTR_FORBIDDEN,
+     NULL, 3},
 };
 
 static void test_wire_decode(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(wire_cases) / sizeof(wire_cases[0]); i++) {
+	for (size_t i = 0; i < sizeof(wire_cases) / sizeof(wire_cases[0]);
+	     i++) {
 		const wire_case_t *c = &wire_cases[i];
 		dns_wire_t w = dns_wire_reader((const uint8_t *)c->msg, c->len);
 		w.pos = c->start;
 		dns_name_t n;
 		dns_rc_t rc = dns_name_unpack(&w, &n, c->allow_ptr);
 		if (rc != c->rc)
-			fail_msg("%s: got %s, want %s", c->what, dns_rc_name(rc),
-				 dns_rc_name(c->rc));
+			fail_msg("%s: got %s, want %s", c->what,
+				 dns_rc_name(rc), dns_rc_name(c->rc));
 		if (rc == DNS_OK) {
 			char buf[DNS_NAME_TEXT_MAX];
 			dns_name_to_text(&n, buf, sizeof(buf));
@@ -130,45 +134,46 @@ typedef struct {
 	const char *origin; /* NULL: none */
 	dns_rc_t rc;
 	const char *out; /* printed form, or NULL */
-	unsigned col;    /* error column */
+	unsigned col;	 /* error column */
 } text_case_t;
 
 static const text_case_t text_cases[] = {
-	{"example.com.", NULL, DNS_OK, "example.com.", 0},
-	{"Example.COM.", NULL, DNS_OK, "Example.COM.", 0},
-	{".", NULL, DNS_OK, ".", 0},
-	{"www", "example.com.", DNS_OK, "www.example.com.", 0},
-	{"@", "example.com.", DNS_OK, "example.com.", 0},
-	{"a\\.b.example.", NULL, DNS_OK, "a\\.b.example.", 0},
-	{"\\000.x.", NULL, DNS_OK, "\\000.x.", 0},
-	{"\\065.x.", NULL, DNS_OK, "A.x.", 0},
-	{"sp\\ ace.x.", NULL, DNS_OK, "sp\\032ace.x.", 0},
-	{"q\\\"uote\\;.x.", NULL, DNS_OK, "q\\\"uote\\;.x.", 0},
-	{"\\200.x.", NULL, DNS_OK, "\\200.x.", 0},
-	{"*.example.", NULL, DNS_OK, "*.example.", 0},
-	{"www", NULL, DNS_E_RELATIVE, NULL, 3},
-	{"@", NULL, DNS_E_RELATIVE, NULL, 1},
-	{"a..b.", NULL, DNS_E_EMPTY_NAME, NULL, 3},
-	{".a.", NULL, DNS_E_EMPTY_NAME, NULL, 1},
-	{"\\256.x.", NULL, DNS_E_ESCAPE, NULL, 1},
-	{"ab\\12", NULL, DNS_E_ESCAPE, NULL, 3},
-	{"ab\\", NULL, DNS_E_ESCAPE, NULL, 3},
-	{"", NULL, DNS_E_EMPTY_NAME, NULL, 1},
+    {"example.com.", NULL, DNS_OK, "example.com.", 0},
+    {"Example.COM.", NULL, DNS_OK, "Example.COM.", 0},
+    {".", NULL, DNS_OK, ".", 0},
+    {"www", "example.com.", DNS_OK, "www.example.com.", 0},
+    {"@", "example.com.", DNS_OK, "example.com.", 0},
+    {"a\\.b.example.", NULL, DNS_OK, "a\\.b.example.", 0},
+    {"\\000.x.", NULL, DNS_OK, "\\000.x.", 0},
+    {"\\065.x.", NULL, DNS_OK, "A.x.", 0},
+    {"sp\\ ace.x.", NULL, DNS_OK, "sp\\032ace.x.", 0},
+    {"q\\\"uote\\;.x.", NULL, DNS_OK, "q\\\"uote\\;.x.", 0},
+    {"\\200.x.", NULL, DNS_OK, "\\200.x.", 0},
+    {"*.example.", NULL, DNS_OK, "*.example.", 0},
+    {"www", NULL, DNS_E_RELATIVE, NULL, 3},
+    {"@", NULL, DNS_E_RELATIVE, NULL, 1},
+    {"a..b.", NULL, DNS_E_EMPTY_NAME, NULL, 3},
+    {".a.", NULL, DNS_E_EMPTY_NAME, NULL, 1},
+    {"\\256.x.", NULL, DNS_E_ESCAPE, NULL, 1},
+    {"ab\\12", NULL, DNS_E_ESCAPE, NULL, 3},
+    {"ab\\", NULL, DNS_E_ESCAPE, NULL, 3},
+    {"", NULL, DNS_E_EMPTY_NAME, NULL, 1},
 };
 
 static void test_text(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(text_cases) / sizeof(text_cases[0]); i++) {
+	for (size_t i = 0; i < sizeof(text_cases) / sizeof(text_cases[0]);
+	     i++) {
 		const text_case_t *c = &text_cases[i];
 		dns_name_t origin, n;
 		if (c->origin)
-			assert_int_equal(dns_name_from_str(c->origin, NULL, &origin),
-					 DNS_OK);
+			assert_int_equal(
+			    dns_name_from_str(c->origin, NULL, &origin),
+			    DNS_OK);
 		dns_error_t err = {0};
-		dns_rc_t rc = dns_name_from_text(c->in, strlen(c->in),
-						 c->origin ? &origin : NULL, &n,
-						 &err);
+		dns_rc_t rc = dns_name_from_text(
+		    c->in, strlen(c->in), c->origin ? &origin : NULL, &n, &err);
 		if (rc != c->rc)
 			fail_msg("'%s': got %s, want %s", c->in,
 				 dns_rc_name(rc), dns_rc_name(c->rc));
@@ -237,16 +242,18 @@ static void test_compare(void **state)
 {
 	(void)state;
 	static const char *const order[] = {
-		"example.",      "a.example.",       "yljkjljk.a.example.",
-		"Z.a.example.",  "zABC.a.EXAMPLE.",  "z.example.",
-		"\\001.z.example.", "*.z.example.",  "\\200.z.example.",
+	    "example.",		"a.example.",	   "yljkjljk.a.example.",
+	    "Z.a.example.",	"zABC.a.EXAMPLE.", "z.example.",
+	    "\\001.z.example.", "*.z.example.",	   "\\200.z.example.",
 	};
 	size_t n = sizeof(order) / sizeof(order[0]);
 	for (size_t i = 0; i < n; i++) {
 		for (size_t j = 0; j < n; j++) {
 			dns_name_t a, b;
-			assert_int_equal(dns_name_from_str(order[i], NULL, &a), 0);
-			assert_int_equal(dns_name_from_str(order[j], NULL, &b), 0);
+			assert_int_equal(dns_name_from_str(order[i], NULL, &a),
+					 0);
+			assert_int_equal(dns_name_from_str(order[j], NULL, &b),
+					 0);
 			int c = dns_name_compare(&a, &b);
 			if ((i < j && c >= 0) || (i > j && c <= 0) ||
 			    (i == j && c != 0))
@@ -345,15 +352,15 @@ static void test_pack_table_bound(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_wire_decode),
-		cmocka_unit_test(test_wire_name_too_long),
-		cmocka_unit_test(test_wire_hop_cap),
-		cmocka_unit_test(test_text),
-		cmocka_unit_test(test_text_limits),
-		cmocka_unit_test(test_compare),
-		cmocka_unit_test(test_structure),
-		cmocka_unit_test(test_pack_compression),
-		cmocka_unit_test(test_pack_table_bound),
+	    cmocka_unit_test(test_wire_decode),
+	    cmocka_unit_test(test_wire_name_too_long),
+	    cmocka_unit_test(test_wire_hop_cap),
+	    cmocka_unit_test(test_text),
+	    cmocka_unit_test(test_text_limits),
+	    cmocka_unit_test(test_compare),
+	    cmocka_unit_test(test_structure),
+	    cmocka_unit_test(test_pack_compression),
+	    cmocka_unit_test(test_pack_table_bound),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

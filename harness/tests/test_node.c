@@ -58,13 +58,13 @@ static void test_errors(void **state)
 {
 	(void)state;
 	static const bad_t bad[] = {
-		{"a: 1\na: 2\n", 2, 1, "duplicate key 'a' (first at line 1)"},
-		{"a: [1, 2\n", 2, 1, "YAML syntax"},
-		{"a: &x 1\nb: *x\n", 1, 4, "anchors and aliases"},
-		{"? [1]\n: 2\n", 1, 3, "mapping key must be a scalar"},
-		{"a: 1\n---\nb: 2\n", 2, 1, "more than one YAML document"},
-		{"", 1, 1, "empty document"},
-		{"a: \"unterminated\n", 2, 1, "YAML syntax"},
+	    {"a: 1\na: 2\n", 2, 1, "duplicate key 'a' (first at line 1)"},
+	    {"a: [1, 2\n", 2, 1, "YAML syntax"},
+	    {"a: &x 1\nb: *x\n", 1, 4, "anchors and aliases"},
+	    {"? [1]\n: 2\n", 1, 3, "mapping key must be a scalar"},
+	    {"a: 1\n---\nb: 2\n", 2, 1, "more than one YAML document"},
+	    {"", 1, 1, "empty document"},
+	    {"a: \"unterminated\n", 2, 1, "YAML syntax"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		dns_arena_t a;
@@ -125,8 +125,8 @@ static void test_getters(void **state)
 	assert_int_equal(d.n, before + 1);
 	assert_int_equal(d.e[before].line, 14);
 	assert_int_equal(d.e[before].col, 11);
-	assert_non_null(strstr(d.e[before].msg,
-			       "unknown key 'b' in thing (expected one of: a)"));
+	assert_non_null(strstr(
+	    d.e[before].msg, "unknown key 'b' in thing (expected one of: a)"));
 	dns_arena_free(&a);
 }
 
@@ -136,10 +136,11 @@ static void test_merge_clone(void **state)
 	dns_arena_t a;
 	diag_t d;
 	dns_arena_init(&a, 0);
-	node_t *base = parse(&a,
-			     "query: {name: example., type: SOA, edns: {do: 1}}\n"
-			     "timeout: 1s\n",
-			     &d);
+	node_t *base =
+	    parse(&a,
+		  "query: {name: example., type: SOA, edns: {do: 1}}\n"
+		  "timeout: 1s\n",
+		  &d);
 	node_t *over = parse(&a, "query: {type: A, edns: {version: 1}}\n", &d);
 	node_t *m = node_merge(base, over, &a);
 	node_t *q = node_get(m, "query");
@@ -164,10 +165,10 @@ static void test_merge_clone(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tree),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_getters),
-		cmocka_unit_test(test_merge_clone),
+	    cmocka_unit_test(test_tree),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_getters),
+	    cmocka_unit_test(test_merge_clone),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

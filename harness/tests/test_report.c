@@ -16,11 +16,12 @@
 #include "report/report.h"
 
 static const uint8_t query_wire[] = {
-	0x12, 0x34, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-	7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0, 0x00, 0x06, 0x00, 0x01};
-static const uint8_t resp_wire[] = {
-	0x12, 0x34, 0x84, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-	7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0, 0x00, 0x06, 0x00, 0x01, 0xff};
+    0x12, 0x34, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 7,
+    'e',  'x',	'a',  'm',  'p',  'l',	'e',  0,    0x00, 0x06, 0x00, 0x01};
+static const uint8_t resp_wire[] = {0x12, 0x34, 0x84, 0x00, 0x00, 0x01, 0x00,
+				    0x00, 0x00, 0x00, 0x00, 0x00, 7,	'e',
+				    'x',  'a',	'm',  'p',  'l',  'e',	0,
+				    0x00, 0x06, 0x00, 0x01, 0xff};
 
 typedef struct fixture {
 	sc_suite_t suite;
@@ -106,8 +107,9 @@ static void test_json(void **state)
 	assert_string_equal(json_string_value(json_object_get(r0, "expected")),
 			    "BADVERS");
 	json_t *resp = json_array_get(json_object_get(bad, "responses"), 0);
-	assert_string_equal(json_string_value(json_object_get(resp, "hex")),
-			    "123484000001000000000000076578616D706C650000060001FF");
+	assert_string_equal(
+	    json_string_value(json_object_get(resp, "hex")),
+	    "123484000001000000000000076578616D706C650000060001FF");
 	/* the trailing byte is a named violation with its offset */
 	json_t *v0 = json_array_get(json_object_get(resp, "violations"), 0);
 	assert_string_equal(json_string_value(json_object_get(v0, "code")),
@@ -149,8 +151,8 @@ static void test_junit(void **state)
 				  "&quot;x&quot;"));
 	assert_non_null(strstr(x, "<skipped/>"));
 	/* a path in a missing directory is an error with a sentence */
-	assert_false(report_write_junit(&f->run, "/nonexistent/dir/j.xml",
-					err, sizeof(err)));
+	assert_false(report_write_junit(&f->run, "/nonexistent/dir/j.xml", err,
+					sizeof(err)));
 	assert_non_null(strstr(err, "/nonexistent/dir/j.xml"));
 }
 
@@ -169,7 +171,8 @@ static void test_tap_summary(void **state)
 	m = open_memstream(&buf, &len);
 	report_summary(&f->run, m, false, true);
 	fclose(m);
-	assert_non_null(strstr(buf, "FAIL edns<&>/bad-case [RFC 6891 6.1.3, must]"));
+	assert_non_null(
+	    strstr(buf, "FAIL edns<&>/bad-case [RFC 6891 6.1.3, must]"));
 	assert_non_null(strstr(buf, "rcode: expected BADVERS, got NOERROR"));
 	assert_non_null(strstr(buf, "!! offset 25:"));
 	assert_non_null(strstr(buf, "total"));
@@ -209,7 +212,8 @@ static void test_pcap(void **state)
 	int n = 0;
 	while (pcap_next_ex(r, &h, &d) == 1) {
 		if (n == 0) { /* the UDP datagram: IPv4 + UDP + payload */
-			assert_int_equal(h->caplen, 20 + 8 + sizeof(query_wire));
+			assert_int_equal(h->caplen,
+					 20 + 8 + sizeof(query_wire));
 			assert_int_equal(d[9], 17);
 			assert_memory_equal(d + 28, query_wire,
 					    sizeof(query_wire));
@@ -229,10 +233,10 @@ static void test_pcap(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_json),
-		cmocka_unit_test(test_junit),
-		cmocka_unit_test(test_tap_summary),
-		cmocka_unit_test(test_pcap),
+	    cmocka_unit_test(test_json),
+	    cmocka_unit_test(test_junit),
+	    cmocka_unit_test(test_tap_summary),
+	    cmocka_unit_test(test_pcap),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

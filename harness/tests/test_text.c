@@ -23,13 +23,13 @@ static void test_entries(void **state)
 {
 	(void)state;
 	static const char zone[] =
-		"; comment line\n"
-		"\n"
-		"@ IN SOA ns hostmaster ( 1 ; serial\n"
-		"   7200 3600\n"
-		"   1209600 300 )\n"
-		"  TXT \"a \\\"quoted\\\" ; string\" plain\\ word\n"
-		"www A 192.0.2.1 ; trailing comment\n";
+	    "; comment line\n"
+	    "\n"
+	    "@ IN SOA ns hostmaster ( 1 ; serial\n"
+	    "   7200 3600\n"
+	    "   1209600 300 )\n"
+	    "  TXT \"a \\\"quoted\\\" ; string\" plain\\ word\n"
+	    "www A 192.0.2.1 ; trailing comment\n";
 	dns_lexer_t lx;
 	dns_tokens_t t;
 	dns_error_t err = {0};
@@ -71,9 +71,9 @@ static void test_errors(void **state)
 {
 	(void)state;
 	static const bad_case_t bad[] = {
-		{"a ( b\nc\n", 1, 3},      /* '(' never closed */
-		{"a b )\n", 1, 5},         /* ')' without '(' */
-		{"a \"open\nstill\n", 1, 3}, /* unterminated quote */
+	    {"a ( b\nc\n", 1, 3},	 /* '(' never closed */
+	    {"a b )\n", 1, 5},		 /* ')' without '(' */
+	    {"a \"open\nstill\n", 1, 3}, /* unterminated quote */
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		dns_lexer_t lx;
@@ -160,9 +160,9 @@ static void test_helpers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_entries),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_helpers),
+	    cmocka_unit_test(test_entries),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_helpers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
