@@ -4,7 +4,7 @@
  *   mutate_<codec> [ROUNDS]
  *
  * Every file of FUZZ_CORPUS_DIR (set with -D, name order) is mutated with
- * ROUNDS seeds (default 8) by fuzz_msg_mutate, and crossed with the next
+ * ROUNDS seeds (default 32) by fuzz_msg_mutate, and crossed with the next
  * file by fuzz_msg_crossover; the byte mutator is a small deterministic
  * one. Each result must fit the 4096-byte limit, must come out the same
  * when the call is repeated with the same seed (determinism), and is run
@@ -180,7 +180,7 @@ static void cross_one(const input_t *a, const input_t *b, unsigned seed)
 
 int main(int argc, char **argv)
 {
-	unsigned rounds = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 10) : 8;
+	unsigned rounds = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 10) : 32;
 	if (LLVMFuzzerInitialize != NULL)
 		LLVMFuzzerInitialize(&argc, &argv);
 	load(FUZZ_CORPUS_DIR);

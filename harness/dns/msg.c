@@ -217,8 +217,11 @@ static bool decode_rdata(decoder_t *d, dns_rr_t *rr, unsigned sec, unsigned idx)
 	dns_wire_t rd = dns_wire_sub(&d->w, rr->rdlen, DNS_E_RDATA_OVERRUN);
 	const uint8_t *raw = rd.msg + rd.pos;
 	size_t outlen = 0;
-	bool update_empty = rr->rdlen == 0 && (rr->rclass == DNS_C_NONE ||
-					       rr->rclass == DNS_C_ANY);
+	/* RFC 2136 2.4 and 2.5: class NONE or ANY with no RDATA. Not a TSIG,
+	 * whose CLASS is always ANY (RFC 8945 4.2) and RDATA never empty. */
+	bool update_empty =
+	    rr->rdlen == 0 && rr->type != DNS_T_TSIG &&
+	    (rr->rclass == DNS_C_NONE || rr->rclass == DNS_C_ANY);
 	const uint8_t *src = raw;
 	if (!update_empty &&
 	    dns_rdata_unpack(rr->type, &rd, rdata_scratch,

@@ -80,6 +80,15 @@ static const bad_case_t bad_cases[] = {
      DNS_E_TSIG_NOT_LAST, 25},
     {"TSIG in answer", "1234 8180 0001 0001 0000 0000" Q TSIG_RR,
      DNS_E_TSIG_SECTION, 25},
+    /* class ANY and no RDATA is an RFC 2136 deletion, but not for a TSIG
+     * (its class is always ANY): found by fuzz_diff against libknot */
+    {"TSIG with empty RDATA",
+     "1234 8180 0001 0000 0000 0001" Q "0000fa00ff000000000000",
+     DNS_E_RDATA_SHORT, 36},
+    {"update: delete an RRset (class ANY, no RDATA)",
+     "1234 2800 0001 0000 0001 0000" Q "c00c000100ff000000000000", DNS_OK, 0},
+    {"update: delete an RR (class NONE, no RDATA)",
+     "1234 2800 0001 0000 0001 0000" Q "c00c000100fe000000000000", DNS_OK, 0},
     {"pointer to itself in question",
      "1234 0100 0001 0000 0000 0000"
      "c00c00010001",
