@@ -54,6 +54,7 @@
 #include <sys/socket.h>
 
 #include "dns/arena.h"
+#include "net/loop.h"
 #include "report/report.h"
 #include "scenario/scenario.h"
 #include "target/target.h"
@@ -111,6 +112,9 @@ typedef struct play_result {
  * start at all (no event loop, no memory). */
 bool play_run(const sc_suite_t *suites, size_t nsuites, const play_opts_t *o,
 	      play_result_t *out, char *err, size_t errlen);
+
+/* A packet tap that logs every packet of a loop into pcap (report.h). */
+net_tap_t play_pcap_tap(pcap_log_t *pcap);
 
 /* Did the target look unreachable: every case sent ended with "connection
  * refused", "port unreachable" or no route (and at least one was sent)? */

@@ -586,29 +586,6 @@ static void play_steps(rsv_t *r)
 
 /* ---- one suite ---------------------------------------------------------- */
 
-static void tap_udp(void *ctx, const struct sockaddr *src,
-		    const struct sockaddr *dst, const uint8_t *data, size_t len)
-{
-	pcap_log_udp(ctx, src, dst, data, len);
-}
-
-static void tap_open(void *ctx, uint64_t conn, const struct sockaddr *client,
-		     const struct sockaddr *server)
-{
-	pcap_log_tcp_open(ctx, conn, client, server);
-}
-
-static void tap_data(void *ctx, uint64_t conn, bool from_client,
-		     const uint8_t *data, size_t len)
-{
-	pcap_log_tcp_data(ctx, conn, from_client, data, len);
-}
-
-static void tap_close(void *ctx, uint64_t conn, bool by_client)
-{
-	pcap_log_tcp_close(ctx, conn, by_client);
-}
-
 static bool rsv_open(rsv_t *r)
 {
 	dns_arena_init(&r->scratch, 0);
@@ -620,8 +597,7 @@ static bool rsv_open(rsv_t *r)
 		return false;
 	}
 	if (r->o->pcap != NULL)
-		r->loop->tap = (net_tap_t){r->o->pcap, tap_udp, tap_open,
-					   tap_data, tap_close};
+		r->loop->tap = play_pcap_tap(r->o->pcap);
 	if (r->o->handle_sigint &&
 	    uv_signal_init(&r->loop->uv, &r->sigint) == 0) {
 		r->sigint.data = r;

@@ -94,6 +94,11 @@ static void tap_close(void *ctx, uint64_t conn, bool by_client)
 	pcap_log_tcp_close(ctx, conn, by_client);
 }
 
+net_tap_t play_pcap_tap(pcap_log_t *pcap)
+{
+	return (net_tap_t){pcap, tap_udp, tap_open, tap_data, tap_close};
+}
+
 /* ---- results ------------------------------------------------------------ */
 
 static slot_t *slot_take(runner_t *r)
@@ -685,8 +690,7 @@ static bool runner_init(runner_t *r, const play_opts_t *o, play_result_t *out,
 		dns_arena_init(&r->slots[i].scratch, 4096);
 	}
 	if (o->pcap != NULL)
-		r->loop->tap = (net_tap_t){o->pcap, tap_udp, tap_open, tap_data,
-					   tap_close};
+		r->loop->tap = play_pcap_tap(o->pcap);
 	net_tcp_pool_init(&r->pool, r->loop, o->target, o->tcp_depth);
 	net_tcp_pool_init(&r->dot_pool, r->loop,
 			  o->dot_target != NULL ? o->dot_target : o->target,
