@@ -182,6 +182,26 @@ static bool failed_in_rdata(const diff_t *d, uint16_t *type)
 	return true;
 }
 
+/* The failed record of failed_in_rdata has no RDATA and a class other than
+ * IN: libknot takes empty RDATA of any type there (allow_zero_rdata:
+ * RFC 2136 deletions use NONE and ANY, and it applies it to every class
+ * but IN). */
+static bool knot_empty_not_in(const diff_t *d)
+{
+	uint16_t type;
+	if (!failed_in_rdata(d, &type))
+		return false;
+	const dns_violation_t *v = first(d);
+	dns_wire_t w = dns_wire_reader(d->wire, d->len);
+	dns_name_t owner;
+	w.pos = d->m->sec[v->section][v->index].wire_off;
+	(void)dns_name_unpack(&w, &owner, true);
+	dns_wire_skip(&w, 2);
+	uint16_t rclass = dns_wire_u16(&w);
+	dns_wire_skip(&w, 4);
+	return dns_wire_u16(&w) == 0 && rclass != DNS_C_IN && dns_wire_ok(&w);
+}
+
 /* libknot's layout of a type: the RDATA blocks, names among them. */
 static const knot_rdata_descriptor_t *knot_layout(uint16_t type)
 {
@@ -202,6 +222,27 @@ static bool knot_opaque_rdata(const diff_t *d)
 {
 	uint16_t type;
 	return failed_in_rdata(d, &type) && knot_opaque(type);
+}
+
+/* A field runs past RDLENGTH or bytes are left over, where libknot cannot
+ * see it: its layout of the type ends in an opaque block (length fields
+ * inside it are not read: TKEY, TSIG, NAPTR, SIG, ...), or bytes are left
+ * over after names, which its length test lets pass when decompression
+ * made the names longer than the bytes left over. */
+static bool knot_rdata_lengths(const diff_t *d)
+{
+	uint16_t type;
+	if (!rdata_lengths(d) || !failed_in_rdata(d, &type))
+		return false;
+	bool remainder = false, names = false;
+	for (const int *b = knot_layout(type)->block_types;
+	     *b != KNOT_RDATA_WF_END; b++) {
+		remainder = *b == KNOT_RDATA_WF_REMAINDER;
+		names = names || *b == KNOT_RDATA_WF_COMPRESSIBLE_DNAME ||
+			*b == KNOT_RDATA_WF_DECOMPRESSIBLE_DNAME ||
+			*b == KNOT_RDATA_WF_FIXED_DNAME;
+	}
+	return remainder || (ours_is(d, DNS_E_RDATA_TRAILING) && names);
 }
 
 /* ldns has a name field in the type's layout. */
@@ -225,24 +266,55 @@ static bool ldns_no_name(const diff_t *d)
 	       failed_in_rdata(d, &type) && !ldns_has_name(type);
 }
 
-/* The message has a record of this type (survey mode, so also one after
- * our first violation). */
-static bool has_type(const diff_t *d, uint16_t type)
+/* ldns reads RDATA field by field and leaves its cursor where its layout
+ * ends, not at RDLENGTH's end: where its layout is narrower than the
+ * RDATA (NSAP-PTR is one character-string to ldns, RFC 1706 section 6
+ * says a domain name; SINK one byte; any RDATA with bytes left over), it
+ * reads the next record from the wrong place. And it has layouts for types
+ * we read as opaque (TALINK: two names), which fail on other bytes. True
+ * when ldns, reading a record of the message (survey mode finds them)
+ * where it starts, ends elsewhere than its RDATA, or fails on a record of
+ * NSAP-PTR or of a type our table does not have. */
+static bool ldns_misframes(const diff_t *d)
 {
 	for (unsigned s = 1; s < 4; s++)
-		for (unsigned i = 0; i < d->survey->nsec[s]; i++)
-			if (d->survey->sec[s][i].type == type)
+		for (unsigned i = 0; i < d->survey->nsec[s]; i++) {
+			size_t pos = d->survey->sec[s][i].wire_off;
+			dns_wire_t w = dns_wire_reader(d->wire, d->len);
+			dns_name_t owner;
+			w.pos = pos;
+			if (dns_name_unpack(&w, &owner, true) != DNS_OK)
+				continue;
+			uint16_t type = dns_wire_u16(&w);
+			dns_wire_skip(&w, 6);
+			size_t end = w.pos + 2 + dns_wire_u16(&w);
+			ldns_rr *rr = NULL;
+			if (ldns_wire2rr(&rr, d->wire, d->len, &pos,
+					 LDNS_SECTION_ANSWER) !=
+			    LDNS_STATUS_OK) {
+				if (type == 23 || dns_type_info(type) == NULL)
+					return true;
+				continue;
+			}
+			ldns_rr_free(rr);
+			if (pos != end)
 				return true;
+		}
 	return false;
 }
 
-/* Types whose ldns layout is narrower than their RDATA: NSAP-PTR is one
- * character-string to ldns (RFC 1706 section 6: a domain name), SINK one
- * byte (draft-eastlake-kitchen-sink: meaning, coding, subcoding, data).
- * ldns keeps that much and reads the next record from where it stopped. */
-static bool ldns_narrow(const diff_t *d)
+/* A record of a type our table does not have, for which ldns has a layout
+ * with names (TALINK): to us (RFC 3597) its RDATA is opaque and never
+ * decompressed, ldns decompresses the names it sees in it. */
+static bool ldns_names_in_unknown(const diff_t *d)
 {
-	return has_type(d, 23) || has_type(d, 40);
+	for (unsigned s = 1; s < 4; s++)
+		for (unsigned i = 0; i < d->survey->nsec[s]; i++) {
+			uint16_t type = d->survey->sec[s][i].type;
+			if (dns_type_info(type) == NULL && ldns_has_name(type))
+				return true;
+		}
+	return false;
 }
 
 /* ldns decrements ARCOUNT when it meets a TSIG in the additional section
@@ -379,12 +451,15 @@ static exception_t exceptions[] = {
     {"ldns-pointer-forward", PEER_LDNS, PEER_ACCEPTS, ptr_forward, 0},
     {"ldns-pointer-in-any-rdata", PEER_LDNS, PEER_ACCEPTS, ptr_forbidden, 0},
     {"ldns-pointer-hops", PEER_LDNS, PEER_ACCEPTS, ptr_hops, 0},
+    {"ldns-names-in-unknown-type", PEER_LDNS, PEER_DIFFERS,
+     ldns_names_in_unknown, 0},
     {"ldns-pointer-to-0", PEER_LDNS, PEER_REJECTS, ldns_pointer_0, 0},
-    {"ldns-narrow-layout", PEER_LDNS,
-     PEER_ACCEPTS | PEER_REJECTS | PEER_DIFFERS, ldns_narrow, 0},
+    {"ldns-rdata-not-consumed", PEER_LDNS,
+     PEER_ACCEPTS | PEER_REJECTS | PEER_DIFFERS, ldns_misframes, 0},
     {"knot-opaque-type", PEER_KNOT, PEER_ACCEPTS, knot_opaque_rdata, 0},
     {"knot-rdata-values-unchecked", PEER_KNOT, PEER_ACCEPTS, rdata_values, 0},
-    {"knot-rdata-lengths", PEER_KNOT, PEER_ACCEPTS, rdata_lengths, 0},
+    {"knot-rdata-lengths", PEER_KNOT, PEER_ACCEPTS, knot_rdata_lengths, 0},
+    {"knot-empty-rdata-not-in", PEER_KNOT, PEER_ACCEPTS, knot_empty_not_in, 0},
     {"knot-edns-options-unchecked", PEER_KNOT, PEER_ACCEPTS, edns_option, 0},
     {"knot-opt-owner", PEER_KNOT, PEER_ACCEPTS, opt_owner, 0},
     {"knot-pointer-in-any-rdata", PEER_KNOT, PEER_ACCEPTS, ptr_forbidden, 0},

@@ -623,6 +623,13 @@ static uint8_t *opt_slot(void)
 	return opt_buf[opt_next++ % OPTS_MAX];
 }
 
+static void swap_tlv(tlv_t *a, tlv_t *b)
+{
+	tlv_t tmp = *a;
+	*a = *b;
+	*b = tmp;
+}
+
 /* Add, delete, copy, reorder or change one option TLV of o. */
 static bool opts_mutate(mut_t *mu, opts_t *o)
 {
@@ -655,12 +662,7 @@ static bool opts_mutate(mut_t *mu, opts_t *o)
 		o->n++;
 		return true;
 	case 3: /* swap with another: option order */
-	{
-		tlv_t tmp = *t;
-		unsigned j = below(r, o->n);
-		*t = o->t[j];
-		o->t[j] = tmp;
-	}
+		swap_tlv(t, &o->t[below(r, o->n)]);
 		return true;
 	case 4:
 		t->code =
