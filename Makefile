@@ -5,7 +5,7 @@
 #   make bench      codec speed against libknot and ldns; run and serve
 #                   against NSD and dnsperf -> reports/bench.json
 #   make demo       NSD from its recipe against the server suites -> reports/demo/
-#   make compliance the server suites against nsd knot bind pdns (those
+#   make compliance the server suites against nsd knot bind pdns twisted (those
 #                   installed) -> reports/compliance/report.html
 #   make install    PREFIX=/usr/local
 #   make clean
@@ -48,7 +48,8 @@ FUZZ_REPLAY_BIN :=
 -include fuzz/fuzz.mk
 -include harness/bench/bench.mk
 
-all: $(BUILD)/dnsharness $(BUILD)/libdnsharness.a
+all: $(BUILD)/dnsharness $(BUILD)/libdnsharness.a $(BUILD)/dnsharness-gai \
+	$(BUILD)/libdnsharness-ftshim.so
 
 $(BUILD)/obj/%.o: harness/%.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -77,6 +78,21 @@ $(BUILD)/asan/tests/%: harness/tests/%.c $(BUILD)/asan/libdnsharness.a $(HDRS)
 	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $(CFLAGS) $< -o $@ \
 		$(BUILD)/asan/libdnsharness.a $(LIBS) -lcmocka
 
+# dnsharness-gai: the C library's stub resolver (getaddrinfo, res_query)
+# against one name server, for the client suites (scenarios/client/,
+# ${bindir}/dnsharness-gai): built next to each dnsharness.
+$(BUILD)/dnsharness-gai $(BUILD)/asan/dnsharness-gai: harness/tests/gai.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -O1 -g $(CPPFLAGS) $(CFLAGS) $< -o $@ -lresolv
+
+# libdnsharness-ftshim.so: preloaded before libfaketime under resolvers
+# whose clock time_passes: moves (harness/target/ftshim/ftshim.c says why);
+# play/resolver.c finds it next to the dnsharness that runs.
+$(BUILD)/libdnsharness-ftshim.so $(BUILD)/asan/libdnsharness-ftshim.so: \
+		harness/target/ftshim/ftshim.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -O2 -g -shared -fPIC $(CFLAGS) $< -o $@ -ldl
+
 deps-build:
 	@harness/mk/deps.sh build
 
@@ -92,12 +108,17 @@ test: deps-test
 		harness/mk/run-tests.sh $(TEST_BIN) $(FUZZ_REPLAY_BIN) $(TEST_SH)
 
 .PHONY: test-build
-test-build: $(TEST_BIN) $(FUZZ_REPLAY_BIN) $(BUILD)/asan/dnsharness $(BUILD)/dnsharness
+test-build: $(TEST_BIN) $(FUZZ_REPLAY_BIN) $(BUILD)/asan/dnsharness $(BUILD)/dnsharness \
+	$(BUILD)/asan/dnsharness-gai $(BUILD)/asan/libdnsharness-ftshim.so
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib
 	install -m 0755 $(BUILD)/dnsharness $(DESTDIR)$(PREFIX)/bin/dnsharness
+	install -m 0755 $(BUILD)/dnsharness-gai $(DESTDIR)$(PREFIX)/bin/dnsharness-gai
 	install -m 0644 $(BUILD)/libdnsharness.a $(DESTDIR)$(PREFIX)/lib/libdnsharness.a
+	install -d $(DESTDIR)$(PREFIX)/lib/dnsharness
+	install -m 0644 $(BUILD)/libdnsharness-ftshim.so \
+		$(DESTDIR)$(PREFIX)/lib/dnsharness/libdnsharness-ftshim.so
 
 format:
 	clang-format -i $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) $(HDRS)
@@ -120,7 +141,7 @@ demo:
 
 # The compliance matrix: the server suites against every installed target
 # of COMPLIANCE_TARGETS, one report with a column per target.
-COMPLIANCE_TARGETS ?= nsd knot bind pdns
+COMPLIANCE_TARGETS ?= nsd knot bind pdns twisted
 
 compliance:
 	@harness/mk/deps.sh build

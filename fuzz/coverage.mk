@@ -32,7 +32,8 @@ COV_MODULES  := $(patsubst harness/dns/%.c,%,$(COV_LIB_SRC))
 COV_TESTS    ?= $(patsubst harness/tests/%.c,%,$(wildcard \
 		$(COV_MODULES:%=harness/tests/test_%.c)))
 COV_TEST_BIN := $(COV_TESTS:%=$(COV_DIR)/tests/%)
-COV_REPLAY   := $(FUZZ_CODECS:%=$(COV_DIR)/fuzz/replay_%)
+COV_REPLAY   := $(patsubst %,$(COV_DIR)/fuzz/replay_%,\
+		$(filter-out $(FUZZ_FULL_CODECS),$(FUZZ_CODECS)))
 
 $(COV_DIR)/obj/%.o: harness/%.c $(HDRS)
 	@mkdir -p $(dir $@)

@@ -38,6 +38,16 @@ $(ENGINE_DIR)/libdnsharness.a: $(ENGINE_LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+# The scenario loader's targets (FUZZ_FULL_CODECS) link the whole library,
+# ahead of the codec's archive (whose members are then not needed).
+$(ENGINE_DIR)/libdnsharness-full.a: $(LIB_SRC:harness/%.c=$(ENGINE_DIR)/obj/%.o)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(foreach c,$(filter $(FUZZ_FULL_CODECS),$(ENGINE_CODECS)),$(eval \
+	ENGINE_FULL_$(c) := $(ENGINE_DIR)/libdnsharness-full.a)$(eval \
+	$(ENGINE_DIR)/fuzz_$(c): $(ENGINE_DIR)/libdnsharness-full.a))
+
 $(ENGINE_DIR)/fobj/%.o: fuzz/%.c $(FUZZ_HDRS) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(ENGINE_CC) $(CSTD) $(ENGINE_WARN) $(ENGINE_CFLAGS) $(CPPFLAGS) \
@@ -49,7 +59,8 @@ $(foreach c,$(ENGINE_CODECS),$(eval $(ENGINE_DIR)/fuzz_$(c): \
 
 $(ENGINE_DIR)/fuzz_%: $(ENGINE_DIR)/fobj/fuzz_%.o $(ENGINE_DIR)/libdnsharness.a
 	$(ENGINE_CXX) $(ENGINE_LDFLAGS) $(filter %.o,$^) -o $@ $(ENGINE_LIB) \
-		$(FUZZ_LDFLAGS_$*) $(ENGINE_DIR)/libdnsharness.a $(ENGINE_LIBS)
+		$(FUZZ_LDFLAGS_$*) $(ENGINE_FULL_$*) $(ENGINE_DIR)/libdnsharness.a \
+		$(ENGINE_LIBS)
 
 .PHONY: fuzz-engine fuzz-afl fuzz-afl-run deps-afl
 .PRECIOUS: $(ENGINE_DIR)/fobj/%.o

@@ -74,6 +74,22 @@ FUZZ_LIB_SRC := $(wildcard harness/dns/*.c)
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:harness/%.c=$(BUILD)/fuzz/obj/%.o)
 FUZZ_BIN     := $(FUZZ_CODECS:%=$(BUILD)/fuzz/fuzz_%)
 
+# The targets of the scenario loader (fuzz_scenario, fuzz_rpl) need the
+# whole library (scenario, expect, serve, ...) and libyaml: they link
+# libdnsharness-full.a. The AFL++/ClusterFuzzLite builds (engine.mk) and
+# `make coverage` (harness/dns only) leave them out.
+FUZZ_FULL_CODECS := $(filter rpl scenario,$(FUZZ_CODECS))
+FUZZ_FULL_OBJ    := $(LIB_SRC:harness/%.c=$(BUILD)/fuzz/obj/%.o)
+FUZZ_LIB_rpl      = $(BUILD)/fuzz/libdnsharness-full.a
+FUZZ_LIB_scenario = $(BUILD)/fuzz/libdnsharness-full.a
+
+$(BUILD)/fuzz/libdnsharness-full.a: $(FUZZ_FULL_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(foreach c,$(FUZZ_FULL_CODECS),$(eval $(BUILD)/fuzz/fuzz_$(c): \
+	$(BUILD)/fuzz/libdnsharness-full.a))
+
 $(BUILD)/fuzz/obj/%.o: harness/%.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CSTD) $(filter-out -Werror,$(WARN)) -O1 -g \
@@ -88,8 +104,8 @@ $(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_HDRS) \
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CSTD) $(WARN) -O1 -g -fsanitize=fuzzer $(FUZZ_SAN) \
 		$(CPPFLAGS) -Ifuzz $(FUZZ_MUTATOR_FLAGS) \
-		fuzz/fuzz_$*.c $(FUZZ_SRC_$*) -o $@ \
-		$(FUZZ_LDFLAGS_$*) $(BUILD)/fuzz/libdnsharness.a $(LIBS)
+		fuzz/fuzz_$*.c $(FUZZ_SRC_$*) -o $@ $(FUZZ_LDFLAGS_$*) \
+		$(or $(FUZZ_LIB_$*),$(BUILD)/fuzz/libdnsharness.a) $(LIBS)
 
 # Seeds and dictionaries are generated, so they can be rebuilt after a
 # change of the type table; the results are committed.

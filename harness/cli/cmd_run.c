@@ -37,9 +37,12 @@ typedef struct run_opts {
 	size_t ntags;
 	const char **programs; /* --program NAME */
 	size_t nprograms;
+	const char **filters; /* --filter GLOB (any of them) */
+	size_t nfilters;
 	const char *scenarios; /* --scenarios DIR */
+	const char *expected;  /* --expected FILE (runs without --program) */
 	bool update_expected;
-	const char *target, *filter, *root;
+	const char *target, *root;
 	const char *report_dir, *json, *junit;
 	unsigned jobs;
 	bool transport_forced;
@@ -68,6 +71,9 @@ static void run_usage(FILE *f)
 	    "resolver (its\n"
 	    "  target:, or the --program recipe) and plays its steps: in "
 	    "order.\n"
+	    "  A role: client file starts its own servers: and runs each "
+	    "step's program\n"
+	    "  (dig, kdig, ...) against them.\n"
 	    "  --target HOST[:PORT]  the server (port 53 by default; IPv6 "
 	    "as [::1]:5300)\n"
 	    "  --program NAME        start the recipe DIR/targets/NAME.yaml "
@@ -77,13 +83,18 @@ static void run_usage(FILE *f)
 	    "                        column per target. Verdicts are "
 	    "compared with\n"
 	    "                        DIR/targets/NAME.expected\n"
+	    "  --expected FILE       without --program: compare the verdicts "
+	    "with FILE\n"
+	    "                        (SUITE/CASE<TAB>fail<TAB>reason lines, "
+	    "as NAME.expected)\n"
 	    "  --scenarios DIR       the recipes' tree (default "
 	    "$DNSHARNESS_SCENARIOS, else\n"
 	    "                        ./scenarios)\n"
-	    "  --update-expected     rewrite NAME.expected from this run "
-	    "(keeps reasons;\n"
-	    "                        new failures are added as "
-	    "'unreviewed')\n"
+	    "  --update-expected     rewrite NAME.expected (or the --expected "
+	    "FILE) from\n"
+	    "                        this run (keeps reasons; new failures "
+	    "are added as\n"
+	    "                        'unreviewed')\n"
 	    "  -j N                  cases in flight at once (default 100)\n"
 	    "  --transport udp|tcp|dot  use this transport for every case\n");
 	fputs(run_dot_usage, f);
@@ -93,7 +104,9 @@ static void run_usage(FILE *f)
 	    "500ms, 2s)\n"
 	    "  --var K=V             set variable K (overrides vars:; "
 	    "repeatable)\n"
-	    "  --filter GLOB         only cases whose name matches GLOB\n"
+	    "  --filter GLOB         only cases whose name matches GLOB "
+	    "(repeatable: any\n"
+	    "                        of them)\n"
 	    "  --tag T               only cases tagged T (repeatable: any "
 	    "of them)\n"
 	    "  --root DIR            include: may not leave DIR\n"
@@ -114,10 +127,10 @@ static void run_usage(FILE *f)
 	    "  interrupted; 2 for bad usage or a bad scenario; 3 when the "
 	    "target is\n"
 	    "  unreachable (every case sent was refused or had no route).\n"
-	    "  With --program: 0 when every target's verdicts match its "
-	    ".expected file\n"
-	    "  (no new failure, no new pass); 1 otherwise, when interrupted "
-	    "or when a\n"
+	    "  With --program or --expected: 0 when every verdict matches the "
+	    ".expected\n"
+	    "  file (no new failure, no new pass); 1 otherwise, when "
+	    "interrupted or when a\n"
 	    "  target died during the run; 3 when a program is not installed "
 	    "or did not\n"
 	    "  start.\n");
@@ -219,8 +232,10 @@ static int parse_valued(run_opts_t *o, const char *a, char *v)
 		o->programs[o->nprograms++] = v;
 	else if (strcmp(a, "--scenarios") == 0)
 		o->scenarios = v;
+	else if (strcmp(a, "--expected") == 0)
+		o->expected = v;
 	else if (strcmp(a, "--filter") == 0)
-		o->filter = v;
+		o->filters[o->nfilters++] = v;
 	else if (strcmp(a, "--root") == 0)
 		o->root = v;
 	else if (strcmp(a, "--report-dir") == 0)
@@ -237,10 +252,9 @@ static int parse_valued(run_opts_t *o, const char *a, char *v)
 static bool takes_value(const char *a)
 {
 	static const char *const opts[] = {
-	    "--target",	    "-j",     "--transport", "--timeout",
-	    "--var",	    "--tag",  "--filter",    "--root",
-	    "--report-dir", "--json", "--junit",     "--program",
-	    "--scenarios",  NULL};
+	    "--target", "-j",	     "--transport", "--timeout",    "--var",
+	    "--tag",	"--filter",  "--root",	    "--report-dir", "--json",
+	    "--junit",	"--program", "--scenarios", "--expected",   NULL};
 	for (size_t i = 0; opts[i] != NULL; i++)
 		if (strcmp(a, opts[i]) == 0)
 			return true;
@@ -289,9 +303,15 @@ static int parse_args(int argc, char **argv, run_opts_t *o)
 		run_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (o->update_expected && o->nprograms == 0) {
+	if (o->expected != NULL && o->nprograms > 0) {
+		fprintf(stderr, "dnsharness run: --expected is for runs "
+				"without --program (each program's file is "
+				"targets/NAME.expected)\n");
+		return EXIT_USAGE;
+	}
+	if (o->update_expected && o->nprograms == 0 && o->expected == NULL) {
 		fprintf(stderr, "dnsharness run: --update-expected needs "
-				"--program\n");
+				"--program or --expected\n");
 		return EXIT_USAGE;
 	}
 	if (o->scenarios == NULL) {
@@ -335,7 +355,7 @@ static bool load_all(const run_opts_t *o, loaded_t *out)
 	for (size_t i = 0; i < files.n; i++) {
 		diag_t fd = {0};
 		sc_suite_t *s = &out->suites[out->n++];
-		if (!sc_load_file(files.path[i], &lo, s, &fd))
+		if (!sc_load_file_lazy(files.path[i], &lo, SC_LAZY_MIN, s, &fd))
 			ok = false;
 		diag_print(&fd, stderr); /* before the arena holding names */
 		out->ncases += s->ncases;
@@ -350,7 +370,10 @@ static bool select_case(const sc_suite_t *s, const sc_case_t *c, void *ctx)
 {
 	const run_opts_t *o = ctx;
 	(void)s;
-	if (o->filter != NULL && fnmatch(o->filter, c->name, 0) != 0)
+	size_t f = 0;
+	while (f < o->nfilters && fnmatch(o->filters[f], c->name, 0) != 0)
+		f++;
+	if (o->nfilters > 0 && f == o->nfilters)
 		return false;
 	if (o->ntags == 0)
 		return true;
@@ -514,13 +537,14 @@ static void play_opts_for(run_ctx_t *rc, run_target_t *rt, play_opts_t *po)
 	};
 }
 
-/* Is a selected case of a suite other than role: resolver to be played
- * against the program? (Resolver suites start their own resolver.) */
+/* Is a selected case of a role: server suite to be played against the
+ * program? (Resolver suites start their own resolver; client suites
+ * run their own programs.) */
 static bool needs_program(const run_ctx_t *rc)
 {
 	for (size_t i = 0; i < rc->l->n; i++) {
 		const sc_suite_t *s = &rc->l->suites[i];
-		for (size_t j = 0; s->role != SC_ROLE_RESOLVER && j < s->ncases;
+		for (size_t j = 0; s->role == SC_ROLE_SERVER && j < s->ncases;
 		     j++)
 			if (select_case(s, &s->cases[j], rc->o))
 				return true;
@@ -633,7 +657,7 @@ static int exit_status(const run_ctx_t *rc, bool reports_ok)
 		return EXIT_TARGET;
 	if (!reports_ok || interrupted)
 		return EXIT_FAIL;
-	if (rc->o->nprograms > 0)
+	if (rc->o->nprograms > 0 || rc->o->expected != NULL)
 		return matches ? EXIT_PASS : EXIT_FAIL;
 	return passed ? EXIT_PASS : EXIT_FAIL;
 }
@@ -707,10 +731,39 @@ static int run_loaded(run_ctx_t *rc)
 	return ok ? finish(rc) : EXIT_FAIL;
 }
 
+/* --expected FILE into the run's one target. A missing file is an error
+ * (a typo would pass every run), except with --update-expected, which
+ * writes it. 0 or an exit status. */
+static int load_expected(run_target_t *rt, const run_opts_t *o)
+{
+	diag_t d = {0};
+	rt->exp_path = strdup(o->expected);
+	if (rt->exp_path == NULL) {
+		fprintf(stderr, "dnsharness run: out of memory\n");
+		return EXIT_FAIL;
+	}
+	rt->have_exp = true;
+	if (!exp_load(rt->exp_path, &rt->exp, &rt->exp_found, &d)) {
+		diag_print(&d, stderr);
+		return EXIT_USAGE;
+	}
+	if (!rt->exp_found && !o->update_expected) {
+		fprintf(stderr, "dnsharness run: --expected %s: no such file\n",
+			o->expected);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
 /* The targets: the --target address, or each --program's recipe. */
 static int prepare_targets(run_ctx_t *rc)
 {
 	run_opts_t *o = rc->o;
+	if (o->expected != NULL) {
+		int status = load_expected(&rc->targets[0], o);
+		if (status != 0)
+			return status;
+	}
 	if (o->nprograms == 0 && o->target == NULL)
 		return 0; /* the files' own servers, once they are loaded */
 	if (o->nprograms == 0) {
@@ -801,10 +854,11 @@ int cmd_run(int argc, char **argv)
 	o.vars = calloc(n, sizeof(*o.vars));
 	o.tags = calloc(n, sizeof(*o.tags));
 	o.programs = calloc(n, sizeof(*o.programs));
+	o.filters = calloc(n, sizeof(*o.filters));
 	o.jobs = DEFAULT_JOBS;
 	int status = EXIT_FAIL;
 	if (o.paths == NULL || o.vars == NULL || o.tags == NULL ||
-	    o.programs == NULL)
+	    o.programs == NULL || o.filters == NULL)
 		fprintf(stderr, "dnsharness run: out of memory\n");
 	else {
 		status = parse_args(argc, argv, &o);
@@ -817,6 +871,7 @@ int cmd_run(int argc, char **argv)
 	free(o.vars);
 	free(o.tags);
 	free(o.programs);
+	free(o.filters);
 	run_dot_free(&o.dot);
 	return status;
 }

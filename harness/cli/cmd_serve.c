@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "net/loop.h"
 #include "scenario/node.h"
+#include "scenario/scenario.h"
 #include "serve/config.h"
 #include "serve/serve.h"
 
@@ -30,7 +31,9 @@ static void serve_usage(FILE *f)
 		"\"NAME ADDRESS PORT\"\n"
 		"  per address on standard output, then one line per query "
 		"received on\n"
-		"  standard error; stop on SIGINT or SIGTERM.\n"
+		"  standard error; stop on SIGINT or SIGTERM. ${vars} in the "
+		"servers: of a\n"
+		"  resolver or client suite take the values of its vars:.\n"
 		"  Servers without port: share one port: 53 when the process "
 		"may bind it,\n"
 		"  else a free one.\n"
@@ -165,6 +168,33 @@ static int run(serve_cli_t *cli, const serve_config_t *c, serve_run_opts_t *o)
 	return EXIT_PASS;
 }
 
+/* Serve the servers: of path: as the scenario loader reads them (${vars}
+ * substituted) when the file loads as a resolver or client suite, else
+ * as written (a role: server file, or one with only servers:). When
+ * neither works, the errors of the loader that read the servers. */
+static int serve_file(serve_cli_t *cli, const char *path, serve_run_opts_t *o)
+{
+	static diag_t ds, d; /* large */
+	sc_suite_t s;
+	int rc = EXIT_USAGE;
+	memset(&ds, 0, sizeof(ds));
+	memset(&d, 0, sizeof(d));
+	if (sc_load_file(path, NULL, &s, &ds) && s.servers != NULL) {
+		rc = run(cli, s.servers, o);
+		sc_suite_free(&s);
+		return rc;
+	}
+	serve_config_t c;
+	serve_config_init(&c);
+	if (serve_config_load_file(&c, path, &d))
+		rc = run(cli, &c, o);
+	else
+		diag_print(s.servers != NULL ? &ds : &d, stderr);
+	serve_config_free(&c);
+	sc_suite_free(&s);
+	return rc;
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	serve_run_opts_t o = {.port_mode = SERVE_PORT_53};
@@ -182,15 +212,7 @@ int cmd_serve(int argc, char **argv)
 		free(cli);
 		return EXIT_USAGE;
 	}
-	serve_config_t c;
-	diag_t d = {0};
-	serve_config_init(&c);
-	int rc = EXIT_USAGE;
-	if (serve_config_load_file(&c, path, &d))
-		rc = run(cli, &c, &o);
-	else
-		diag_print(&d, stderr);
-	serve_config_free(&c);
+	int rc = serve_file(cli, path, &o);
 	free(cli);
 	return rc;
 }

@@ -17,6 +17,8 @@ static const command_t commands[] = {
      "decode a DNS message; print it dig-style or as JSON"},
     {"encode", cmd_encode,
      "print the bytes each case of a scenario sends, as hex"},
+    {"import-rpl", cmd_import,
+     "convert a Deckard / Unbound testbound .rpl scenario to YAML"},
     {"run", cmd_run,
      "run scenarios against a server; report pass/fail per case"},
     {"serve", cmd_serve,

@@ -66,24 +66,55 @@ static dns_arena_chunk_t *chunk_new(size_t size)
 	return c;
 }
 
+#define ARENA_ALIGN alignof(max_align_t)
+
+/* n rounded up to the alignment (n <= SIZE_MAX - ARENA_ALIGN). */
+static size_t aligned(size_t n)
+{
+	return (n + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
+}
+
+/* The head chunk, with at least n (aligned) bytes free; NULL when out of
+ * memory. */
+static dns_arena_chunk_t *room_for(dns_arena_t *a, size_t n)
+{
+	dns_arena_chunk_t *c = a->head;
+	if (c != NULL && c->size - c->used >= n)
+		return c;
+	size_t size = n > a->chunk_size ? n : a->chunk_size;
+	dns_arena_chunk_t *fresh = chunk_new(size);
+	if (fresh == NULL)
+		return NULL;
+	fresh->next = a->head;
+	a->head = fresh;
+	return fresh;
+}
+
+void *dns_arena_reserve(dns_arena_t *a, size_t n, size_t *room)
+{
+	if (n > SIZE_MAX - ARENA_ALIGN)
+		return NULL;
+	dns_arena_chunk_t *c = room_for(a, aligned(n));
+	if (c == NULL)
+		return NULL;
+	if (room != NULL)
+		*room = c->size - c->used;
+	return c->data + c->used;
+}
+
+void dns_arena_commit(dns_arena_t *a, size_t n)
+{
+	dns_arena_chunk_t *c = a->head;
+	size_t room = c != NULL ? c->size - c->used : 0;
+	if (n <= room) /* the end of the chunk need not be aligned */
+		c->used += aligned(n) < room ? aligned(n) : room;
+}
+
 void *dns_arena_alloc(dns_arena_t *a, size_t n)
 {
-	const size_t align = alignof(max_align_t);
-	if (n > SIZE_MAX - align)
-		return NULL;
-	n = (n + align - 1) & ~(align - 1);
-	dns_arena_chunk_t *c = a->head;
-	if (c == NULL || c->size - c->used < n) {
-		size_t size = n > a->chunk_size ? n : a->chunk_size;
-		dns_arena_chunk_t *fresh = chunk_new(size);
-		if (fresh == NULL)
-			return NULL;
-		fresh->next = a->head;
-		a->head = fresh;
-		c = fresh;
-	}
-	void *p = c->data + c->used;
-	c->used += n;
+	void *p = dns_arena_reserve(a, n, NULL);
+	if (p != NULL)
+		dns_arena_commit(a, n);
 	return p;
 }
 

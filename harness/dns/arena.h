@@ -24,6 +24,17 @@ void dns_arena_init(dns_arena_t *a, size_t chunk_size);
 /* n bytes aligned for any type, or NULL when memory runs out. */
 void *dns_arena_alloc(dns_arena_t *a, size_t n);
 
+/* Room for at least n bytes at the top of the arena, not yet allocated:
+ * the next dns_arena_alloc or dns_arena_reserve hands out the same memory
+ * unless dns_arena_commit claims it first. *room (may be NULL) gets the
+ * bytes free there, n or more. NULL when memory runs out. Lets a decoder
+ * write data of unknown length straight into the arena. */
+void *dns_arena_reserve(dns_arena_t *a, size_t n, size_t *room);
+
+/* Allocate the first n bytes of the last reservation (n no more than its
+ * room, and no other allocation in between). */
+void dns_arena_commit(dns_arena_t *a, size_t n);
+
 /* Copy of n bytes at p in the arena, or NULL. */
 void *dns_arena_dup(dns_arena_t *a, const void *p, size_t n);
 

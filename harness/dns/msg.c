@@ -1,6 +1,7 @@
 /* msg.c - message decode and encode. */
 #include "dns/msg.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "dns/edns.h"
@@ -11,6 +12,12 @@
 /* Stored RDATA may exceed RDLENGTH by names expanded from pointers; no
  * type has more than a few compressible names. */
 #define RDATA_SCRATCH (DNS_MSG_MAXLEN + 4u * DNS_NAME_MAXLEN)
+/* RDATA is unpacked straight into the arena, into RDLENGTH plus room for
+ * two expanded names; stored form longer than that (DNS_E_SPACE) is
+ * unpacked again into the scratch buffer, then copied. */
+#define RDATA_ROOM_EXTRA (2u * DNS_NAME_MAXLEN)
+/* Names decoded at the top level that are remembered (see name_cached). */
+#define NAME_CACHE 4u
 
 static _Thread_local uint8_t rdata_scratch[RDATA_SCRATCH];
 
@@ -36,13 +43,54 @@ uint16_t dns_msg_rcode(const dns_msg_t *m)
 
 /* ---- decode ------------------------------------------------------------ */
 
+/* Owner names are mostly a pointer to a name met just before (the
+ * question name, the previous owner). Decoding from offset `at` with no
+ * error means that a pointer found later and leading to `at` decodes to
+ * the same name: the pointer lies after `at`, so it points backwards and
+ * inside the message, and from `at` on come the same labels and pointers,
+ * already checked (unless the one more hop exceeds DNS_PTR_MAXHOPS). So
+ * such a pointer takes the remembered name, without calling the name codec
+ * (nor counting in dns_work: the codec does no work). */
+typedef struct cached_name {
+	size_t at;
+	const dns_name_t *name; /* in the arena, owned by the message */
+	unsigned hops;		/* pointers followed from a pointer to `at` */
+} cached_name_t;
+
 typedef struct decoder {
 	dns_msg_t *m;
 	dns_wire_t w;
 	dns_decode_mode_t mode;
 	dns_arena_t *arena;
 	bool stop; /* strict mode hit a violation, or the structure is lost */
+	cached_name_t names[NAME_CACHE];
+	unsigned nnames; /* entries filled, round robin beyond NAME_CACHE */
+	uint8_t *area;	 /* reserved in the arena for stored RDATA, or NULL */
+	size_t area_room, area_used;
 } decoder_t;
+
+/* Commit the RDATA written into the reservation (before any other
+ * allocation from the arena). */
+static void area_close(decoder_t *d)
+{
+	if (d->area != NULL)
+		dns_arena_commit(d->arena, d->area_used);
+	d->area = NULL;
+}
+
+/* Room for at least `need` bytes of stored RDATA; NULL when the arena
+ * cannot give it. The RDATA of a section goes one after another into one
+ * reservation (all the arena's current chunk has free), committed when the
+ * section ends or the room runs out. */
+static uint8_t *area_room(decoder_t *d, size_t need)
+{
+	if (d->area != NULL && d->area_room - d->area_used >= need)
+		return d->area + d->area_used;
+	area_close(d);
+	d->area = dns_arena_reserve(d->arena, need, &d->area_room);
+	d->area_used = 0;
+	return d->area;
+}
 
 static void violation(decoder_t *d, dns_rc_t code, size_t off, unsigned sec,
 		      unsigned idx)
@@ -127,6 +175,48 @@ static size_t name_end_in_place(const dns_wire_t *w, size_t off)
 	return 0;
 }
 
+/* A pointer at the cursor to a remembered name: take that name. */
+static bool name_cached(decoder_t *d, dns_name_t *name)
+{
+	const uint8_t *p = d->w.msg + d->w.pos;
+	if (d->nnames == 0 || dns_wire_left(&d->w) < 2 || p[0] < 0xc0)
+		return false;
+	size_t target = (size_t)(p[0] & 0x3f) << 8 | p[1];
+	unsigned n = d->nnames < NAME_CACHE ? d->nnames : NAME_CACHE;
+	for (unsigned i = 0; i < n; i++) {
+		const cached_name_t *c = &d->names[i];
+		if (c->at != target || c->hops > DNS_PTR_MAXHOPS)
+			continue;
+		name->len = c->name->len;
+		if (c->name->len <= 32) /* most names: a fixed-size copy */
+			memcpy(name->wire, c->name->wire, 32);
+		else
+			memcpy(name->wire, c->name->wire, c->name->len);
+		d->w.pos += 2;
+		return true;
+	}
+	return false;
+}
+
+/* Remember the name just decoded from `start`, which followed `hops`
+ * pointers. When it begins with a pointer, a later pointer to the same
+ * target decodes the same way, with as many hops; otherwise a pointer to
+ * `start` adds one hop. */
+static void name_remember(decoder_t *d, size_t start, const dns_name_t *name,
+			  unsigned hops)
+{
+	const uint8_t *p = d->w.msg + start;
+	cached_name_t *c = &d->names[d->nnames++ % NAME_CACHE];
+	if (p[0] >= 0xc0) {
+		c->at = (size_t)(p[0] & 0x3f) << 8 | p[1];
+		c->hops = hops;
+	} else {
+		c->at = start;
+		c->hops = hops + 1;
+	}
+	c->name = name;
+}
+
 /* A name at the cursor. A bad pointer is a violation that survey mode
  * steps over (the name becomes the root); other errors lose the structure
  * and return false. */
@@ -134,8 +224,13 @@ static bool decode_name(decoder_t *d, dns_name_t *name, dns_rc_t shortcode,
 			unsigned sec, unsigned idx)
 {
 	size_t start = d->w.pos;
-	if (dns_name_unpack(&d->w, name, true) == DNS_OK)
+	if (name_cached(d, name))
 		return true;
+	unsigned long hops = dns_work.hops; /* the codec counts them there */
+	if (dns_name_unpack(&d->w, name, true) == DNS_OK) {
+		name_remember(d, start, name, (unsigned)(dns_work.hops - hops));
+		return true;
+	}
 	dns_rc_t rc = take_error(d, shortcode, sec, idx);
 	size_t end = name_end_in_place(&d->w, start);
 	if (d->stop || !ptr_error(rc) || end == 0)
@@ -198,11 +293,53 @@ static bool decode_rr_fixed(decoder_t *d, dns_rr_t *rr, unsigned sec,
 	rr->wire_off = (uint32_t)d->w.pos;
 	if (!decode_name(d, &rr->owner, DNS_E_TRUNC_RR, sec, idx))
 		return false;
+	if (dns_wire_left(&d->w) >= 10) {
+		const uint8_t *p = d->w.msg + d->w.pos;
+		rr->type = dns_get_u16(p);
+		rr->rclass = dns_get_u16(p + 2);
+		rr->ttl = dns_get_u32(p + 4);
+		rr->rdlen = dns_get_u16(p + 8);
+		d->w.pos += 10;
+		return true;
+	}
 	rr->type = dns_wire_u16(&d->w);
 	rr->rclass = dns_wire_u16(&d->w);
 	rr->ttl = dns_wire_u32(&d->w);
 	rr->rdlen = dns_wire_u16(&d->w);
 	return take_error(d, DNS_E_TRUNC_RR, sec, idx) == DNS_OK;
+}
+
+/* Stored form of rr's RDATA (the sub-cursor rd) into out. */
+static dns_rc_t unpack_rdata(const dns_rr_t *rr, dns_wire_t *rd, uint8_t *out,
+			     size_t cap, size_t *outlen)
+{
+	/* RFC 2136 2.4 and 2.5: class NONE or ANY with no RDATA. Not a TSIG,
+	 * whose CLASS is always ANY (RFC 8945 4.2) and RDATA never empty. */
+	if (rr->rdlen == 0 && rr->type != DNS_T_TSIG &&
+	    (rr->rclass == DNS_C_NONE || rr->rclass == DNS_C_ANY)) {
+		*outlen = 0;
+		return DNS_OK;
+	}
+	return dns_rdata_unpack(rr->type, rd, out, cap, outlen);
+}
+
+/* Unpack rr's RDATA (rd) where it is to stay: into the arena reservation,
+ * or into the scratch buffer when the arena fails or the stored form is
+ * longer than the room. Returns where; *rc gets the result. */
+static uint8_t *unpack_somewhere(decoder_t *d, const dns_rr_t *rr,
+				 dns_wire_t *rd, size_t *outlen, dns_rc_t *rc)
+{
+	size_t start = rd->pos, room = rr->rdlen + RDATA_ROOM_EXTRA;
+	uint8_t *dst = area_room(d, room);
+	if (dst != NULL) {
+		*rc = unpack_rdata(rr, rd, dst, room, outlen);
+		if (*rc != DNS_E_SPACE)
+			return dst;
+		rd->pos = start; /* again, with all the room there is */
+		rd->err = DNS_OK;
+	}
+	*rc = unpack_rdata(rr, rd, rdata_scratch, RDATA_SCRATCH, outlen);
+	return rdata_scratch;
 }
 
 /* RDATA of rr (RDLENGTH already read). A bad RDATA is a violation but its
@@ -217,22 +354,25 @@ static bool decode_rdata(decoder_t *d, dns_rr_t *rr, unsigned sec, unsigned idx)
 	dns_wire_t rd = dns_wire_sub(&d->w, rr->rdlen, DNS_E_RDATA_OVERRUN);
 	const uint8_t *raw = rd.msg + rd.pos;
 	size_t outlen = 0;
-	/* RFC 2136 2.4 and 2.5: class NONE or ANY with no RDATA. Not a TSIG,
-	 * whose CLASS is always ANY (RFC 8945 4.2) and RDATA never empty. */
-	bool update_empty =
-	    rr->rdlen == 0 && rr->type != DNS_T_TSIG &&
-	    (rr->rclass == DNS_C_NONE || rr->rclass == DNS_C_ANY);
-	const uint8_t *src = raw;
-	if (!update_empty &&
-	    dns_rdata_unpack(rr->type, &rd, rdata_scratch,
-			     sizeof(rdata_scratch), &outlen) == DNS_OK) {
-		src = rdata_scratch;
-	} else if (!update_empty) {
+	dns_rc_t rc;
+	uint8_t *out = unpack_somewhere(d, rr, &rd, &outlen, &rc);
+	bool in_area = out != rdata_scratch;
+	if (rc != DNS_OK) {
 		violation(d, rd.err == DNS_E_SHORT ? DNS_E_RDATA_SHORT : rd.err,
 			  rd.err_off, sec, idx);
 		outlen = rr->rdlen;
+		if (in_area)
+			memcpy(out, raw, outlen);
+		else
+			out = (uint8_t *)raw;
 	}
-	rr->rdata = dns_arena_dup(d->arena, src, outlen);
+	if (in_area) {
+		d->area_used += outlen;
+		rr->rdata = out;
+	} else {
+		area_close(d);
+		rr->rdata = dns_arena_dup(d->arena, out, outlen);
+	}
 	if (rr->rdata == NULL && outlen > 0) {
 		violation(d, DNS_E_NOMEM, rdlen_at, sec, idx);
 		return false;
@@ -292,6 +432,7 @@ static void decode_section(decoder_t *d, unsigned sec)
 	unsigned room = section_room(d, sec, MIN_RR);
 	if (d->stop || room == 0)
 		return;
+	area_close(d);
 	m->sec[sec] = dns_arena_alloc(d->arena, room * sizeof(dns_rr_t));
 	if (m->sec[sec] == NULL) {
 		violation(d, DNS_E_NOMEM, d->w.pos, sec, 0);
@@ -314,8 +455,14 @@ static void decode_section(decoder_t *d, unsigned sec)
 dns_rc_t dns_msg_decode(dns_msg_t *m, const uint8_t *wire, size_t len,
 			dns_decode_mode_t mode, dns_arena_t *arena)
 {
-	decoder_t d = {m, dns_wire_reader(wire, len), mode, arena, false};
-	dns_msg_init(m);
+	decoder_t d = {.m = m,
+		       .w = dns_wire_reader(wire, len),
+		       .mode = mode,
+		       .arena = arena};
+	/* all but the violation list, which is read only up to nviol */
+	memset(m, 0, offsetof(dns_msg_t, viol));
+	m->nviol = 0;
+	m->viol_more = false;
 	decode_header(&d);
 	if (!d.stop)
 		decode_question(&d);
@@ -324,6 +471,7 @@ dns_rc_t dns_msg_decode(dns_msg_t *m, const uint8_t *wire, size_t len,
 		decode_section(&d, sec);
 	if (!d.stop && d.w.pos < len)
 		violation(&d, DNS_E_TRAILING, d.w.pos, 0xff, 0);
+	area_close(&d);
 	m->wire_len = d.w.pos;
 	return m->nviol > 0 ? m->viol[0].code : DNS_OK;
 }

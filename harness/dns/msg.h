@@ -74,7 +74,7 @@ typedef struct dns_msg {
 	const dns_rr_t *opt;  /* the first OPT in additional, or NULL */
 	const dns_rr_t *tsig; /* a TSIG in additional, or NULL */
 	size_t wire_len;      /* bytes of the message that were read */
-	dns_violation_t viol[DNS_VIOLATIONS_MAX];
+	dns_violation_t viol[DNS_VIOLATIONS_MAX]; /* [0, nviol) are set */
 	unsigned nviol;
 	bool viol_more; /* more violations than DNS_VIOLATIONS_MAX */
 } dns_msg_t;

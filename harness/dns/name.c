@@ -37,65 +37,72 @@ static bool ptr_follow(dns_wire_t *w, size_t at, size_t seg_start,
 	return true;
 }
 
+/* Record rc at `at`, count the labels read, and return the error. */
+static dns_rc_t unpack_fail(dns_wire_t *w, dns_rc_t rc, size_t at,
+			    unsigned labels)
+{
+	dns_work.labels += labels;
+	dns_wire_fail_at(w, rc, at);
+	return w->err;
+}
+
+/* The labels of a name run one after another in the message between
+ * pointers, so each run ("segment") is checked label by label and then
+ * copied with one memcpy. */
 dns_rc_t dns_name_unpack(dns_wire_t *w, dns_name_t *out, bool allow_ptr)
 {
 	if (w->err != DNS_OK)
 		return w->err;
+	const uint8_t *msg = w->msg;
 	size_t pos = w->pos, limit = w->end, seg_start = w->pos;
-	size_t resume = 0, len = 0;
-	unsigned hops = 0;
+	size_t resume = 0, len = 0, seg_len = 0;
+	unsigned hops = 0, labels = 0;
 	bool jumped = false;
 
 	for (;;) {
-		if (pos >= limit) {
-			dns_wire_fail_at(w, DNS_E_SHORT, pos);
-			return w->err;
-		}
-		uint8_t c = w->msg[pos];
-		if ((c & 0xc0) == 0xc0) {
+		if (pos >= limit)
+			return unpack_fail(w, DNS_E_SHORT, pos, labels);
+		uint8_t c = msg[pos];
+		if (c >= 0xc0) {
 			size_t target;
-			if (!allow_ptr) {
-				dns_wire_fail_at(w, DNS_E_PTR_FORBIDDEN, pos);
-				return w->err;
-			}
-			if (pos + 2 > limit) {
-				dns_wire_fail_at(w, DNS_E_SHORT, pos);
-				return w->err;
-			}
-			if (++hops > DNS_PTR_MAXHOPS) {
-				dns_wire_fail_at(w, DNS_E_PTR_LOOP, pos);
-				return w->err;
-			}
+			if (!allow_ptr)
+				return unpack_fail(w, DNS_E_PTR_FORBIDDEN, pos,
+						   labels);
+			if (pos + 2 > limit)
+				return unpack_fail(w, DNS_E_SHORT, pos, labels);
+			if (++hops > DNS_PTR_MAXHOPS)
+				return unpack_fail(w, DNS_E_PTR_LOOP, pos,
+						   labels);
 			dns_work.hops++;
-			if (!ptr_follow(w, pos, seg_start, &target))
+			if (!ptr_follow(w, pos, seg_start, &target)) {
+				dns_work.labels += labels;
 				return w->err;
+			}
+			memcpy(out->wire + seg_len, msg + seg_start,
+			       len - seg_len);
 			if (!jumped) {
 				resume = pos + 2;
 				jumped = true;
 			}
 			pos = seg_start = target;
+			seg_len = len;
 			limit = w->msglen;
 			continue;
 		}
-		if (c & 0xc0) {
-			dns_wire_fail_at(w, DNS_E_LABEL_TYPE, pos);
-			return w->err;
-		}
-		if (len + 1 + c > DNS_NAME_MAXLEN) {
-			dns_wire_fail_at(w, DNS_E_NAME_LEN, pos);
-			return w->err;
-		}
-		if (pos + 1 + c > limit) {
-			dns_wire_fail_at(w, DNS_E_SHORT, pos);
-			return w->err;
-		}
-		memcpy(out->wire + len, w->msg + pos, 1u + c);
+		if (c > DNS_LABEL_MAXLEN)
+			return unpack_fail(w, DNS_E_LABEL_TYPE, pos, labels);
+		if (len + 1 + c > DNS_NAME_MAXLEN)
+			return unpack_fail(w, DNS_E_NAME_LEN, pos, labels);
+		if (pos + 1 + c > limit)
+			return unpack_fail(w, DNS_E_SHORT, pos, labels);
 		len += 1u + c;
 		pos += 1u + c;
-		dns_work.labels++;
+		labels++;
 		if (c == 0)
 			break;
 	}
+	memcpy(out->wire + seg_len, msg + seg_start, len - seg_len);
+	dns_work.labels += labels;
 	out->len = (uint8_t)len;
 	w->pos = jumped ? resume : pos;
 	return DNS_OK;

@@ -11,6 +11,9 @@
  * pack, print and canon first validate the stored form with check and then
  * visit each field's bytes (each_field); data that does not fit the layout
  * is written verbatim, printed in the RFC 3597 generic form, or left alone.
+ * Unpack first tries a fast path (fast_walk: accept-only, copies the wire
+ * bytes in runs); any error, and the rare kinds it does not handle, fall
+ * back to check, so every error code and offset comes from check alone.
  *
  * Decisions worth knowing:
  * - Empty RDATA is legal exactly where the layout allows it (NULL, OPT,
@@ -62,8 +65,22 @@
 static const dns_type_info_t unknown_row = {0,	   NULL,  DNS_CC_NONE,
 					    false, false, F_OPAQUE};
 
+/* Row for a type (the unknown row when it has none). Table codes start at
+ * 1 and increase, so the row of code c sits at index c - 1 or a few gaps
+ * below it: a short walk down finds the common types without a search. */
 static const dns_type_info_t *row_for(uint16_t type)
 {
+	size_t n;
+	const dns_type_info_t *rows = dns_type_table(&n);
+	const dns_type_info_t *r =
+	    &rows[type != 0 && type <= n ? type - 1u : n - 1];
+	const dns_type_info_t *low = r - rows > 8 ? r - 8 : rows;
+	while (r->code > type && r > low)
+		r--;
+	if (r->code == type)
+		return r;
+	if (r->code < type) /* and the row after it, if any, is above */
+		return &unknown_row;
 	const dns_type_info_t *ti = dns_type_info(type);
 	return ti != NULL ? ti : &unknown_row;
 }
@@ -483,16 +500,226 @@ static void each_field(const dns_type_info_t *ti, const uint8_t *rd, size_t len,
 /* ---- unpack -----------------------------------------------------------------
  */
 
+/* The fast path. fast_walk checks wire RDATA against a layout with its
+ * cursor in locals, and accepts only what walk_check accepts. Non-name
+ * fields and names without pointers are stored exactly as they are on the
+ * wire, so the stored form is the wire bytes, copied in runs, with the
+ * names of types that allow pointers decompressed in between. Every error,
+ * and the few kinds it leaves to walk_check (NXT bitmap, CAA tag), make it
+ * return false: the caller then runs walk_check on the same input, which
+ * names the error and its offset. Names checked in place are not the name
+ * codec's work and are not counted in dns_work. */
+typedef struct fast {
+	const dns_type_info_t *ti;
+	const dns_wire_t *in; /* the RDATA sub-cursor (read only) */
+	size_t pos, end;      /* our own cursor within in->msg */
+	uint8_t *out;
+	size_t cap, olen;
+	size_t copied; /* wire bytes before this offset are in out */
+} fast_t;
+
+/* Bytes of the fixed-size kinds; 0 for the others. */
+static const uint8_t fixed_len[128] = {
+    [K_U8] = 1,	       [K_SECALG] = 1, [K_U16] = 2,   [K_TYPE] = 2,
+    [K_CERT_TYPE] = 2, [K_RCODE] = 2,  [K_U32] = 4,   [K_PERIOD] = 4,
+    [K_TIME] = 4,      [K_IPV4] = 4,   [K_U48] = 6,   [K_EUI48] = 6,
+    [K_EUI64] = 8,     [K_ILNP64] = 8, [K_IPV6] = 16,
+};
+
+static bool fast_len8(fast_t *f, bool nonempty)
+{
+	if (f->pos >= f->end)
+		return false;
+	size_t n = f->in->msg[f->pos];
+	if ((nonempty && n == 0) || f->end - f->pos < 1u + n)
+		return false;
+	f->pos += 1u + n;
+	return true;
+}
+
+static bool fast_bitmap(fast_t *f, bool nonempty)
+{
+	const uint8_t *m = f->in->msg;
+	int prev = -1;
+	if (nonempty && f->pos >= f->end)
+		return false;
+	while (f->pos < f->end) {
+		size_t left = f->end - f->pos;
+		if (left < 2)
+			return false;
+		int win = m[f->pos];
+		unsigned len = m[f->pos + 1u];
+		if (win <= prev || len == 0 || len > 32 || left < 2u + len ||
+		    m[f->pos + 1u + len] == 0)
+			return false;
+		f->pos += 2u + len;
+		prev = win;
+	}
+	return true;
+}
+
+static bool fast_edns(fast_t *f)
+{
+	while (f->pos < f->end) {
+		size_t left = f->end - f->pos;
+		if (left < 4 || left - 4 < dns_get_u16(f->in->msg + f->pos + 2))
+			return false;
+		f->pos += 4u + dns_get_u16(f->in->msg + f->pos + 2);
+	}
+	return true;
+}
+
+/* Append the wire bytes not yet copied, up to the cursor. */
+static bool fast_flush(fast_t *f)
+{
+	size_t n = f->pos - f->copied;
+	if (n > f->cap - f->olen)
+		return false;
+	memcpy(f->out + f->olen, f->in->msg + f->copied, n);
+	f->olen += n;
+	f->copied = f->pos;
+	return true;
+}
+
+/* A name that must be uncompressed: checked in place, left in the run. */
+static bool fast_name_in_place(fast_t *f)
+{
+	const uint8_t *m = f->in->msg;
+	size_t p = f->pos, len = 0;
+	for (;;) {
+		if (p >= f->end)
+			return false;
+		uint8_t c = m[p];
+		if (c > DNS_LABEL_MAXLEN || len + 1u + c > DNS_NAME_MAXLEN ||
+		    f->end - p < 1u + c)
+			return false;
+		len += 1u + c;
+		p += 1u + c;
+		if (c == 0)
+			break;
+	}
+	f->pos = p;
+	return true;
+}
+
+/* A name that may hold pointers: decompressed into out. */
+static bool fast_name(fast_t *f)
+{
+	if (f->ti->cc == DNS_CC_NONE)
+		return fast_name_in_place(f);
+	dns_wire_t w = *f->in;
+	dns_name_t nm;
+	w.pos = f->pos;
+	w.end = f->end;
+	if (!fast_flush(f) || dns_name_unpack(&w, &nm, true) != DNS_OK ||
+	    nm.len > f->cap - f->olen)
+		return false;
+	memcpy(f->out + f->olen, nm.wire, nm.len);
+	f->olen += nm.len;
+	f->pos = f->copied = w.pos;
+	return true;
+}
+
+static bool fast_field(fast_t *f, char kind)
+{
+	size_t left = f->end - f->pos;
+	switch (kind) {
+	case K_NAME:
+		return fast_name(f);
+	case K_STR:
+	case K_SALT:
+		return fast_len8(f, false);
+	case K_B32:
+		return fast_len8(f, true);
+	case K_STRS:
+		do {
+			if (!fast_len8(f, false))
+				return false;
+		} while (f->pos < f->end);
+		return true;
+	case K_STR_OPT:
+		return left == 0 || fast_len8(f, false);
+	case K_B64:
+	case K_HEX:
+	case K_TEXT_NE:
+	case K_NSAP:
+		f->pos = f->end;
+		return left > 0;
+	case K_B64_OPT:
+	case K_TEXT:
+	case K_OPAQUE:
+	case K_SPECIAL:
+		f->pos = f->end;
+		return true;
+	case K_DIGEST: /* the selector is the octet before */
+		if (left == 0 ||
+		    !digest_len_ok(f->ti->code, f->in->msg[f->pos - 1], left))
+			return false;
+		f->pos = f->end;
+		return true;
+	case K_BITMAP:
+	case K_BITMAP_NE:
+		return fast_bitmap(f, kind == K_BITMAP_NE);
+	case K_DATA16:
+		if (left < 2 || left - 2 < dns_get_u16(f->in->msg + f->pos))
+			return false;
+		f->pos += 2u + dns_get_u16(f->in->msg + f->pos);
+		return true;
+	case K_EDNS:
+		return fast_edns(f);
+	default:
+		return false;
+	}
+}
+
+static bool fast_walk(fast_t *f)
+{
+	size_t fixed = 0; /* bytes of the fixed-size fields not yet checked */
+	for (const char *k = f->ti->fields; *k != '\0'; k++) {
+		unsigned n = fixed_len[(unsigned char)*k & 0x7f];
+		if (n != 0) {
+			fixed += n;
+			continue;
+		}
+		if (f->end - f->pos < fixed)
+			return false;
+		f->pos += fixed;
+		fixed = 0;
+		if (!fast_field(f, *k))
+			return false;
+	}
+	if (f->end - f->pos != fixed)
+		return false;
+	f->pos = f->end;
+	return fast_flush(f);
+}
+
+/* The fast path for a layout row; true when it produced the stored form
+ * (and consumed rd), false when walk_check must decide. */
+static bool unpack_fast(const dns_type_info_t *ti, dns_wire_t *rd, uint8_t *out,
+			size_t cap, size_t *outlen)
+{
+	fast_t f = {ti, rd, rd->pos, rd->end, out, cap, 0, rd->pos};
+	if (rd->pos > rd->end || !fast_walk(&f))
+		return false;
+	rd->pos = rd->end;
+	*outlen = f.olen;
+	return true;
+}
+
 dns_rc_t dns_rdata_unpack(uint16_t type, dns_wire_t *rd, uint8_t *out,
 			  size_t cap, size_t *outlen)
 {
 	const dns_type_info_t *ti = row_for(type);
 	const dns_special_ops_t *ops = special_ops(ti);
-	dns_wire_t o =
-	    dns_wire_writer(out, cap < STORED_MAX ? cap : STORED_MAX);
 	*outlen = 0;
 	if (!dns_wire_ok(rd))
 		return rd->err;
+	if (cap > STORED_MAX)
+		cap = STORED_MAX;
+	if (ops == NULL && unpack_fast(ti, rd, out, cap, outlen))
+		return DNS_OK;
+	dns_wire_t o = dns_wire_writer(out, cap);
 	if (ops != NULL) {
 		ops->unpack(rd, &o);
 		if (!dns_wire_ok(&o))

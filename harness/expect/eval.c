@@ -5,17 +5,22 @@
  * check runs and every failing one becomes a reason: check name, expected
  * text, got text. Header checks look at every message of a TCP stream,
  * question checks at the first, section checks at all the messages'
- * records concatenated (the OPT left out).
+ * records concatenated (the OPT left out). tsig: verifies the messages in
+ * order as one TSIG stream (RFC 8945 5.3.1); stream: checks their order
+ * (SOA first and last) and judges the first, the last or each message
+ * alone with an expectation of its own.
  */
 #include "expect/expect.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "dns/canon.h"
 #include "dns/edns.h"
 #include "dns/msg.h"
 #include "dns/rdata.h"
+#include "dns/tsig.h"
 #include "expect/expect_int.h"
 
 #define GOT_MAX	 2048u /* longest expected/got text */
@@ -43,6 +48,8 @@ typedef struct ev {
 	sc_reason_t *r;
 	size_t nr, cap;
 	bool nomem;
+	dns_tsig_result_t *tsig; /* per message, computed at first need */
+	dns_rc_t *tsig_rc;
 } ev_t;
 
 /* Working text: a buffer and a builder over it. */
@@ -1215,6 +1222,370 @@ static void check_implicit(const sc_expect_t *e, ev_t *ev)
 		per_message(ev, e, "", &question, false);
 }
 
+static bool eval_node(const sc_expect_t *e, ev_t *ev, const char *prefix);
+
+/* ---- tsig ---------------------------------------------------------------- */
+
+/* The MAC of the query sent, when it carries a TSIG. */
+static bool request_mac(const ev_t *ev, dns_tsig_rr_t *rr)
+{
+	bool found = false;
+	const sc_observed_t *obs = ev->obs;
+	return obs->query != NULL &&
+	       dns_tsig_find(obs->query, obs->qlen, &found, rr, NULL) ==
+		   DNS_OK &&
+	       found;
+}
+
+/* Verify every message in order with the query's key (the TSIG fields
+ * are read even without a key). */
+static bool tsig_results(ev_t *ev)
+{
+	if (ev->tsig != NULL)
+		return true;
+	ev->tsig = dns_arena_alloc(ev->arena, ev->nmsgs * sizeof(*ev->tsig));
+	ev->tsig_rc = dns_arena_alloc(ev->arena, ev->nmsgs * sizeof(dns_rc_t));
+	if (ev->tsig == NULL || ev->tsig_rc == NULL) {
+		ev->nomem = true;
+		return false;
+	}
+	dns_tsig_rr_t req;
+	bool has_req = request_mac(ev, &req);
+	dns_tsig_verifier_t v;
+	dns_tsig_verifier_init(&v, ev->q->tsig_key, has_req ? req.mac : NULL,
+			       has_req ? req.mac_len : 0, (uint64_t)time(NULL));
+	for (size_t i = 0; i < ev->nmsgs; i++)
+		ev->tsig_rc[i] = dns_tsig_verify_next(
+		    &v, ev->msgs[i].wire, ev->msgs[i].len, &ev->tsig[i]);
+	dns_tsig_verifier_free(&v);
+	return true;
+}
+
+/* A TSIG error field: 16 is BADSIG here, not BADVERS. */
+static const char *tsig_error_text(uint16_t code, char buf[16])
+{
+	return code == DNS_TSIG_ERROR_BADSIG ? "BADSIG"
+					     : dns_rcode_to_text(code, buf);
+}
+
+static void tsig_text(const ev_t *ev, size_t i, dns_strbuf_t *sb)
+{
+	const dns_tsig_result_t *r = &ev->tsig[i];
+	char name[DNS_NAME_TEXT_MAX], alg[DNS_NAME_TEXT_MAX], rc[16];
+	if (ev->nmsgs > 1)
+		dns_sb_printf(sb, "message %zu: ", i + 1);
+	if (ev->tsig_rc[i] != DNS_OK && !r->present) {
+		dns_sb_printf(sb, "no readable TSIG (%s)",
+			      dns_rc_name(ev->tsig_rc[i]));
+		return;
+	}
+	if (!r->present) {
+		dns_sb_puts(sb, "no TSIG");
+		return;
+	}
+	dns_name_to_text(&r->rr.key_name, name, sizeof(name));
+	dns_name_to_text(&r->rr.alg_name, alg, sizeof(alg));
+	dns_sb_printf(sb, "TSIG %s %s, MAC %u bytes, error %s, other %u bytes",
+		      name, alg, r->rr.mac_len,
+		      tsig_error_text(r->rr.error, rc), r->rr.other_len);
+	if (ev->q->tsig_key != NULL)
+		dns_sb_printf(sb, ": %s", dns_tsig_status_name(r->status));
+}
+
+static bool has_mac(const dns_tsig_result_t *r)
+{
+	return r->present && r->rr.mac_len > 0;
+}
+
+/* Index of the first message failing "signed" (first and last carry a
+ * MAC, no more than 99 unsigned in a row), or nmsgs. */
+static size_t unsigned_at(const ev_t *ev)
+{
+	size_t last = ev->nmsgs - 1;
+	if (!has_mac(&ev->tsig[0]))
+		return 0;
+	for (size_t i = 0; i < ev->nmsgs; i++)
+		if (ev->tsig[i].status == DNS_TSIG_TOO_SPARSE)
+			return i;
+	return has_mac(&ev->tsig[last]) ? ev->nmsgs : last;
+}
+
+/* First message failing "valid" (or "verified" when any_time: a MAC
+ * that verifies outside the fudge passes), or nmsgs. */
+static size_t invalid_at(const ev_t *ev, bool any_time)
+{
+	size_t bad = unsigned_at(ev);
+	for (size_t i = 0; i < ev->nmsgs && i < bad; i++) {
+		dns_tsig_status_t st = ev->tsig[i].status;
+		if (ev->tsig[i].present && st != DNS_TSIG_VALID &&
+		    !(any_time && st == DNS_TSIG_BADTIME))
+			return i;
+	}
+	return bad;
+}
+
+static size_t first_where(const ev_t *ev, bool (*pred)(const ev_t *, size_t))
+{
+	for (size_t i = 0; i < ev->nmsgs; i++)
+		if (pred(ev, i))
+			return i;
+	return ev->nmsgs;
+}
+
+static bool is_present(const ev_t *ev, size_t i)
+{
+	return ev->tsig[i].present;
+}
+
+static bool mac_present(const ev_t *ev, size_t i)
+{
+	return has_mac(&ev->tsig[i]);
+}
+
+static void tsig_reason(ev_t *ev, const char *prefix, const char *check,
+			const char *expected, size_t at)
+{
+	txt_t got;
+	txt_init(&got);
+	tsig_text(ev, at, &got.sb);
+	reason(ev, prefix, check, expected, txt_end(&got));
+}
+
+/* valid: (any_time false) or verified: (true). */
+static void tsig_mac(xp_tri_t want, bool any_time, ev_t *ev, const char *prefix)
+{
+	const char *check = any_time ? "tsig.verified" : "tsig.valid";
+	if (want == XP_UNSET)
+		return;
+	if (ev->q->tsig_key == NULL) {
+		reason(ev, prefix, check,
+		       "a response to a query signed with a key",
+		       "the query has no tsig:");
+		return;
+	}
+	size_t at = invalid_at(ev, any_time);
+	if (want == XP_TRUE && at < ev->nmsgs)
+		tsig_reason(ev, prefix, check,
+			    any_time ? "every message signed with the query's "
+				       "key and every MAC verified"
+				     : "every message signed with the query's "
+				       "key and every MAC verified, in time",
+			    at);
+	if (want == XP_FALSE && at == ev->nmsgs)
+		reason(ev, prefix, check,
+		       "a response whose signature does not verify",
+		       "every MAC verified");
+}
+
+static void tsig_flags(const xp_tsig_t *t, ev_t *ev, const char *prefix)
+{
+	size_t n = ev->nmsgs, at;
+	if (t->present == XP_TRUE &&
+	    (!is_present(ev, 0) || !is_present(ev, n - 1)))
+		tsig_reason(ev, prefix, "tsig.present",
+			    "a TSIG record in the first and the last message",
+			    is_present(ev, 0) ? n - 1 : 0);
+	if (t->present == XP_FALSE && (at = first_where(ev, is_present)) < n)
+		tsig_reason(ev, prefix, "tsig.present", "no TSIG record", at);
+	if (t->signed_ == XP_TRUE && (at = unsigned_at(ev)) < n)
+		tsig_reason(ev, prefix, "tsig.signed",
+			    "signed: a MAC in the first and the last message, "
+			    "at most 99 unsigned in a row",
+			    at);
+	if (t->signed_ == XP_FALSE && (at = first_where(ev, mac_present)) < n)
+		tsig_reason(ev, prefix, "tsig.signed", "no TSIG with a MAC",
+			    at);
+	tsig_mac(t->valid, false, ev, prefix);
+	tsig_mac(t->verified, true, ev, prefix);
+}
+
+/* The first message with a TSIG whose field is off, or nmsgs. */
+static size_t field_off(const xp_tsig_t *t, const ev_t *ev)
+{
+	for (size_t i = 0; i < ev->nmsgs; i++) {
+		const dns_tsig_result_t *r = &ev->tsig[i];
+		if (!r->present)
+			continue;
+		if ((t->has_error && r->rr.error != t->error) ||
+		    !in_range(&t->mac_size, r->rr.mac_len) ||
+		    !in_range(&t->other_size, r->rr.other_len))
+			return i;
+	}
+	return ev->nmsgs;
+}
+
+static void tsig_fields(const xp_tsig_t *t, ev_t *ev, const char *prefix)
+{
+	bool any = t->has_error || t->mac_size.has_min || t->mac_size.has_max ||
+		   t->other_size.has_min || t->other_size.has_max;
+	if (!any)
+		return;
+	txt_t ex;
+	txt_init(&ex);
+	char rc[16];
+	dns_sb_puts(&ex.sb, "a TSIG with");
+	const char *sep = " ";
+	if (t->has_error) {
+		dns_sb_printf(&ex.sb, " error %s",
+			      tsig_error_text(t->error, rc));
+		sep = ", ";
+	}
+	if (t->mac_size.has_min || t->mac_size.has_max) {
+		dns_sb_printf(&ex.sb, "%sa MAC of ", sep);
+		range_text(&t->mac_size, "byte", &ex.sb);
+		sep = ", ";
+	}
+	if (t->other_size.has_min || t->other_size.has_max) {
+		dns_sb_printf(&ex.sb, "%sother data of ", sep);
+		range_text(&t->other_size, "byte", &ex.sb);
+	}
+	size_t at = !is_present(ev, 0) ? 0 : field_off(t, ev);
+	if (at < ev->nmsgs)
+		tsig_reason(ev, prefix, "tsig", txt_end(&ex), at);
+}
+
+static void check_tsig(const sc_expect_t *e, ev_t *ev, const char *prefix)
+{
+	if (!e->tsig.set || !tsig_results(ev))
+		return;
+	tsig_flags(&e->tsig, ev, prefix);
+	tsig_fields(&e->tsig, ev, prefix);
+}
+
+/* ---- stream -------------------------------------------------------------- */
+
+static const dns_rr_t *first_answer(const ev_t *ev)
+{
+	return ev->nall[DNS_SEC_ANSWER] ? &ev->all[DNS_SEC_ANSWER][0] : NULL;
+}
+
+static const dns_rr_t *last_answer(const ev_t *ev)
+{
+	size_t n = ev->nall[DNS_SEC_ANSWER];
+	return n ? &ev->all[DNS_SEC_ANSWER][n - 1] : NULL;
+}
+
+static void rr_or_none(const dns_rr_t *rr, const char *what, dns_strbuf_t *sb)
+{
+	dns_sb_printf(sb, "%s: ", what);
+	if (rr == NULL)
+		dns_sb_puts(sb, "no answer record");
+	else
+		rr_text(rr, sb);
+}
+
+static bool same_rr(const dns_rr_t *a, const dns_rr_t *b)
+{
+	return a->type == b->type && a->rclass == b->rclass &&
+	       a->rdlen == b->rdlen && dns_name_equal(&a->owner, &b->owner) &&
+	       (a->rdlen == 0 || memcmp(a->rdata, b->rdata, a->rdlen) == 0);
+}
+
+static void stream_soa(const xp_stream_t *s, ev_t *ev, const char *prefix)
+{
+	const dns_rr_t *f = first_answer(ev), *l = last_answer(ev);
+	txt_t got;
+	bool first_soa = f != NULL && f->type == DNS_T_SOA;
+	bool last_soa = l != NULL && l->type == DNS_T_SOA &&
+			(f == NULL || f->type != DNS_T_SOA || same_rr(f, l)) &&
+			ev->nall[DNS_SEC_ANSWER] > 1;
+	if (s->soa_first != XP_UNSET &&
+	    first_soa != (s->soa_first == XP_TRUE)) {
+		txt_init(&got);
+		rr_or_none(f, "first", &got.sb);
+		reason(ev, prefix, "stream.soa_first",
+		       s->soa_first == XP_TRUE ? "an SOA as the first record"
+					       : "no SOA as the first record",
+		       txt_end(&got));
+	}
+	if (s->soa_last != XP_UNSET && last_soa != (s->soa_last == XP_TRUE)) {
+		txt_init(&got);
+		rr_or_none(l, "last", &got.sb);
+		dns_sb_printf(&got.sb, " (%zu answer records)",
+			      ev->nall[DNS_SEC_ANSWER]);
+		reason(ev, prefix, "stream.soa_last",
+		       s->soa_last == XP_TRUE
+			   ? "the first SOA again as the last record"
+			   : "not an SOA as the last record",
+		       txt_end(&got));
+	}
+}
+
+static void stream_pat(const xp_pat_t *p, const dns_rr_t *rr, ev_t *ev,
+		       const char *prefix, const char *check, const char *what)
+{
+	if (p == NULL || (rr != NULL && pat_match(p, rr)))
+		return;
+	txt_t got;
+	txt_init(&got);
+	rr_or_none(rr, what, &got.sb);
+	reason(ev, prefix, check, p->text, txt_end(&got));
+}
+
+/* prefix + s, or prefix when out of memory. */
+static const char *pfx(ev_t *ev, const char *prefix, const char *s)
+{
+	const char *p = ev_strdup(ev, prefix, s);
+	return p != NULL ? p : prefix;
+}
+
+/* Evaluate e on message i alone. */
+static bool on_message(const sc_expect_t *e, ev_t *ev, size_t i,
+		       const char *prefix)
+{
+	ev_t one = *ev;
+	one.msgs = &ev->msgs[i];
+	one.nmsgs = 1;
+	one.tsig = NULL; /* the stream's verdicts, message i's part */
+	one.tsig_rc = NULL;
+	if (tsig_results(ev)) {
+		one.tsig = &ev->tsig[i];
+		one.tsig_rc = &ev->tsig_rc[i];
+	}
+	memset(one.all, 0, sizeof(one.all));
+	memset(one.nall, 0, sizeof(one.nall));
+	if (!concat(&one)) {
+		ev->nomem = true;
+		return false;
+	}
+	bool ok = eval_node(e, &one, prefix);
+	ev->r = one.r;
+	ev->nr = one.nr;
+	ev->cap = one.cap;
+	ev->nomem |= one.nomem;
+	return ok;
+}
+
+static void stream_each(const sc_expect_t *e, ev_t *ev, const char *prefix)
+{
+	for (size_t i = 0; i < ev->nmsgs; i++) {
+		char b[48];
+		snprintf(b, sizeof(b), "stream.message[%zu].", i + 1);
+		if (!on_message(e, ev, i, pfx(ev, prefix, b)))
+			return; /* the first message that fails says it */
+	}
+}
+
+static void check_stream(const sc_expect_t *e, ev_t *ev, const char *prefix)
+{
+	const xp_stream_t *s = &e->stream;
+	if (!s->set)
+		return;
+	stream_soa(s, ev, prefix);
+	stream_pat(s->first_record, first_answer(ev), ev, prefix,
+		   "stream.first_record", "first");
+	stream_pat(s->last_record, last_answer(ev), ev, prefix,
+		   "stream.last_record", "last");
+	if (s->first != NULL)
+		on_message(s->first, ev, 0,
+			   pfx(ev, prefix, "stream.first_message."));
+	if (s->last != NULL)
+		on_message(s->last, ev, ev->nmsgs - 1,
+			   pfx(ev, prefix, "stream.last_message."));
+	if (s->each != NULL)
+		stream_each(s->each, ev, prefix);
+}
+
 /* ---- the tree ------------------------------------------------------------ */
 
 static void check_outcome(const sc_expect_t *e, ev_t *ev, const char *prefix)
@@ -1329,6 +1700,8 @@ static bool eval_node(const sc_expect_t *e, ev_t *ev, const char *prefix)
 		check_question(e, ev, prefix);
 		check_sections(e, ev, prefix);
 		check_opt(e, ev, prefix);
+		check_tsig(e, ev, prefix);
+		check_stream(e, ev, prefix);
 	}
 	if (e->nany)
 		eval_any(e, ev, prefix);

@@ -885,6 +885,102 @@ static bool key_messages(cc_t *c, const char *key, const node_t *v,
 
 static sc_expect_t *compile_node(cc_t *c, const node_t *n, bool top);
 
+/* ---- tsig: and stream: --------------------------------------------------- */
+
+static bool tsig_error_code(cc_t *c, const node_t *v, xp_tsig_t *t)
+{
+	uint16_t code = 0;
+	if (!number_or_name(c, v, 65535, rcode_parse, "a TSIG error", &code))
+		return false;
+	t->has_error = true;
+	t->error = code;
+	return true;
+}
+
+static bool key_tsig(cc_t *c, const char *key, const node_t *v, sc_expect_t *e)
+{
+	static const char *const keys[] = {"present",	 "signed", "valid",
+					   "verified",	 "error",  "mac_size",
+					   "other_size", NULL};
+	xp_tsig_t *t = &e->tsig;
+	if (!node_check_keys(v, key, keys, c->d))
+		return false;
+	if (v->n == 0)
+		return diag_error(c->d, v,
+				  "tsig: an empty mapping checks nothing");
+	t->set = true;
+	const node_t *f;
+	bool ok = true;
+	if ((f = node_get(v, "present")) != NULL)
+		ok = tri(c, f, &t->present) && ok;
+	if ((f = node_get(v, "signed")) != NULL)
+		ok = tri(c, f, &t->signed_) && ok;
+	if ((f = node_get(v, "valid")) != NULL)
+		ok = tri(c, f, &t->valid) && ok;
+	if ((f = node_get(v, "verified")) != NULL)
+		ok = tri(c, f, &t->verified) && ok;
+	if ((f = node_get(v, "error")) != NULL)
+		ok = tsig_error_code(c, f, t) && ok;
+	if ((f = node_get(v, "mac_size")) != NULL)
+		ok = range(c, f, "tsig.mac_size", true, 65535, &t->mac_size) &&
+		     ok;
+	if ((f = node_get(v, "other_size")) != NULL)
+		ok = range(c, f, "tsig.other_size", true, 65535,
+			   &t->other_size) &&
+		     ok;
+	if (ok && t->present == XP_FALSE &&
+	    (t->signed_ == XP_TRUE || t->valid == XP_TRUE ||
+	     t->verified == XP_TRUE || t->has_error || t->mac_size.has_min ||
+	     t->mac_size.has_max))
+		ok = diag_error(c->d, node_key(v, "present"),
+				"tsig: present: false contradicts the other "
+				"checks");
+	return ok;
+}
+
+static bool stream_pat(cc_t *c, const node_t *v, xp_pat_t **out)
+{
+	*out = cc_alloc(c, v, sizeof(**out));
+	return *out != NULL && pat_compile(c, v, *out);
+}
+
+static bool stream_sub(cc_t *c, const node_t *v, sc_expect_t **out)
+{
+	return (*out = compile_node(c, v, false)) != NULL;
+}
+
+static bool key_stream(cc_t *c, const char *key, const node_t *v,
+		       sc_expect_t *e)
+{
+	static const char *const keys[] = {
+	    "soa_first",     "soa_last",     "first_record", "last_record",
+	    "first_message", "each_message", "last_message", NULL};
+	xp_stream_t *s = &e->stream;
+	if (!node_check_keys(v, key, keys, c->d))
+		return false;
+	if (v->n == 0)
+		return diag_error(c->d, v,
+				  "stream: an empty mapping checks nothing");
+	s->set = true;
+	const node_t *f;
+	bool ok = true;
+	if ((f = node_get(v, "soa_first")) != NULL)
+		ok = tri(c, f, &s->soa_first) && ok;
+	if ((f = node_get(v, "soa_last")) != NULL)
+		ok = tri(c, f, &s->soa_last) && ok;
+	if ((f = node_get(v, "first_record")) != NULL)
+		ok = stream_pat(c, f, &s->first_record) && ok;
+	if ((f = node_get(v, "last_record")) != NULL)
+		ok = stream_pat(c, f, &s->last_record) && ok;
+	if ((f = node_get(v, "first_message")) != NULL)
+		ok = stream_sub(c, f, &s->first) && ok;
+	if ((f = node_get(v, "each_message")) != NULL)
+		ok = stream_sub(c, f, &s->each) && ok;
+	if ((f = node_get(v, "last_message")) != NULL)
+		ok = stream_sub(c, f, &s->last) && ok;
+	return ok;
+}
+
 static bool sub_list(cc_t *c, const char *key, const node_t *v,
 		     sc_expect_t ***out, size_t *nout)
 {
@@ -960,7 +1056,8 @@ static const struct {
     {"closed", key_closed, false},     {"alive", key_alive, false},
     {"messages", key_messages, false}, {"any", key_any, false},
     {"all", key_all, false},	       {"not", key_not, false},
-    {"implicit", key_implicit, false},
+    {"implicit", key_implicit, false}, {"tsig", key_tsig, true},
+    {"stream", key_stream, true},
 };
 #define NKEYS (sizeof(key_table) / sizeof(key_table[0]))
 
@@ -968,7 +1065,7 @@ static const char *const all_keys[] = {
     "rcode",   "opcode",      "flags",	    "tc",    "question", "qdcount",
     "answer",  "authority",   "additional", "opt",   "size",	 "violations",
     "ignored", "no_response", "closed",	    "alive", "messages", "any",
-    "all",     "not",	      "implicit",   NULL};
+    "all",     "not",	      "implicit",   "tsig",  "stream",	 NULL};
 
 /* Contradictions between the keys of one mapping. */
 static bool consistency(cc_t *c, const node_t *n, sc_expect_t *e)

@@ -79,6 +79,30 @@ typedef enum xp_qmode {
 /* A tri-state for no_response:, closed:, alive:. */
 typedef enum xp_tri { XP_UNSET, XP_TRUE, XP_FALSE } xp_tri_t;
 
+/* tsig: (RFC 8945), judged on every message of the response */
+typedef struct xp_tsig {
+	bool set;
+	xp_tri_t present;  /* a TSIG record (first and last message) */
+	xp_tri_t signed_;  /* a TSIG with a MAC (first and last message, at
+			      most 99 unsigned ones in a row) */
+	xp_tri_t valid;	   /* signed, and every MAC verifies with the
+			      query's key, in time */
+	xp_tri_t verified; /* signed, and every MAC verifies with the
+			      query's key, whatever the time */
+	bool has_error;
+	uint16_t error; /* TSIG error field of every TSIG */
+	xp_range_t mac_size, other_size;
+} xp_tsig_t;
+
+/* stream: the order of a multi-message response (AXFR) */
+typedef struct xp_stream {
+	bool set;
+	xp_tri_t soa_first; /* the first answer record is an SOA */
+	xp_tri_t soa_last;  /* the last one is an SOA, the same as the first */
+	xp_pat_t *first_record, *last_record;  /* of the answers, in order */
+	struct sc_expect *first, *each, *last; /* one message at a time */
+} xp_stream_t;
+
 typedef struct xp_implicit {
 	bool id, qr, opcode, question, strict;
 	bool strict_explicit; /* violations: judges the decode instead of
@@ -109,6 +133,8 @@ struct sc_expect {
 	xp_section_t sec[4]; /* [DNS_SEC_ANSWER..DNS_SEC_ADDITIONAL] */
 	xp_opt_t opt;
 	xp_range_t size;
+	xp_tsig_t tsig;
+	xp_stream_t stream;
 	xp_tri_t viol;	 /* violations: true / a list (XP_TRUE), false */
 	dns_rc_t *viols; /* the list: each is among those found */
 	size_t nviols;

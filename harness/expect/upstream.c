@@ -39,13 +39,13 @@ struct sc_upstream {
 };
 
 static const char *const crit_keys[] = {
-    "server",	    "opcode", "qname",	   "qname_sub", "qname_case",
-    "qtype",	    "qclass", "flags",	   "do",	"edns",
-    "edns_version", "option", "transport", NULL};
+    "server", "opcode", "qname",     "qname_sub", "qname_case",	  "qtype",
+    "qclass", "flags",	"do",	     "edns",	  "edns_version", "option",
+    "cookie", "ecs",	"transport", NULL};
 static const char *const item_keys[] = {
-    "server",	 "opcode", "qname", "qname_sub", "qname_case",	 "qtype",
-    "qclass",	 "flags",  "do",    "edns",	 "edns_version", "option",
-    "transport", "count",  "never", NULL};
+    "server", "opcode", "qname",     "qname_sub", "qname_case",	  "qtype",
+    "qclass", "flags",	"do",	     "edns",	  "edns_version", "option",
+    "cookie", "ecs",	"transport", "count",	  "never",	  NULL};
 
 /* ---- compiling ---------------------------------------------------------- */
 
@@ -107,7 +107,8 @@ static bool server_index(const node_t *v, const serve_config_t *cfg, long *out,
 		return true;
 	}
 	for (size_t i = 0; cfg != NULL && i < cfg->n; i++)
-		if (strcmp(cfg->servers[i].name, v->str) == 0) {
+		if (cfg->servers[i].name != NULL &&
+		    strcmp(cfg->servers[i].name, v->str) == 0) {
 			*out = (long)i;
 			return true;
 		}

@@ -104,11 +104,11 @@ struct net_exchange {
 	/* Internal to net/. */
 	struct {
 		net_loop_t *loop;
-		uv_udp_t udp;
+		struct net_udp_sock *sock; /* UDP: the socket in use */
 		uv_timer_t timer;
 		uv_udp_send_t send;
 		int open_handles; /* closes outstanding before done() */
-		bool sock_open;	  /* UDP socket opened */
+		bool sock_open;	  /* UDP: holds a socket */
 		bool on_wire;	  /* TCP: written on its connection */
 		bool finishing;
 		bool lingering;

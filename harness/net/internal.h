@@ -40,6 +40,10 @@ void net__handle_closed(uv_handle_t *h);
 void net__udp_release(net_exchange_t *x);
 void net__tcp_release(net_exchange_t *x);
 
+/* Free what the UDP socket pool of l still holds; after the last
+ * uv_run of net_loop_close, when every handle is closed. */
+void net__udp_pool_free(net_loop_t *l);
+
 /* Is err an "unreachable" error (refused, no route, network down)? */
 bool net__is_unreachable(int uv_err);
 

@@ -1,6 +1,8 @@
 /* loop.c - the shared event loop, query IDs and address helpers. */
 #include "net/loop.h"
 
+#include "net/internal.h"
+
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -61,6 +63,7 @@ void net_loop_close(net_loop_t *l)
 {
 	uv_walk(&l->uv, close_any, NULL);
 	uv_run(&l->uv, UV_RUN_DEFAULT);
+	net__udp_pool_free(l);
 	uv_loop_close(&l->uv);
 }
 

@@ -55,6 +55,10 @@ typedef struct net_loop {
 	uint64_t rng[2];    /* xorshift128+ state for query IDs */
 	/* the local address the kernel picks towards route_dst (cached) */
 	struct sockaddr_storage route_dst, route_src;
+	/* UDP client sockets (udp.c): every open one, and the idle ones
+	 * kept for reuse, oldest first */
+	struct net_udp_sock *udp_all, *udp_idle, *udp_idle_tail;
+	size_t udp_nidle;
 } net_loop_t;
 
 /* Initialise l (the caller owns the memory, which must not move while the

@@ -28,9 +28,13 @@
  * something cannot start, every step is ERROR with the reason; when the
  * resolver dies, its step and the rest are ERROR ("target died").
  *
+ * Suites with role: client are played after them, one after the other
+ * (play/client.h): the suite's servers start, and each step runs its
+ * program against them and is judged by its exit status, its output and
+ * the queries the servers received.
+ *
  * Cases the engine cannot play are not sent: a case with skip: is SKIP;
- * a case of a role: client suite is SKIP (not implemented yet); a case
- * over DoT without a TLS
+ * a case over DoT without a TLS
  * configuration (tls) is ERROR. On SIGINT (when handle_sigint) no new
  * case starts and those in flight finish; a second SIGINT aborts them.
  * Cases stopped or never started are SKIP with the reason "interrupted",

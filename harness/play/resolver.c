@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <glob.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,15 +48,21 @@ typedef struct rsv {
 	struct sockaddr_storage addr; /* the resolver */
 	char fake_path[4096];	      /* libfaketime's offset file, or "" */
 	char fake_lib[4096];	      /* libfaketime itself */
+	char fake_preload[8200];      /* LD_PRELOAD: the shim, libfaketime */
 	double fake_ms;		      /* the target's clock offset */
 	size_t mark;		      /* log entries before the last query */
 	dns_arena_t scratch;
-	net_exchange_t x;
-	bool done; /* x has ended */
+	net_exchange_t x;     /* the step's query */
+	net_exchange_t *more; /* queries: the others (in scratch), or NULL */
+	size_t nmore;	      /* started in more */
+	size_t pending;	      /* exchanges started and not yet ended */
+	bool done;	      /* every exchange of the step has ended */
 	uv_signal_t sigint;
 	bool sig_open, interrupted;
-	const char *fatal; /* every step left is ERROR with this */
-	const char *died;  /* how the resolver died, or NULL */
+	const char *no_clock; /* time passed that the resolver's clock did
+				 not see: why (steps after it are skipped) */
+	const char *fatal;    /* every step left is ERROR with this */
+	const char *died;     /* how the resolver died, or NULL */
 } rsv_t;
 
 /* ---- verdicts ----------------------------------------------------------- */
@@ -120,6 +127,40 @@ static void verdict_merge(rsv_t *r, sc_result_t *res, const sc_verdict_t *a,
 					  keep(r, w->expected),
 					  keep(r, w->got)};
 		}
+}
+
+/* Add the reasons of b to a, in scratch; with i other than SIZE_MAX
+ * each check is renamed queries[i].CHECK. a's kind is the worse. */
+static void verdict_append(rsv_t *r, sc_verdict_t *a, const sc_verdict_t *b,
+			   size_t i)
+{
+	if (b->kind == SC_ERROR || (b->kind == SC_FAIL && a->kind != SC_ERROR))
+		a->kind = b->kind;
+	if (b->nreasons == 0)
+		return;
+	size_t n = a->nreasons + b->nreasons;
+	sc_reason_t *w = dns_arena_alloc(&r->scratch, n * sizeof(*w));
+	if (w == NULL) {
+		static sc_reason_t nomem = {
+		    "internal", "memory for the verdict", "out of memory"};
+		*a = (sc_verdict_t){SC_ERROR, &nomem, 1};
+		return;
+	}
+	if (a->nreasons > 0)
+		memcpy(w, a->reasons, a->nreasons * sizeof(*w));
+	for (size_t j = 0; j < b->nreasons; j++) {
+		w[a->nreasons + j] = b->reasons[j];
+		if (i == SIZE_MAX)
+			continue;
+		char name[256];
+		snprintf(name, sizeof(name), "queries[%zu].%s", i,
+			 b->reasons[j].check);
+		const char *c =
+		    dns_arena_dup(&r->scratch, name, strlen(name) + 1);
+		w[a->nreasons + j].check = c != NULL ? c : b->reasons[j].check;
+	}
+	a->reasons = w;
+	a->nreasons = n;
 }
 
 /* Every step not yet judged gets kind k with one reason. */
@@ -273,6 +314,34 @@ static void faketime_fail(rsv_t *r)
 }
 
 /* The environment that puts the resolver on the faked clock. */
+/* libdnsharness-ftshim.so (harness/target/ftshim/ftshim.c: lets programs
+ * linked with jemalloc start under libfaketime) into buf: $DNSHARNESS_FTSHIM,
+ * else next to this program, else in ../lib/dnsharness/ from it. False
+ * when there is none: libfaketime is then preloaded alone. */
+static bool ftshim_lib(char *buf, size_t cap)
+{
+	static const char *const rel[] = {
+	    "libdnsharness-ftshim.so",
+	    "../lib/dnsharness/libdnsharness-ftshim.so"};
+	const char *env = getenv("DNSHARNESS_FTSHIM");
+	char exe[4096];
+	if (env != NULL && env[0] != '\0') {
+		snprintf(buf, cap, "%s", env);
+		return access(buf, R_OK) == 0;
+	}
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash = n > 0 ? memrchr(exe, '/', (size_t)n) : NULL;
+	if (slash == NULL)
+		return false;
+	*slash = '\0';
+	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+		if ((size_t)snprintf(buf, cap, "%s/%s", exe, rel[i]) < cap &&
+		    access(buf, R_OK) == 0)
+			return true;
+	}
+	return false;
+}
+
 static size_t faketime_env(rsv_t *r, target_var_t *env)
 {
 	const char *tmpdir = getenv("TMPDIR");
@@ -290,7 +359,14 @@ static size_t faketime_env(rsv_t *r, target_var_t *env)
 		r->fake_path[0] = '\0';
 		return 0;
 	}
-	env[0] = (target_var_t){"LD_PRELOAD", r->fake_lib};
+	char shim[4096];
+	if (ftshim_lib(shim, sizeof(shim)))
+		snprintf(r->fake_preload, sizeof(r->fake_preload), "%s:%s",
+			 shim, r->fake_lib);
+	else
+		snprintf(r->fake_preload, sizeof(r->fake_preload), "%s",
+			 r->fake_lib);
+	env[0] = (target_var_t){"LD_PRELOAD", r->fake_preload};
 	env[1] = (target_var_t){"FAKETIME_TIMESTAMP_FILE", r->fake_path};
 	env[2] = (target_var_t){"FAKETIME_NO_CACHE", "1"};
 	env[3] = (target_var_t){"FAKETIME_DONT_FAKE_MONOTONIC", "1"};
@@ -323,7 +399,9 @@ static bool target_up(rsv_t *r)
 	for (size_t i = 0; i < ts->nvars && nv < RSV_VARS_MAX; i++)
 		vars[nv++] =
 		    (target_var_t){ts->vars[i].name, ts->vars[i].value};
-	if (suite_has_time(r->s) && (ne = faketime_env(r, env)) == 0)
+	if (suite_has_time(r->s) &&
+	    (r->recipe->provides & TARGET_CAP_FAKETIME) &&
+	    (ne = faketime_env(r, env)) == 0)
 		return false;
 	target_opts_t to = {.vars = vars, .nvars = nv, .env = env, .nenv = ne};
 	memset(&err, 0, sizeof(err));
@@ -370,18 +448,23 @@ static void on_sigint(uv_signal_t *h, int signum)
 	(void)signum;
 	r->interrupted = true;
 	r->out->run.interrupted = true;
-	if (!r->done)
-		net_exchange_abort(&r->x);
+	if (r->done)
+		return;
+	net_exchange_abort(&r->x);
+	for (size_t i = 0; i < r->nmore; i++)
+		net_exchange_abort(&r->more[i]);
 }
 
 static void exchange_done(net_exchange_t *x)
 {
 	rsv_t *r = x->user;
+	if (r->pending > 0 && --r->pending > 0)
+		return;
 	r->done = true;
 	uv_stop(&r->loop->uv);
 }
 
-/* Run the loop until the exchange has ended, then handle what is already
+/* Run the loop until the exchanges have ended, then handle what is already
  * waiting (queries the servers received meanwhile). */
 static void run_exchange(rsv_t *r)
 {
@@ -447,11 +530,11 @@ static sc_transport_t step_transport(const rsv_t *r, const sc_case_t *c)
 	return r->o->transport_forced ? r->o->transport : c->transport;
 }
 
-static void observe(rsv_t *r, sc_result_t *res, const net_exchange_t *x)
+static void observe(rsv_t *r, const sc_case_t *c, sc_observed_t *obs,
+		    const net_exchange_t *x)
 {
-	sc_observed_t *obs = &res->obs;
 	obs->status = map_status(x->res.status);
-	obs->transport = step_transport(r, res->c);
+	obs->transport = step_transport(r, c);
 	obs->query = x->msg;
 	obs->qlen = x->len;
 	obs->msgs = x->res.msgs;
@@ -469,10 +552,10 @@ static void observe(rsv_t *r, sc_result_t *res, const net_exchange_t *x)
 		r->out->unreachable++;
 }
 
-static int exchange_start(rsv_t *r, const sc_case_t *c)
+/* Start x: query q of step c. */
+static int exchange_start(rsv_t *r, net_exchange_t *x, const sc_case_t *c,
+			  const sc_query_t *q)
 {
-	const sc_query_t *q = c->query;
-	net_exchange_t *x = &r->x;
 	memset(x, 0, sizeof(*x));
 	x->msg = dns_arena_dup(&r->out->arena, q->wire, q->len);
 	if (x->msg == NULL)
@@ -486,9 +569,56 @@ static int exchange_start(rsv_t *r, const sc_case_t *c)
 	x->arena = &r->out->arena;
 	x->done = exchange_done;
 	x->user = r;
+	r->pending++;
+	int rc = step_transport(r, c) == SC_TCP ? net_tcp_start(&r->pool, x)
+						: net_udp_start(r->loop, x);
+	if (rc != 0)
+		r->pending--; /* done() will not be called */
+	return rc;
+}
+
+/* Start the step's queries, all at once: its own, then those of
+ * queries: after the first. On an error the ones started are aborted
+ * (and waited for). */
+static int exchanges_start(rsv_t *r, const sc_case_t *c)
+{
+	r->pending = 0;
+	r->nmore = 0;
 	r->done = false;
-	return step_transport(r, c) == SC_TCP ? net_tcp_start(&r->pool, x)
-					      : net_udp_start(r->loop, x);
+	r->more =
+	    c->nmore ? dns_arena_alloc(&r->scratch, c->nmore * sizeof(*r->more))
+		     : NULL;
+	int rc = c->nmore && r->more == NULL ? UV_ENOMEM : 0;
+	if (rc == 0)
+		rc = exchange_start(r, &r->x, c, c->query);
+	for (size_t i = 0; rc == 0 && i < c->nmore; i++)
+		if ((rc = exchange_start(r, &r->more[i], c,
+					 c->more[i].query)) == 0)
+			r->nmore++;
+	r->done = r->pending == 0;
+	if (rc != 0 && !r->done) {
+		net_exchange_abort(&r->x);
+		for (size_t i = 0; i < r->nmore; i++)
+			net_exchange_abort(&r->more[i]);
+		run_exchange(r);
+	}
+	return rc;
+}
+
+/* The verdict of the queries after the first of a queries: step, each
+ * judged by its expectation; the reasons named queries[N]. */
+static void judge_more(rsv_t *r, const sc_case_t *c, sc_verdict_t *v)
+{
+	*v = (sc_verdict_t){SC_PASS, NULL, 0};
+	for (size_t i = 0; i < r->nmore; i++) {
+		sc_observed_t obs;
+		sc_verdict_t one;
+		memset(&obs, 0, sizeof(obs));
+		observe(r, c, &obs, &r->more[i]);
+		sc_expect_eval(c->more[i].expect, c->more[i].query, &obs,
+			       &r->scratch, &one);
+		verdict_append(r, v, &one, i + 1);
+	}
 }
 
 static void step_query(rsv_t *r, sc_result_t *res)
@@ -500,23 +630,26 @@ static void step_query(rsv_t *r, sc_result_t *res)
 			    "dot not supported yet");
 		return;
 	}
-	int rc = exchange_start(r, c);
+	int rc = exchanges_start(r, c);
 	if (rc != 0) {
 		verdict_one(r, res, SC_ERROR, "send",
 			    "the query sent to the resolver", uv_strerror(rc));
 		return;
 	}
 	run_exchange(r);
-	observe(r, res, &r->x);
-	if (r->x.res.status == NET_ABORTED) {
+	observe(r, c, &res->obs, &r->x);
+	if (r->interrupted || r->x.res.status == NET_ABORTED) {
 		verdict_one(r, res, SC_SKIP, "run", "the step to finish",
 			    "interrupted");
 		return;
 	}
-	sc_verdict_t v, u;
+	sc_verdict_t v, u, m, all = {SC_PASS, NULL, 0};
 	sc_expect_eval(c->expect, c->query, &res->obs, &r->scratch, &v);
+	judge_more(r, c, &m);
+	verdict_append(r, &all, &v, c->nmore ? 0 : SIZE_MAX);
+	verdict_append(r, &all, &m, SIZE_MAX);
 	judge_upstream(r, res, &u);
-	verdict_merge(r, res, &v, &u);
+	verdict_merge(r, res, &all, &u);
 }
 
 static void step_upstream(rsv_t *r, sc_result_t *res)
@@ -526,9 +659,34 @@ static void step_upstream(rsv_t *r, sc_result_t *res)
 	verdict_merge(r, res, &none, &u);
 }
 
+/* "NAME lacks CAP: why" or "NAME does not provide CAP" for the first
+ * capability in missing; NULL when missing is 0. */
+static const char *lacking(rsv_t *r, unsigned missing)
+{
+	char msg[1024];
+	const target_recipe_t *t = r->recipe;
+	for (unsigned i = 0; i < TARGET_CAP_COUNT; i++) {
+		if (!(missing & (1u << i)))
+			continue;
+		if (t->lacks[i] != NULL)
+			snprintf(msg, sizeof(msg), "%s lacks %s: %s", t->name,
+				 target_cap_word(i), t->lacks[i]);
+		else
+			snprintf(msg, sizeof(msg),
+				 "%s does not provide %s (provides: of its "
+				 "recipe)",
+				 t->name, target_cap_word(i));
+		return keep(r, msg);
+	}
+	return NULL;
+}
+
 static void step_time(rsv_t *r, uint64_t ms)
 {
 	serve_clock_advance(r->srv, (double)ms);
+	if (!(r->recipe->provides & TARGET_CAP_FAKETIME) && r->no_clock == NULL)
+		r->no_clock = join2(r, "time_passes: cannot move the clock",
+				    lacking(r, TARGET_CAP_FAKETIME));
 	if (r->fake_path[0] == '\0')
 		return;
 	r->fake_ms += (double)ms;
@@ -551,9 +709,17 @@ static void step_case(rsv_t *r, const sc_step_t *st, sc_result_t *res)
 	double t0 = net_now_ms();
 	r->played[st->case_index] = true;
 	res->started_ms = t0 - r->t0;
+	unsigned missing =
+	    (r->s->target.requires | st->requires) & ~r->recipe->provides;
 	if (c->skip != NULL)
 		verdict_one(r, res, SC_SKIP, "skip", "the step to run",
 			    c->skip);
+	else if (missing != 0)
+		verdict_one(r, res, SC_SKIP, "requires", "the step to apply",
+			    lacking(r, missing));
+	else if (r->no_clock != NULL)
+		verdict_one(r, res, SC_SKIP, "time", "the step to apply",
+			    r->no_clock);
 	else if (st->kind == SC_STEP_QUERY)
 		step_query(r, res);
 	else
@@ -568,6 +734,7 @@ static void play_steps(rsv_t *r)
 		const sc_step_t *st = &r->s->steps[i];
 		if (r->fatal != NULL || r->interrupted || !target_check(r))
 			return;
+		serve_set_step(r->srv, i + 1);
 		if (st->kind == SC_STEP_TIME) {
 			step_time(r, st->ms);
 			continue;
@@ -634,9 +801,21 @@ static void rsv_close(rsv_t *r)
 	dns_arena_free(&r->scratch);
 }
 
+/* False when the target lacks what every step needs (target: requires):
+ * then each step is skip, with the reason, and nothing is started. */
+static bool suite_applies(rsv_t *r)
+{
+	unsigned missing = r->s->target.requires & ~r->recipe->provides;
+	if (missing != 0)
+		judge_rest(r, SC_SKIP, "requires", "the step to apply",
+			   lacking(r, missing));
+	return missing == 0;
+}
+
 static void play_suite(rsv_t *r)
 {
-	if (load_recipe(r) && rsv_open(r) && servers_start(r) && target_up(r))
+	if (load_recipe(r) && suite_applies(r) && rsv_open(r) &&
+	    servers_start(r) && target_up(r))
 		play_steps(r);
 	if (r->interrupted)
 		judge_rest(r, SC_SKIP, "run", "the step to run",

@@ -14,6 +14,7 @@
 #include "expect/expect.h"
 #include "net/exchange.h"
 #include "net/loop.h"
+#include "play/client.h"
 #include "play/resolver.h"
 #include "scenario/query.h"
 
@@ -38,6 +39,12 @@ typedef struct slot {
 	double started; /* ms, net_now_ms */
 	uint8_t probe[PROBE_MAX];
 	dns_arena_t scratch; /* the probe's response */
+	/* the case's query and expectation (sc_case_compile): its own, or
+	 * compiled into `compiled` for a lazily loaded case; reset once the
+	 * case is judged */
+	struct sc_query *q;
+	struct sc_expect *e;
+	dns_arena_t compiled;
 } slot_t;
 
 struct runner {
@@ -50,6 +57,7 @@ struct runner {
 	const sc_suite_t *suites;
 	size_t nsuites;
 	dns_arena_t scratch; /* for sc_expect_eval, reset after each case */
+	diag_t *diag;	     /* sc_case_compile's, for one case at a time */
 	uv_signal_t sigint;
 	bool sig_open;
 	slot_t *slots;
@@ -144,11 +152,10 @@ static const char *keep_str(runner_t *r, const char *s)
 
 /* The verdict on res. sc_expect_eval works in the scratch arena (its
  * decoded messages are large); only the verdict is kept in the run's. */
-static void judge(runner_t *r, sc_result_t *res)
+static void judge(runner_t *r, const slot_t *s, sc_result_t *res)
 {
 	sc_verdict_t v;
-	sc_expect_eval(res->c->expect, res->c->query, &res->obs, &r->scratch,
-		       &v);
+	sc_expect_eval(s->e, s->q, &res->obs, &r->scratch, &v);
 	res->verdict.kind = v.kind;
 	res->verdict.nreasons = 0;
 	res->verdict.reasons =
@@ -313,7 +320,10 @@ static void slot_ended(slot_t *s)
 		verdict_only(r, res, SC_SKIP, "run", "the case to finish",
 			     "interrupted");
 	else
-		judge(r, res);
+		judge(r, s, res);
+	dns_arena_reset(&s->compiled);
+	s->q = NULL;
+	s->e = NULL;
 	case_ended(r, res);
 }
 
@@ -352,7 +362,7 @@ static void probe_done(net_exchange_t *x)
 static bool probe_start(slot_t *s, const sc_case_t *c, unsigned long tmo)
 {
 	runner_t *r = s->r;
-	size_t len = build_probe(s->probe, c->query, 0);
+	size_t len = build_probe(s->probe, s->q, 0);
 	if (len == 0)
 		return false;
 	memset(&s->x, 0, sizeof(s->x));
@@ -413,8 +423,8 @@ static void case_done(net_exchange_t *x)
 	sc_result_t *res = &r->out->run.results[s->idx];
 	observe(r, res, x);
 	const sc_case_t *c = res->c;
-	if (x->res.status != NET_ABORTED && r->interrupts < 2 &&
-	    c->expect != NULL && sc_expect_wants_alive(c->expect) &&
+	if (x->res.status != NET_ABORTED && r->interrupts < 2 && s->e != NULL &&
+	    sc_expect_wants_alive(s->e) &&
 	    probe_start(s, c, case_timeout(r, c)))
 		return;
 	slot_ended(s);
@@ -447,11 +457,6 @@ static bool playable(const runner_t *r, const sc_result_t *res, unplayable_t *u)
 		*u = (unplayable_t){SC_ERROR, "transport",
 				    "a TLS configuration for dot",
 				    "none given (play_opts_t.tls)"};
-	else if (c->query == NULL || c->expect == NULL) /* a loader bug */
-		*u = (unplayable_t){
-		    SC_ERROR, "case", "a compiled query and expectation",
-		    c->query == NULL ? "no compiled query"
-				     : "no compiled expectation"};
 	else
 		return true;
 	return false;
@@ -461,7 +466,7 @@ static bool playable(const runner_t *r, const sc_result_t *res, unplayable_t *u)
 static int exchange_start(runner_t *r, slot_t *s, sc_result_t *res)
 {
 	const sc_case_t *c = res->c;
-	const sc_query_t *q = c->query;
+	const sc_query_t *q = s->q;
 	sc_transport_t tr = case_transport(r, c);
 	bool tcp = tr != SC_UDP; /* DoT is TCP inside TLS */
 	net_exchange_t *x = &s->x;
@@ -485,24 +490,46 @@ static int exchange_start(runner_t *r, slot_t *s, sc_result_t *res)
 		   : net_udp_start(r->loop, x);
 }
 
+/* The query and expectation of res's case into s (compiled now when the
+ * case was loaded lazily); false with an ERROR verdict when that fails. */
+static bool compile_case(runner_t *r, slot_t *s, sc_result_t *res)
+{
+	r->diag->n = 0;
+	r->diag->more = false;
+	if (sc_case_compile(res->suite, res->c, &s->compiled, &s->q, &s->e,
+			    r->diag) &&
+	    s->q != NULL && s->e != NULL)
+		return true;
+	dns_arena_reset(&s->compiled);
+	verdict_only(r, res, SC_ERROR, "case",
+		     "a compiled query and expectation",
+		     r->diag->n > 0 ? keep_str(r, r->diag->e[0].msg)
+		     : s->q == NULL ? "no compiled query"
+				    : "no compiled expectation");
+	return false;
+}
+
 /* Start case idx in slot s. false when it ended at once (no network). */
 static bool case_start(runner_t *r, slot_t *s, size_t idx)
 {
 	sc_result_t *res = &r->out->run.results[idx];
-	if (res->suite->role == SC_ROLE_RESOLVER)
-		return false; /* played by play_resolver_suites */
+	if (res->suite->role != SC_ROLE_SERVER)
+		return false; /* played by play_resolver/client_suites */
 	res->started_ms = net_now_ms() - r->t0;
 	unplayable_t u;
 	if (!playable(r, res, &u)) {
 		verdict_only(r, res, u.kind, u.check, u.expected, u.got);
 		return false;
 	}
+	if (!compile_case(r, s, res))
+		return false;
 	s->idx = idx;
 	s->phase = SLOT_CASE;
 	s->started = net_now_ms();
 	int rc = exchange_start(r, s, res);
 	if (rc != 0) {
 		s->phase = SLOT_FREE;
+		dns_arena_reset(&s->compiled);
 		verdict_only(r, res, SC_ERROR, "send",
 			     "the query sent to the target", uv_strerror(rc));
 		return false;
@@ -610,8 +637,8 @@ static bool collect(const sc_suite_t *suites, size_t n, const play_opts_t *o,
 static void mark_unstarted(runner_t *r)
 {
 	for (size_t i = r->next; i < r->total; i++)
-		if (r->out->run.results[i].suite->role == SC_ROLE_RESOLVER)
-			continue; /* judged by play_resolver_suites */
+		if (r->out->run.results[i].suite->role != SC_ROLE_SERVER)
+			continue; /* judged by play_resolver/client_suites */
 		else if (r->died)
 			verdict_only(r, &r->out->run.results[i], SC_ERROR,
 				     "target", "the target running",
@@ -673,7 +700,9 @@ static bool runner_init(runner_t *r, const play_opts_t *o, play_result_t *out,
 	r->slots = dns_arena_alloc(&out->arena, r->nslots * sizeof(slot_t));
 	r->idle = dns_arena_alloc(&out->arena, r->nslots * sizeof(slot_t *));
 	r->loop = dns_mem_alloc(sizeof(*r->loop));
-	if (r->slots == NULL || r->idle == NULL || r->loop == NULL) {
+	r->diag = dns_mem_alloc(sizeof(*r->diag));
+	if (r->slots == NULL || r->idle == NULL || r->loop == NULL ||
+	    r->diag == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return false;
 	}
@@ -688,6 +717,7 @@ static bool runner_init(runner_t *r, const play_opts_t *o, play_result_t *out,
 		r->slots[i].r = r;
 		r->idle[r->nidle++] = &r->slots[i];
 		dns_arena_init(&r->slots[i].scratch, 4096);
+		dns_arena_init(&r->slots[i].compiled, 4096);
 	}
 	if (o->pcap != NULL)
 		r->loop->tap = play_pcap_tap(o->pcap);
@@ -721,8 +751,11 @@ static void runner_free(runner_t *r)
 		net_loop_close(r->loop);
 		dns_mem_free(r->loop);
 	}
-	for (size_t i = 0; r->slots != NULL && i < r->nslots; i++)
+	for (size_t i = 0; r->slots != NULL && i < r->nslots; i++) {
 		dns_arena_free(&r->slots[i].scratch);
+		dns_arena_free(&r->slots[i].compiled);
+	}
+	dns_mem_free(r->diag);
 }
 
 static void run_header(const play_opts_t *o, play_result_t *out)
@@ -754,6 +787,10 @@ bool play_run(const sc_suite_t *suites, size_t nsuites, const play_opts_t *o,
 	if (ok) {
 		r.t0 = net_now_ms();
 		play_resolver_suites(suites, nsuites, o, out, r.t0);
+		play_client_suites(suites, nsuites, o, out, r.t0);
+		/* they took time: the loop's cached clock would make the
+		 * first timeouts fire at once */
+		uv_update_time(&r.loop->uv);
 		r.stopping = out->run.interrupted;
 		runner_sigint(&r);
 		runner_watch(&r);

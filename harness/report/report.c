@@ -131,120 +131,222 @@ static void tally_add(tally_t *t, sc_verdict_kind_t v)
 
 /* ---- JSON -------------------------------------------------------------- */
 
-static json_t *hex_json(const uint8_t *p, size_t n)
-{
-	char *s = malloc(2 * n + 1);
-	if (s == NULL)
-		return NULL;
-	dns_base16_encode(p, n, s, 2 * n + 1);
-	json_t *j = json_string(s);
-	free(s);
-	return j;
-}
+/* report.json is written with jsonw (jsonw.c): the top-level members one
+ * per line, indented one space, and each case on a line of its own (so
+ * `grep -c '"verdict"'` counts cases); decoded messages by msgjson.c. */
+typedef struct jrep {
+	jsonw_t w;
+	dns_arena_t arena; /* a message being decoded; reset after each */
+} jrep_t;
 
-/* A message as {"hex":..., "decoded":{...}|null, "violations":[...]} */
-static json_t *wire_json(const uint8_t *p, size_t n)
+/* A message as {"hex": ..., "size": N, "decoded": {...}|null,
+ * "violations": [...]} */
+static void wire_json(jrep_t *j, const uint8_t *p, size_t n)
 {
-	dns_arena_t arena;
+	jsonw_t *w = &j->w;
 	dns_msg_t m;
-	dns_arena_init(&arena, 0);
-	dns_msg_decode(&m, p, n, DNS_DECODE_SURVEY, &arena);
-	json_t *decoded =
-	    m.wire_len >= DNS_HEADER_LEN ? dns_msg_to_json(&m) : json_null();
-	json_t *o = json_pack("{s:o*,s:i,s:o*,s:o*}", "hex", hex_json(p, n),
-			      "size", (json_int_t)n, "decoded", decoded,
-			      "violations", dns_violations_to_json(&m));
-	dns_arena_free(&arena);
-	return o;
-}
-
-static json_t *reasons_json(const sc_verdict_t *v)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; a && i < v->nreasons; i++) {
-		const sc_reason_t *r = &v->reasons[i];
-		json_array_append_new(
-		    a, json_pack("{s:s,s:s,s:s}", "check", r->check, "expected",
-				 r->expected ? r->expected : "", "got",
-				 r->got ? r->got : ""));
+	dns_msg_decode(&m, p, n, DNS_DECODE_SURVEY, &j->arena);
+	jsonw_key(w, "{", "hex");
+	jsonw_hex(w, p, n);
+	jsonw_key(w, ", ", "size");
+	jsonw_int(w, (int64_t)n);
+	jsonw_key(w, ", ", "decoded");
+	if (m.wire_len >= DNS_HEADER_LEN)
+		report_msg_json(w, &m);
+	else
+		jsonw_raw(w, "null", 4);
+	jsonw_key(w, ", ", "violations");
+	jsonw_raw(w, "[", 1);
+	for (unsigned i = 0; i < m.nviol; i++) {
+		const dns_violation_t *v = &m.viol[i];
+		jsonw_key(w, i ? ", {" : "{", "code");
+		jsonw_cstr(w, dns_rc_name(v->code));
+		jsonw_key(w, ", ", "offset");
+		jsonw_int(w, (int64_t)v->offset);
+		jsonw_key(w, ", ", "section");
+		jsonw_cstr(w, dns_section_name((dns_section_t)v->section));
+		jsonw_key(w, ", ", "index");
+		jsonw_int(w, (int64_t)v->index);
+		jsonw_key(w, ", ", "text");
+		jsonw_cstr(w, dns_rc_text(v->code));
+		jsonw_raw(w, "}", 1);
 	}
-	return a;
+	jsonw_raw(w, "]}", 2);
+	dns_arena_reset(&j->arena);
 }
 
-/* A case against the expectations file: null when not compared. */
-static json_t *case_exp_json(const sc_run_t *run, const sc_result_t *r)
+static void reasons_json(jsonw_t *w, const sc_verdict_t *v)
 {
-	if (run->expected_file == NULL)
-		return json_null();
+	jsonw_raw(w, "[", 1);
+	for (size_t i = 0; i < v->nreasons; i++) {
+		const sc_reason_t *r = &v->reasons[i];
+		jsonw_key(w, i ? ", {" : "{", "check");
+		jsonw_cstr(w, r->check ? r->check : "");
+		jsonw_key(w, ", ", "expected");
+		jsonw_cstr(w, r->expected ? r->expected : "");
+		jsonw_key(w, ", ", "got");
+		jsonw_cstr(w, r->got ? r->got : "");
+		jsonw_raw(w, "}", 1);
+	}
+	jsonw_raw(w, "]", 1);
+}
+
+/* A case against the expectations file. */
+static void case_exp_json(jsonw_t *w, const sc_result_t *r)
+{
 	bool listed = r->exp_reason != NULL;
-	return json_pack(
-	    "{s:s,s:o,s:o}", "status", sc_exp_status_name(r->exp), "listed",
-	    listed ? json_string(sc_verdict_name(r->exp_verdict)) : json_null(),
-	    "reason", listed ? json_string(r->exp_reason) : json_null());
+	jsonw_key(w, "{", "status");
+	jsonw_cstr(w, sc_exp_status_name(r->exp));
+	jsonw_key(w, ", ", "listed");
+	jsonw_cstr(w, listed ? sc_verdict_name(r->exp_verdict) : NULL);
+	jsonw_key(w, ", ", "reason");
+	jsonw_cstr(w, r->exp_reason);
+	jsonw_raw(w, "}", 1);
+}
+
+/* A client step's program: {"command", "status", "exit", "signal",
+ * "timed_out", "stdout", "stdout_bytes", "stdout_truncated", and the same
+ * for stderr}. */
+static void client_json(jsonw_t *w, const sc_client_obs_t *c)
+{
+	jsonw_key(w, "{", "command");
+	jsonw_cstr(w, c->command);
+	jsonw_key(w, ", ", "status");
+	jsonw_cstr(w, c->status);
+	jsonw_key(w, ", ", "started");
+	jsonw_bool(w, c->started);
+	jsonw_key(w, ", ", "exit");
+	jsonw_int(w, c->exit_code);
+	jsonw_key(w, ", ", "signal");
+	jsonw_int(w, c->signal);
+	jsonw_key(w, ", ", "timed_out");
+	jsonw_bool(w, c->timed_out);
+	jsonw_key(w, ", ", "stdout");
+	jsonw_cstr(w, c->out);
+	jsonw_key(w, ", ", "stdout_bytes");
+	jsonw_int(w, (int64_t)c->out_bytes);
+	jsonw_key(w, ", ", "stdout_truncated");
+	jsonw_bool(w, c->out_cut);
+	jsonw_key(w, ", ", "stderr");
+	jsonw_cstr(w, c->err);
+	jsonw_key(w, ", ", "stderr_bytes");
+	jsonw_int(w, (int64_t)c->err_bytes);
+	jsonw_key(w, ", ", "stderr_truncated");
+	jsonw_bool(w, c->err_cut);
+	jsonw_raw(w, "}", 1);
 }
 
 /* A resolver step's upstream queries: {"count": N, "queries": [lines]}. */
-static json_t *upstream_json(const sc_result_t *r)
+static void upstream_json(jsonw_t *w, const sc_result_t *r)
 {
-	json_t *q = json_array();
-	const char *p = r->upstream_log;
-	while (q != NULL && *p != '\0') {
+	jsonw_key(w, "{", "count");
+	jsonw_int(w, (int64_t)r->upstream_count);
+	jsonw_key(w, ", ", "queries");
+	jsonw_raw(w, "[", 1);
+	for (const char *p = r->upstream_log; *p != '\0';) {
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		json_array_append_new(q, json_stringn(p, n));
+		jsonw_raw(w, p == r->upstream_log ? "" : ", ",
+			  p == r->upstream_log ? 0 : 2);
+		jsonw_str(w, p, n);
 		p += n + (nl != NULL);
 	}
-	return json_pack("{s:I,s:o*}", "count", (json_int_t)r->upstream_count,
-			 "queries", q);
+	jsonw_raw(w, "]}", 2);
 }
 
-static json_t *result_json(const sc_run_t *run, const sc_result_t *r)
+/* The members of a case that describe it (not its outcome). */
+static void case_head_json(jsonw_t *w, const sc_result_t *r)
 {
 	const sc_case_t *c = r->c;
-	json_t *tags = json_array(), *resp = json_array();
-	for (size_t i = 0; tags && i < c->ntags; i++)
-		json_array_append_new(tags, json_string(c->tags[i]));
-	for (size_t i = 0; resp && i < r->obs.nmsgs; i++)
-		json_array_append_new(
-		    resp, wire_json(r->obs.msgs[i], r->obs.lens[i]));
-	json_t *o = json_pack(
-	    "{s:s,s:s*,s:s,s:s*,s:s,s:o*,s:s,s:s,s:o*,s:f,s:f,s:s,s:s*,"
-	    "s:i,s:o*,s:o*}",
-	    "suite", report_case_suite(r), "file",
-	    r->suite ? r->suite->file : NULL, "name", c->name, "rfc", c->rfc,
-	    "level", sc_level_name(c->level), "tags", tags, "transport",
-	    sc_transport_name(r->obs.transport), "verdict",
-	    sc_verdict_name(r->verdict.kind), "reasons",
-	    reasons_json(&r->verdict), "elapsed_ms", r->elapsed_ms, "rtt_ms",
-	    r->obs.rtt_ms, "net",
-	    (unsigned)r->obs.status < 5 ? net_names[r->obs.status] : "?",
-	    "net_detail", r->obs.net_detail, "ignored",
-	    (json_int_t)r->obs.ignored, "query",
-	    r->obs.query ? wire_json(r->obs.query, r->obs.qlen) : json_null(),
-	    "responses", resp);
-	if (o == NULL)
-		return NULL;
-	if (r->obs.alive_probed)
-		json_object_set_new(o, "alive", json_boolean(r->obs.alive));
-	if (run->expected_file != NULL)
-		json_object_set_new(o, "expected", case_exp_json(run, r));
-	if (run->died_during == r)
-		json_object_set_new(o, "target_died",
-				    json_string(run->target_died));
-	if (r->upstream_log != NULL)
-		json_object_set_new(o, "upstream", upstream_json(r));
-	return o;
+	jsonw_key(w, "{", "suite");
+	jsonw_cstr(w, report_case_suite(r));
+	jsonw_key(w, ", ", "file");
+	jsonw_cstr(w, r->suite ? r->suite->file : NULL);
+	jsonw_key(w, ", ", "name");
+	jsonw_cstr(w, c->name);
+	if (c->rfc != NULL) {
+		jsonw_key(w, ", ", "rfc");
+		jsonw_cstr(w, c->rfc);
+	}
+	jsonw_key(w, ", ", "level");
+	jsonw_cstr(w, sc_level_name(c->level));
+	jsonw_key(w, ", ", "tags");
+	jsonw_raw(w, "[", 1);
+	for (size_t i = 0; i < c->ntags; i++) {
+		jsonw_raw(w, i ? ", " : "", i ? 2 : 0);
+		jsonw_cstr(w, c->tags[i]);
+	}
+	jsonw_raw(w, "]", 1);
 }
 
-static json_t *tally_json(const tally_t *t)
+static void result_json(jrep_t *j, const sc_run_t *run, const sc_result_t *r)
 {
-	return json_pack("{s:I,s:I,s:I,s:I}", "pass", (json_int_t)t->n[SC_PASS],
-			 "fail", (json_int_t)t->n[SC_FAIL], "error",
-			 (json_int_t)t->n[SC_ERROR], "skip",
-			 (json_int_t)t->n[SC_SKIP]);
+	jsonw_t *w = &j->w;
+	case_head_json(w, r);
+	jsonw_key(w, ", ", "transport");
+	jsonw_cstr(w, sc_transport_name(r->obs.transport));
+	jsonw_key(w, ", ", "verdict");
+	jsonw_cstr(w, sc_verdict_name(r->verdict.kind));
+	jsonw_key(w, ", ", "reasons");
+	reasons_json(w, &r->verdict);
+	jsonw_key(w, ", ", "elapsed_ms");
+	jsonw_ms(w, r->elapsed_ms);
+	jsonw_key(w, ", ", "rtt_ms");
+	jsonw_ms(w, r->obs.rtt_ms);
+	jsonw_key(w, ", ", "net");
+	jsonw_cstr(w, (unsigned)r->obs.status < 5 ? net_names[r->obs.status]
+						  : "?");
+	if (r->obs.net_detail != NULL) {
+		jsonw_key(w, ", ", "net_detail");
+		jsonw_cstr(w, r->obs.net_detail);
+	}
+	jsonw_key(w, ", ", "ignored");
+	jsonw_int(w, (int64_t)r->obs.ignored);
+	jsonw_key(w, ", ", "query");
+	if (r->obs.query != NULL)
+		wire_json(j, r->obs.query, r->obs.qlen);
+	else
+		jsonw_raw(w, "null", 4);
+	jsonw_key(w, ", ", "responses");
+	jsonw_raw(w, "[", 1);
+	for (size_t i = 0; i < r->obs.nmsgs; i++) {
+		jsonw_raw(w, i ? ", " : "", i ? 2 : 0);
+		wire_json(j, r->obs.msgs[i], r->obs.lens[i]);
+	}
+	jsonw_raw(w, "]", 1);
+	if (r->obs.alive_probed) {
+		jsonw_key(w, ", ", "alive");
+		jsonw_bool(w, r->obs.alive);
+	}
+	if (run->expected_file != NULL) {
+		jsonw_key(w, ", ", "expected");
+		case_exp_json(w, r);
+	}
+	if (run->died_during == r) {
+		jsonw_key(w, ", ", "target_died");
+		jsonw_cstr(w, run->target_died);
+	}
+	if (r->upstream_log != NULL) {
+		jsonw_key(w, ", ", "upstream");
+		upstream_json(w, r);
+	}
+	if (r->client != NULL) {
+		jsonw_key(w, ", ", "client");
+		client_json(w, r->client);
+	}
+	jsonw_raw(w, "}", 1);
 }
 
-static json_t *summary_json(const sc_run_t *runs, size_t n)
+static void tally_json(jsonw_t *w, const tally_t *t)
+{
+	static const char *const names[] = {"pass", "fail", "error", "skip"};
+	for (int v = 0; v < 4; v++) {
+		jsonw_key(w, v ? ", " : "{", names[v]);
+		jsonw_int(w, (int64_t)t->n[v]);
+	}
+}
+
+static void summary_json(jsonw_t *w, const sc_run_t *runs, size_t n)
 {
 	tally_t all = {{0}}, lv[3] = {{{0}}};
 	for (size_t k = 0; k < n; k++)
@@ -253,67 +355,93 @@ static json_t *summary_json(const sc_run_t *runs, size_t n)
 			tally_add(&all, r->verdict.kind);
 			tally_add(&lv[r->c->level], r->verdict.kind);
 		}
-	json_t *o = tally_json(&all);
-	json_t *by = json_object();
-	for (int l = 0; by && l < 3; l++)
-		json_object_set_new(by, sc_level_name((sc_level_t)l),
-				    tally_json(&lv[l]));
-	json_object_set_new(o, "by_level", by);
-	return o;
+	tally_json(w, &all);
+	jsonw_key(w, ", ", "by_level");
+	for (int l = 0; l < 3; l++) {
+		jsonw_key(w, l ? ", " : "{", sc_level_name((sc_level_t)l));
+		tally_json(w, &lv[l]);
+		jsonw_raw(w, "}", 1);
+	}
+	jsonw_raw(w, "}}", 2);
 }
 
-static json_t *case_ref_json(const sc_result_t *r)
+static void case_ref_json(jsonw_t *w, const sc_result_t *r)
 {
-	return json_pack("{s:s,s:s}", "suite", report_case_suite(r), "name",
-			 r->c->name);
+	jsonw_key(w, "{", "suite");
+	jsonw_cstr(w, report_case_suite(r));
+	jsonw_key(w, ", ", "name");
+	jsonw_cstr(w, r->c->name);
 }
 
 /* {"status": how, "during": {"suite","name"}|null}, or null. */
-static json_t *died_json(const sc_run_t *run)
+static void died_json(jsonw_t *w, const sc_run_t *run)
 {
-	if (run->target_died == NULL)
-		return json_null();
-	return json_pack("{s:s,s:o}", "status", run->target_died, "during",
-			 run->died_during ? case_ref_json(run->died_during)
-					  : json_null());
+	if (run->target_died == NULL) {
+		jsonw_raw(w, "null", 4);
+		return;
+	}
+	jsonw_key(w, "{", "status");
+	jsonw_cstr(w, run->target_died);
+	jsonw_key(w, ", ", "during");
+	if (run->died_during != NULL) {
+		case_ref_json(w, run->died_during);
+		jsonw_raw(w, "}", 1);
+	} else {
+		jsonw_raw(w, "null", 4);
+	}
+	jsonw_raw(w, "}", 1);
+}
+
+/* The cases of run with expectations status st, as a list. */
+static void exp_list_json(jsonw_t *w, const sc_run_t *run, sc_exp_status_t st)
+{
+	bool first = true;
+	jsonw_raw(w, "[", 1);
+	for (size_t i = 0; i < run->nresults; i++) {
+		const sc_result_t *r = &run->results[i];
+		if (r->exp != st)
+			continue;
+		jsonw_raw(w, first ? "" : ", ", first ? 0 : 2);
+		first = false;
+		case_ref_json(w, r);
+		jsonw_key(w, ", ", "verdict");
+		jsonw_cstr(w, sc_verdict_name(r->verdict.kind));
+		jsonw_key(w, ", ", "listed");
+		jsonw_cstr(w, r->exp_reason ? sc_verdict_name(r->exp_verdict)
+					    : NULL);
+		jsonw_key(w, ", ", "reason");
+		jsonw_cstr(w, r->exp_reason);
+		jsonw_raw(w, "}", 1);
+	}
+	jsonw_raw(w, "]", 1);
 }
 
 /* The comparison with the expectations file, or null. */
-static json_t *expected_json(const sc_run_t *run)
+static void expected_json(jsonw_t *w, const sc_run_t *run)
 {
-	if (run->expected_file == NULL)
-		return json_null();
+	if (run->expected_file == NULL) {
+		jsonw_raw(w, "null", 4);
+		return;
+	}
 	size_t counts[4];
 	report_exp_counts(run, counts);
-	json_t *nf = json_array(), *np = json_array(), *dev = json_array();
-	for (size_t i = 0; i < run->nresults; i++) {
-		const sc_result_t *r = &run->results[i];
-		json_t *a = r->exp == SC_EXP_NEW_FAIL	 ? nf
-			    : r->exp == SC_EXP_NEW_PASS	 ? np
-			    : r->exp == SC_EXP_DEVIATION ? dev
-							 : NULL;
-		if (a == NULL)
-			continue;
-		json_t *e = case_ref_json(r);
-		json_object_set_new(
-		    e, "verdict",
-		    json_string(sc_verdict_name(r->verdict.kind)));
-		json_object_set_new(
-		    e, "listed",
-		    r->exp_reason ? json_string(sc_verdict_name(r->exp_verdict))
-				  : json_null());
-		json_object_set_new(e, "reason",
-				    r->exp_reason ? json_string(r->exp_reason)
-						  : json_null());
-		json_array_append_new(a, e);
-	}
-	return json_pack(
-	    "{s:s,s:b,s:I,s:I,s:I,s:o*,s:o*,s:o*}", "file", run->expected_file,
-	    "matches", counts[SC_EXP_NEW_FAIL] + counts[SC_EXP_NEW_PASS] == 0,
-	    "deviations", (json_int_t)counts[SC_EXP_DEVIATION],
-	    "new_failures_count", (json_int_t)counts[SC_EXP_NEW_FAIL],
-	    "new_passes_count", (json_int_t)counts[SC_EXP_NEW_PASS],
-	    "new_failures", nf, "new_passes", np, "expected_deviations", dev);
+	jsonw_key(w, "{", "file");
+	jsonw_cstr(w, run->expected_file);
+	jsonw_key(w, ", ", "matches");
+	jsonw_bool(w, counts[SC_EXP_NEW_FAIL] + counts[SC_EXP_NEW_PASS] == 0);
+	jsonw_key(w, ", ", "deviations");
+	jsonw_int(w, (int64_t)counts[SC_EXP_DEVIATION]);
+	jsonw_key(w, ", ", "new_failures_count");
+	jsonw_int(w, (int64_t)counts[SC_EXP_NEW_FAIL]);
+	jsonw_key(w, ", ", "new_passes_count");
+	jsonw_int(w, (int64_t)counts[SC_EXP_NEW_PASS]);
+	jsonw_key(w, ", ", "new_failures");
+	exp_list_json(w, run, SC_EXP_NEW_FAIL);
+	jsonw_key(w, ", ", "new_passes");
+	exp_list_json(w, run, SC_EXP_NEW_PASS);
+	jsonw_key(w, ", ", "expected_deviations");
+	exp_list_json(w, run, SC_EXP_DEVIATION);
+	jsonw_raw(w, "}", 1);
 }
 
 static void iso_time(double unix_s, char *buf, size_t cap)
@@ -324,152 +452,113 @@ static void iso_time(double unix_s, char *buf, size_t cap)
 	strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* The streaming writer: values are dumped one at a time, indented one
- * space per level as json_dumps(JSON_INDENT(1)) would. */
-typedef struct jw {
-	FILE *f;
-	bool oom;
-	bool first; /* no member written yet at this level */
-} jw_t;
-
-static void jw_indent(jw_t *w, int depth)
+/* ",\n" and depth spaces (the first member of an object: "\n"). */
+static void member(jsonw_t *w, bool *first, int depth, const char *key)
 {
-	for (int i = 0; i < depth; i++)
-		fputc(' ', w->f);
+	static const char pad[] = "        ";
+	jsonw_raw(w, *first ? "\n" : ",\n", *first ? 1 : 2);
+	jsonw_raw(w, pad, (size_t)depth < sizeof(pad) ? (size_t)depth : 8);
+	jsonw_key(w, "", key);
+	*first = false;
 }
 
-/* Write v (a reference taken over) at depth: a string json_dumps made,
- * with each newline followed by the depth's indentation (JSON strings
- * hold no raw newline, so only the layout's newlines are touched). */
-static void jw_value(jw_t *w, json_t *v, int depth)
+/* "cases": [...], one case per line, in the run's order. */
+static void cases_json(jrep_t *j, const sc_run_t *run, bool *first, int depth)
 {
-	char *s = v ? json_dumps(v, JSON_INDENT(1) | JSON_PRESERVE_ORDER |
-					JSON_ENCODE_ANY)
-		    : NULL;
-	json_decref(v);
-	if (s == NULL) {
-		w->oom = true;
-		fputs("null", w->f);
-		return;
-	}
-	for (const char *p = s; *p; p++) {
-		fputc(*p, w->f);
-		if (*p == '\n')
-			jw_indent(w, depth);
-	}
-	free(s);
-}
-
-static void jw_key(jw_t *w, const char *key, int depth)
-{
-	fputs(w->first ? "\n" : ",\n", w->f);
-	w->first = false;
-	jw_indent(w, depth);
-	jw_value(w, json_string(key), depth);
-	fputs(": ", w->f);
-}
-
-static void jw_member(jw_t *w, const char *key, json_t *v, int depth)
-{
-	jw_key(w, key, depth);
-	jw_value(w, v, depth);
-}
-
-/* "cases": [...] written case by case. */
-static void jw_cases(jw_t *w, const sc_run_t *run, int depth)
-{
-	jw_key(w, "cases", depth);
-	fputc('[', w->f);
+	static const char pad[] = "         ";
+	size_t d = (size_t)depth < 8 ? (size_t)depth : 8;
+	member(&j->w, first, depth, "cases");
+	jsonw_raw(&j->w, "[", 1);
 	for (size_t i = 0; i < run->nresults; i++) {
-		fputs(i ? ",\n" : "\n", w->f);
-		jw_indent(w, depth + 1);
-		jw_value(w, result_json(run, &run->results[i]), depth + 1);
+		jsonw_raw(&j->w, i ? ",\n" : "\n", i ? 2 : 1);
+		jsonw_raw(&j->w, pad, d + 1);
+		result_json(j, run, &run->results[i]);
 	}
 	if (run->nresults > 0) {
-		fputc('\n', w->f);
-		jw_indent(w, depth);
+		jsonw_raw(&j->w, "\n", 1);
+		jsonw_raw(&j->w, pad, d);
 	}
-	fputc(']', w->f);
+	jsonw_raw(&j->w, "]", 1);
 }
 
-/* The members that belong to one target, in a document or in an element
- * of "targets" (with its own started/elapsed/interrupted when nested). */
-static void jw_target(jw_t *w, const sc_run_t *run, int depth, bool nested)
+/* The members that belong to one target, at the top of a one-target
+ * document, or in an element of "targets" (nested: with its own started,
+ * elapsed_ms, interrupted and summary). */
+static void target_json(jrep_t *j, const sc_run_t *run, bool *first, int depth,
+			bool nested)
 {
+	jsonw_t *w = &j->w;
 	char started[32];
 	iso_time(run->started_unix, started, sizeof(started));
-	jw_member(w, "target",
-		  run->target ? json_string(run->target) : json_null(), depth);
-	jw_member(w, "program",
-		  run->program ? json_string(run->program) : json_null(),
-		  depth);
 	if (nested) {
-		jw_member(w, "started", json_string(started), depth);
-		jw_member(w, "elapsed_ms", json_real(run->elapsed_ms), depth);
-		jw_member(w, "interrupted", json_boolean(run->interrupted),
-			  depth);
-		jw_member(w, "summary", summary_json(run, 1), depth);
+		member(w, first, depth, "target");
+		jsonw_cstr(w, run->target);
 	}
-	jw_member(w, "target_died", died_json(run), depth);
-	jw_member(w, "expected", expected_json(run), depth);
-	jw_cases(w, run, depth);
-	jw_member(w, "target_log",
-		  run->target_log ? json_string(run->target_log) : json_null(),
-		  depth);
+	member(w, first, depth, "program");
+	jsonw_cstr(w, run->program);
+	if (nested) {
+		member(w, first, depth, "started");
+		jsonw_cstr(w, started);
+		member(w, first, depth, "elapsed_ms");
+		jsonw_ms(w, run->elapsed_ms);
+		member(w, first, depth, "interrupted");
+		jsonw_bool(w, run->interrupted);
+		member(w, first, depth, "summary");
+		summary_json(w, run, 1);
+	}
+	member(w, first, depth, "target_died");
+	died_json(w, run);
+	member(w, first, depth, "expected");
+	expected_json(w, run);
+	cases_json(j, run, first, depth);
+	member(w, first, depth, "target_log");
+	jsonw_cstr(w, run->target_log);
 }
 
-static void jw_document(jw_t *w, const sc_run_t *runs, size_t n)
+static void document_json(jrep_t *j, const sc_run_t *runs, size_t n)
 {
+	jsonw_t *w = &j->w;
 	char started[32];
 	double elapsed = 0;
-	bool interrupted = false;
+	bool interrupted = false, first = true;
 	for (size_t k = 0; k < n; k++) {
 		elapsed += runs[k].elapsed_ms;
 		interrupted |= runs[k].interrupted;
 	}
 	iso_time(runs[0].started_unix, started, sizeof(started));
-	fputc('{', w->f);
-	w->first = true;
-	jw_member(w, "dnsharness", json_string(DNSHARNESS_VERSION), 1);
-	jw_member(w, "format", json_integer(1), 1);
-	jw_member(w, "run_id",
-		  runs[0].run_id ? json_string(runs[0].run_id) : json_null(),
-		  1);
+	jsonw_raw(w, "{", 1);
+	member(w, &first, 1, "dnsharness");
+	jsonw_cstr(w, DNSHARNESS_VERSION);
+	member(w, &first, 1, "format");
+	jsonw_int(w, 1);
+	member(w, &first, 1, "run_id");
+	jsonw_cstr(w, runs[0].run_id);
 	if (n == 1) {
-		jw_member(w, "target",
-			  runs[0].target ? json_string(runs[0].target)
-					 : json_null(),
-			  1);
+		member(w, &first, 1, "target");
+		jsonw_cstr(w, runs[0].target);
 	}
-	jw_member(w, "started", json_string(started), 1);
-	jw_member(w, "elapsed_ms", json_real(elapsed), 1);
-	jw_member(w, "interrupted", json_boolean(interrupted), 1);
-	jw_member(w, "summary", summary_json(runs, n), 1);
+	member(w, &first, 1, "started");
+	jsonw_cstr(w, started);
+	member(w, &first, 1, "elapsed_ms");
+	jsonw_ms(w, elapsed);
+	member(w, &first, 1, "interrupted");
+	jsonw_bool(w, interrupted);
+	member(w, &first, 1, "summary");
+	summary_json(w, runs, n);
 	if (n == 1) {
-		/* the single-target shape: per-target members at the top */
-		jw_member(w, "program",
-			  runs[0].program ? json_string(runs[0].program)
-					  : json_null(),
-			  1);
-		jw_member(w, "target_died", died_json(&runs[0]), 1);
-		jw_member(w, "expected", expected_json(&runs[0]), 1);
-		jw_cases(w, &runs[0], 1);
-		jw_member(w, "target_log",
-			  runs[0].target_log ? json_string(runs[0].target_log)
-					     : json_null(),
-			  1);
+		target_json(j, &runs[0], &first, 1, false);
 	} else {
-		jw_key(w, "targets", 1);
-		fputc('[', w->f);
+		member(w, &first, 1, "targets");
+		jsonw_raw(w, "[", 1);
 		for (size_t k = 0; k < n; k++) {
-			fputs(k ? ",\n  {" : "\n  {", w->f);
-			w->first = true;
-			jw_target(w, &runs[k], 3, true);
-			fputs("\n  }", w->f);
+			bool tfirst = true;
+			jsonw_lit(w, k ? ",\n  {" : "\n  {");
+			target_json(j, &runs[k], &tfirst, 3, true);
+			jsonw_lit(w, "\n  }");
 		}
-		fputs("\n ]", w->f);
+		jsonw_lit(w, "\n ]");
 	}
-	fputs("\n}\n", w->f);
+	jsonw_lit(w, "\n}\n");
 }
 
 bool report_write_json_runs(const sc_run_t *runs, size_t n, const char *path,
@@ -479,14 +568,23 @@ bool report_write_json_runs(const sc_run_t *runs, size_t n, const char *path,
 		snprintf(err, errlen, "%s: no run to report", path);
 		return false;
 	}
-	report_file_t rf;
-	if (!report_file_open(&rf, path, err, errlen))
-		return false;
-	jw_t w = {.f = rf.f};
-	jw_document(&w, runs, n);
-	if (w.oom)
+	jrep_t *j = malloc(sizeof(*j));
+	if (j == NULL) {
 		snprintf(err, errlen, "out of memory writing %s", path);
-	return report_file_commit(&rf, !w.oom, err, errlen);
+		return false;
+	}
+	report_file_t rf;
+	if (!report_file_open(&rf, path, err, errlen)) {
+		free(j);
+		return false;
+	}
+	jsonw_init(&j->w, rf.f);
+	dns_arena_init(&j->arena, 0);
+	document_json(j, runs, n);
+	jsonw_flush(&j->w);
+	dns_arena_free(&j->arena);
+	free(j);
+	return report_file_commit(&rf, true, err, errlen);
 }
 
 bool report_write_json(const sc_run_t *run, const char *path, char *err,
@@ -576,6 +674,17 @@ static void junit_body(FILE *f, const sc_run_t *run, const sc_result_t *r)
 		fputs("\"/>\n", f);
 	} else if (k == SC_SKIP) {
 		fputs("      <skipped/>\n", f);
+	}
+	if (r->client != NULL) { /* a client step: its program's output */
+		fputs("      <system-out>$ ", f);
+		xml_text(f, r->client->command);
+		fputs("\n", f);
+		xml_text(f, r->client->out);
+		fputs("</system-out>\n      <system-err>", f);
+		xml_text(f, r->client->err);
+		fputs("\n", f);
+		xml_text(f, r->client->status);
+		fputs("</system-err>\n", f);
 	}
 }
 
@@ -717,6 +826,36 @@ void report_progress(size_t done, size_t total, size_t failed, FILE *f)
 	fflush(f);
 }
 
+/* Text indented by 6, at most 40 lines of it; "(none)" for nothing. */
+static void print_indented(FILE *f, const char *t)
+{
+	size_t lines = 0;
+	if (t == NULL || *t == '\0')
+		fputs("      (none)\n", f);
+	for (const char *p = t; p != NULL && *p != '\0'; lines++) {
+		const char *nl = strchr(p, '\n');
+		int n = nl ? (int)(nl - p) : (int)strlen(p);
+		if (lines < 40)
+			fprintf(f, "      %.*s\n", n, p);
+		p += n + (nl != NULL);
+	}
+	if (lines > 40)
+		fprintf(f, "      ... %zu more lines (report.json has them)\n",
+			lines - 40);
+}
+
+/* A client step's program: command, status, its output. */
+static void print_client(FILE *f, const sc_client_obs_t *c)
+{
+	fprintf(f, "    command: %s\n    status: %s\n", c->command, c->status);
+	fprintf(f, "    stdout (%zu bytes%s):\n", c->out_bytes,
+		c->out_cut ? ", truncated" : "");
+	print_indented(f, c->out);
+	fprintf(f, "    stderr (%zu bytes%s):\n", c->err_bytes,
+		c->err_cut ? ", truncated" : "");
+	print_indented(f, c->err);
+}
+
 /* A resolver step's upstream queries, indented. */
 static void print_upstream(FILE *f, const sc_result_t *r)
 {
@@ -784,6 +923,8 @@ static void print_failure(FILE *f, const sc_run_t *run, const sc_result_t *r,
 		print_wire(f, "response", r->obs.msgs[i], r->obs.lens[i]);
 	if (r->upstream_log != NULL)
 		print_upstream(f, r);
+	if (r->client != NULL)
+		print_client(f, r->client);
 }
 
 /* A case in error only because its target died before it, or never

@@ -27,6 +27,24 @@ typedef enum sc_exp_status {
 /* "none", "deviation", "new-failure", "new-pass". */
 const char *sc_exp_status_name(sc_exp_status_t s);
 
+/* role: client steps: what the program did (play/client.h). */
+typedef struct sc_client_obs {
+	const char *command; /* the argument vector, quoted for reading */
+	const char *status;  /* "exit 0", "killed by signal 11 (SIGSEGV)",
+				"killed at the timeout (10s)", or why it did
+				not start */
+	bool started;
+	int exit_code;	  /* -1 when killed by a signal */
+	int signal;	  /* the signal that ended it, or 0 */
+	bool timed_out;	  /* killed by the harness at the timeout */
+	const char *out;  /* standard output, as text: bytes other than
+			     printable ASCII, tab and newline as \xNN */
+	const char *err;  /* standard error, the same */
+	size_t out_bytes; /* bytes the program wrote to each */
+	size_t err_bytes;
+	bool out_cut, err_cut; /* more than CLIENT_OUTPUT_MAX: not all kept */
+} sc_client_obs_t;
+
 /* One case's outcome. Bytes referenced by obs live in the run's arena. */
 typedef struct sc_result {
 	const sc_suite_t *suite;
@@ -40,6 +58,8 @@ typedef struct sc_result {
 	 * at most 64 then "... N more"), and how many; NULL otherwise. */
 	const char *upstream_log;
 	size_t upstream_count;
+	/* role: client steps: the program's run, or NULL. */
+	const sc_client_obs_t *client;
 	/* Against the target's expectations file (report/expected.h). */
 	sc_exp_status_t exp;
 	sc_verdict_kind_t exp_verdict; /* the verdict listed, when listed */
@@ -116,8 +136,10 @@ void report_summary_runs(const sc_run_t *runs, size_t n, FILE *f, bool color,
  * expectations file's verdict. Runs are matched by index: runs[k]'s result
  * i is shown in row i when it is the same case as runs[0]'s (as the runs
  * of one invocation are), else the cell is empty. Above REPORT_HTML_DETAIL
- * cells, passing cells carry no decoded messages. */
-#define REPORT_HTML_DETAIL 20000u
+ * cells, a passing cell (not listed in an expectations file) is one word
+ * that opens nothing, and other passing cells carry no decoded messages:
+ * report.json has them. */
+#define REPORT_HTML_DETAIL 5000u
 bool report_write_html(const sc_run_t *runs, size_t n, const char *path,
 		       char *err, size_t errlen);
 

@@ -18,31 +18,47 @@
  * Errors of each step go to a scratch diag first and are copied to the
  * caller's without duplicates: a mistake in defaults: would otherwise be
  * reported once per case and per matrix combination.
+ *
+ * sc_load_file_lazy keeps large files small in memory: their cases are
+ * compiled in a scratch arena only to check them and keep what describes
+ * them and how to compile them again (struct sc_lazy, sc_case_compile);
+ * a block sequence cases: is not even kept as a tree, its items being
+ * parsed a slice of the text at a time (see "large files").
  */
 #include "scenario/scenario.h"
 
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <yaml.h>
 
 #include "expect/expect.h"
 #include "expect/upstream.h"
+#include "play/client.h"
 #include "scenario/query.h"
 #include "serve/answer.h"
 #include "serve/config.h"
+#include "target/caps.h"
 
-#define MATRIX_MAX	   4096u /* combinations of one case */
-#define INCLUDE_DEPTH	   16u	 /* nesting of include: */
-#define DIR_DEPTH	   32u	 /* nesting of directories searched */
+#define MATRIX_MAX                                                             \
+	65536u		       /* combinations of one case (a bound on         \
+				  the memory of one expansion) */
+#define INCLUDE_DEPTH	   16u /* nesting of include: */
+#define DIR_DEPTH	   32u /* nesting of directories searched */
 #define DEFAULT_TIMEOUT_MS 2000ul
 #define DEFAULT_RETRIES	   1ul
 #define RETRIES_MAX	   10ul
+#define SLICE_CASES	   256u /* lazy: cases parsed at a time */
+#define FILE_MAX	   (16u * 1024u * 1024u) /* as node_load_file */
 
 static const char *const level_names[] = {"must", "should", "may", NULL};
 static const char *const transport_names[] = {"udp", "tcp", "dot", NULL};
@@ -64,10 +80,20 @@ static const char *const resolver_keys[] = {
     "suite",  "about", "role",	"vars",	   "defaults", "servers",
     "target", "steps", "cases", "include", NULL};
 static const char *const step_keys[] = {
-    "name",	   "rfc",     "level", "tags",	 "transport",
-    "timeout",	   "retries", "query", "expect", "upstream",
-    "time_passes", "skip",    NULL};
-static const char *const target_keys[] = {"recipe", "upstream", "vars", NULL};
+    "name",	   "rfc",     "level",	  "tags",    "transport",
+    "timeout",	   "retries", "query",	  "expect",  "upstream",
+    "time_passes", "skip",    "requires", "queries", NULL};
+static const char *const target_keys[] = {"recipe", "upstream", "vars",
+					  "requires", NULL};
+/* A client suite (play/client.h): steps run programs. */
+static const char *const client_keys[] = {
+    "suite",   "about", "role",	 "vars",    "defaults",
+    "servers", "steps", "cases", "include", NULL};
+static const char *const client_step_keys[] = {
+    "name", "rfc",   "level",	"tags",	  "skip",     "run",
+    "env",  "stdin", "timeout", "expect", "upstream", NULL};
+static const char *const client_defaults_keys[] = {
+    "level", "tags", "rfc", "timeout", "expect", "env", NULL};
 /* Merged under defaults: of a resolver suite: a resolver is asked for
  * recursion, and a step's query is sent once, with time to resolve. */
 static const char resolver_defaults[] =
@@ -108,6 +134,21 @@ typedef struct loader {
 	size_t capsteps;
 	size_t *slots; /* hash set of case names: index + 1, 0 = empty */
 	size_t nslots;
+	/* sc_load_opts_t.lazy: cases are compiled in scratch (reset after
+	 * each) and keep a sc_lazy_t; playing: compiling one of them again
+	 * (sc_case_compile), nothing cached */
+	bool lazy, playing;
+	size_t lazy_min; /* files with this many cases are read lazily */
+	dns_arena_t scratch;
+	const sc_load_opts_t *kept_opts; /* opts copied into the arena */
+	/* lazy: the cases: of the file being loaded, as slices of its text
+	 * (read_cases parses them SLICE_CASES at a time), or NULL */
+	const struct span *spans;
+	size_t nspans;
+	const char *text; /* that file's text (heap, while it is loaded) */
+	int fd;		  /* that file, open (-1 once a lazy_file_t has it) */
+	struct stat st;
+	const struct span *span; /* the case being loaded */
 } loader_t;
 
 /* What a case sees of its file. */
@@ -119,7 +160,39 @@ typedef struct file_ctx {
 	 * without one: done once, on the first such case */
 	const node_t *plain;
 	bool plain_done, plain_ok;
+	struct lazy_file *kept; /* lazy: this context kept in the arena */
 } file_ctx_t;
+
+/* What the lazy cases of a file share: its context, --var, and, when its
+ * cases were parsed a slice at a time, the file, open, to read each case
+ * again (as it was: same size and time of change). */
+typedef struct lazy_file {
+	file_ctx_t fc;
+	const sc_load_opts_t *opts;
+	const char *file;	/* its name in locations */
+	int fd;			/* or -1; closed by sc_suite_free */
+	struct stat st;		/* when it was read */
+	struct lazy_file *next; /* the suite's (sc_suite_t.lazy_files) */
+} lazy_file_t;
+
+/* A case of a block sequence cases:, as bytes of its file's text: from
+ * the start of the line of its '-' to the start of the next case's. */
+typedef struct span {
+	size_t begin, end;
+	unsigned line; /* of begin, 1-based */
+} span_t;
+
+/* How a case loaded lazily is compiled again: from raw, its node, or,
+ * when the file's cases were parsed a slice at a time (raw NULL), by
+ * parsing its span of text again. */
+struct sc_lazy {
+	const node_t *raw; /* the case as written in its file, or NULL */
+	lazy_file_t *lf;   /* its file's vars:, defaults:, text */
+	uint32_t k;	   /* its matrix combination (< MATRIX_MAX) */
+	uint32_t line;	   /* raw NULL: the line, offset and length of */
+	uint32_t begin;	   /* its span in lf's file (< FILE_MAX) */
+	uint32_t len;
+};
 
 static bool oom(loader_t *L, const node_t *at)
 {
@@ -278,11 +351,10 @@ static bool later_key(loader_t *L, const node_t *key, sc_role_t role)
 				  "'%s:' is a top-level key of the file, not "
 				  "allowed here",
 				  key->str);
-	if (role != SC_ROLE_SERVER)
+	if (role == SC_ROLE_CLIENT)
 		return diag_error(&L->tmp, key,
-				  "role: %s is not supported yet ('%s:' needs "
-				  "the scripted servers)",
-				  role_names[role], key->str);
+				  "'%s:' is not allowed here (role: client)",
+				  key->str);
 	return diag_error(&L->tmp, key,
 			  "'%s:' belongs to role: resolver or client, not to "
 			  "role: server",
@@ -374,6 +446,20 @@ static bool scope_find(const scope_t *sc, const char *name, size_t len,
 	return false;
 }
 
+/* role: client: the variables of a run (sc_client_vars) stay as
+ * ${name}, for the runner to replace. */
+static bool late_var(const loader_t *L, const char *name, size_t len,
+		     value_t *v)
+{
+	for (size_t i = 0;
+	     L->s->role == SC_ROLE_CLIENT && sc_client_vars[i] != NULL; i++)
+		if (same(name, len, sc_client_vars[i])) {
+			*v = (value_t){name - 2, len + 3, false};
+			return true;
+		}
+	return false;
+}
+
 /* The reference at s (just after "${", left bytes): its value, and the
  * bytes it spans including the closing '}'. */
 static bool var_ref(loader_t *L, const scope_t *sc, const node_t *n,
@@ -387,7 +473,7 @@ static bool var_ref(loader_t *L, const scope_t *sc, const node_t *n,
 				  "expected a variable name and '}' after "
 				  "'${' (write $${ for a literal ${)");
 	*used = len + 1;
-	if (scope_find(sc, s, len, v))
+	if (scope_find(sc, s, len, v) || late_var(L, s, len, v))
 		return true;
 	if (sc->ctx != NULL)
 		return diag_error(&L->tmp, n,
@@ -654,10 +740,12 @@ static bool case_add(loader_t *L, const sc_case_t *c, const node_t *at)
 		return oom(L, at);
 	size_t *slot = name_slot(L, c->name);
 	if (*slot != 0) {
-		const node_t *first = s->cases[*slot - 1].node;
-		return diag_error(&L->tmp, at,
-				  "duplicate case name '%s' (first at %s:%u)",
-				  c->name, first->file, first->line);
+		const sc_case_t *first = &s->cases[*slot - 1];
+		const struct sc_lazy *z = first->lazy;
+		return diag_error(
+		    &L->tmp, at, "duplicate case name '%s' (first at %s:%u)",
+		    c->name, first->node ? first->node->file : z->lf->file,
+		    first->node ? first->node->line : z->line);
 	}
 	s->cases[s->ncases++] = *c;
 	*slot = s->ncases;
@@ -846,43 +934,116 @@ static bool case_defaults(loader_t *L, file_ctx_t *fc, scope_t *sc,
 	sc->ctx = name;
 	if (sc->nm > 0)
 		return subst_node(L, sc, fc->defaults, NULL, out);
-	if (!fc->plain_done) {
+	if (L->playing && !fc->plain_done)
+		return subst_node(L, sc, fc->defaults, NULL, out);
+	if (!fc->plain_done) { /* kept for every case of the file */
+		dns_arena_t *a = L->arena;
+		L->arena = &L->s->arena;
 		fc->plain_ok =
 		    subst_node(L, sc, fc->defaults, NULL, &fc->plain);
 		fc->plain_done = true;
+		L->arena = a;
 	}
 	*out = fc->plain;
 	return fc->plain_ok;
+}
+
+/* Combination k of case raw (k = 0 without a matrix), substituted (*cs)
+ * and merged with defaults: (*m); false after errors. */
+static bool case_merged(loader_t *L, file_ctx_t *fc, const node_t *raw,
+			matrix_t *mx, size_t k, const node_t **cs,
+			const node_t **m)
+{
+	scope_t sc = {NULL, NULL, 0, L->opts, fc->vars, NULL};
+	const node_t *ds = NULL, *name;
+	if (mx->n > 0) {
+		matrix_pick(mx, k);
+		sc = (scope_t){mx->keys, mx->pick, mx->n,
+			       L->opts,	 fc->vars, NULL};
+	}
+	if (!subst_node(L, &sc, raw, "matrix", cs))
+		return false;
+	name = node_get(*cs, "name");
+	if (!word_check(L, name, "case name") ||
+	    !case_defaults(L, fc, &sc, name->str, &ds))
+		return false;
+	*m = merge_case(L, ds, *cs);
+	return true;
+}
+
+/* s copied into the suite's arena (NULL stays NULL). */
+static const char *keep_str(loader_t *L, const char *s)
+{
+	return s ? dns_arena_dup(&L->s->arena, s, strlen(s) + 1) : NULL;
+}
+
+/* Lazy: what c needs once its compiled parts are gone, copied out of the
+ * scratch arena: its texts and how to compile it again. */
+static bool keep_case(loader_t *L, file_ctx_t *fc, const node_t *raw, size_t k,
+		      sc_case_t *c)
+{
+	dns_arena_t *a = &L->s->arena;
+	struct sc_lazy *z = dns_arena_alloc(a, sizeof(*z));
+	const char **tags =
+	    c->ntags ? dns_arena_alloc(a, c->ntags * sizeof(char *)) : NULL;
+	if (z == NULL || (c->ntags > 0 && tags == NULL))
+		return oom(L, raw);
+	*z = (struct sc_lazy){raw, fc->kept, (uint32_t)k, 0, 0, 0};
+	if (L->span != NULL) { /* raw goes with its slice */
+		z->raw = NULL;
+		z->line = L->span->line;
+		z->begin = (uint32_t)L->span->begin;
+		z->len = (uint32_t)(L->span->end - L->span->begin);
+	}
+	for (size_t i = 0; i < c->ntags; i++)
+		if ((tags[i] = keep_str(L, c->tags[i])) == NULL)
+			return oom(L, raw);
+	const char *rfc = c->rfc, *skip = c->skip;
+	c->tags = tags;
+	c->rfc = keep_str(L, rfc);
+	c->skip = keep_str(L, skip);
+	if ((rfc != NULL && c->rfc == NULL) ||
+	    (skip != NULL && c->skip == NULL))
+		return oom(L, raw);
+	c->node = z->raw;
+	c->query_node = c->expect_node = NULL;
+	c->query = NULL;
+	c->expect = NULL;
+	c->lazy = z;
+	return true;
 }
 
 /* One combination k of case raw (k = 0 without a matrix). */
 static void expand_one(loader_t *L, file_ctx_t *fc, const node_t *raw,
 		       matrix_t *mx, size_t k)
 {
-	scope_t sc = {NULL, NULL, 0, L->opts, fc->vars, NULL};
-	if (mx->n > 0) {
-		matrix_pick(mx, k);
-		sc = (scope_t){mx->keys, mx->pick, mx->n,
-			       L->opts,	 fc->vars, NULL};
-	}
+	dns_arena_t *keep = L->arena;
+	const node_t *cs, *m;
 	sc_case_t c = {0};
-	const node_t *cs, *ds = NULL;
-	bool ok = subst_node(L, &sc, raw, "matrix", &cs);
-	const node_t *name = node_get(cs, "name");
-	if (!ok || !word_check(L, name, "case name"))
-		return;
-	c.node = cs;
-	c.name = mx->n ? matrix_name(L, name->str, mx) : name->str;
-	if (c.name == NULL) {
-		oom(L, name);
-		return;
+	if (L->lazy)
+		L->arena = &L->scratch; /* all but what keep_case copies */
+	bool ok = case_merged(L, fc, raw, mx, k, &cs, &m);
+	if (ok) {
+		const node_t *name = node_get(cs, "name");
+		dns_arena_t *a = L->arena;
+		L->arena = keep;
+		c.name = mx->n	   ? matrix_name(L, name->str, mx)
+			 : L->lazy ? keep_str(L, name->str)
+				   : name->str;
+		L->arena = a;
+		c.node = cs;
+		if (c.name == NULL) {
+			oom(L, name);
+		} else { /* as many errors as there are, and duplicates */
+			read_fields(L, m, &c);
+			compile(L, m, &c);
+			if (!L->lazy || keep_case(L, fc, raw, k, &c))
+				case_add(L, &c, name);
+		}
 	}
-	if (!case_defaults(L, fc, &sc, name->str, &ds))
-		return;
-	const node_t *m = merge_case(L, ds, cs);
-	ok = read_fields(L, m, &c);
-	ok = compile(L, m, &c) && ok;
-	case_add(L, &c, name);
+	L->arena = keep;
+	if (L->lazy)
+		dns_arena_reset(&L->scratch);
 }
 
 static void load_case(loader_t *L, file_ctx_t *fc, const node_t *raw)
@@ -896,6 +1057,21 @@ static void load_case(loader_t *L, file_ctx_t *fc, const node_t *raw)
 		diag_error(&L->tmp, raw, "a case needs name:");
 		return;
 	}
+	if (L->lazy && fc->kept == NULL) { /* cases keep a pointer to it */
+		lazy_file_t *lf = dns_arena_alloc(L->arena, sizeof(*lf));
+		if (lf == NULL) {
+			oom(L, raw);
+			return;
+		}
+		*lf = (lazy_file_t){*fc,   L->kept_opts, raw->file,
+				    L->fd, L->st,	 L->s->lazy_files};
+		lf->fc.kept = lf;
+		fc->kept = lf;
+		L->s->lazy_files = lf;
+		L->fd = -1; /* lf's now */
+	}
+	if (L->lazy)
+		fc = &fc->kept->fc;
 	if (mnode != NULL) {
 		scope_t sc = {NULL, NULL, 0, L->opts, fc->vars, NULL};
 		if (!matrix_read(L, &sc, node_key(raw, "matrix"), mnode, &mx)) {
@@ -916,6 +1092,28 @@ static char *join_path(loader_t *L, const char *of, const char *rel);
 
 /* ---- resolver suites: servers:, target:, steps: -------------------------- */
 
+/* requires: a list of capability words (target/caps.h) into *mask. */
+static bool read_requires(loader_t *L, const node_t *n, unsigned *mask)
+{
+	if (n == NULL)
+		return true;
+	if (!node_expect_kind(n, NODE_SEQ, "requires", &L->tmp))
+		return false;
+	bool ok = true;
+	for (size_t i = 0; i < n->n; i++) {
+		const node_t *w = n->vals[i];
+		unsigned bit = 0;
+		if (!node_expect_kind(w, NODE_SCALAR, "a capability", &L->tmp))
+			ok = false;
+		else if ((bit = target_cap_from_word(w->str)) == 0)
+			ok = diag_error(&L->tmp, w,
+					"unknown capability '%s' (known: %s)",
+					w->str, target_cap_words());
+		*mask |= bit;
+	}
+	return ok;
+}
+
 static void step_add(loader_t *L, sc_step_kind_t kind, const node_t *at,
 		     size_t case_index, uint64_t ms)
 {
@@ -930,7 +1128,7 @@ static void step_add(loader_t *L, sc_step_kind_t kind, const node_t *at,
 		s->steps = v;
 		L->capsteps = cap;
 	}
-	s->steps[s->nsteps++] = (sc_step_t){kind, at, case_index, ms};
+	s->steps[s->nsteps++] = (sc_step_t){kind, at, case_index, ms, 0};
 }
 
 /* A span of time: a number and a unit (ms, s, m, h, d; none: seconds),
@@ -1021,18 +1219,118 @@ static bool no_query_keys(loader_t *L, const node_t *raw)
 	return ok;
 }
 
+/* A client step: run:, env:, stdin:, expect: (play/client.h), and
+ * upstream:, with the file's defaults under it. */
+static void load_client_step(loader_t *L, file_ctx_t *fc, const node_t *raw,
+			     size_t idx)
+{
+	scope_t sc = {NULL, NULL, 0, L->opts, fc->vars, NULL};
+	const node_t *cs, *ds = NULL, *name;
+	sc_case_t c = {0};
+	if (!subst_node(L, &sc, raw, NULL, &cs))
+		return;
+	name = node_get(cs, "name");
+	if (name != NULL && !word_check(L, name, "step name"))
+		return;
+	c.node = cs;
+	c.name = name != NULL ? name->str : step_name(L, idx);
+	if (c.name == NULL || !case_defaults(L, fc, &sc, c.name, &ds))
+		return;
+	const node_t *m = merge_case(L, ds, cs);
+	bool ok = read_fields(L, m, &c);
+	ok = sc_client_compile(m, L->arena, &c.client, &L->tmp) && ok;
+	if ((c.upstream_node = node_get(m, "upstream")) != NULL)
+		ok = sc_upstream_compile(c.upstream_node, L->s->servers,
+					 L->arena, &c.upstream, &L->tmp) &&
+		     ok;
+	size_t at = L->s->ncases;
+	if (ok && case_add(L, &c, name != NULL ? name : raw))
+		step_add(L, SC_STEP_QUERY, raw, at, 0);
+}
+
+/* A step with queries: holds neither query: nor expect: (each entry has
+ * its own). */
+static bool queries_keys(loader_t *L, const node_t *raw)
+{
+	static const char *const beside[] = {"query", "expect", NULL};
+	bool ok = true;
+	for (size_t i = 0; beside[i] != NULL; i++)
+		if (node_get(raw, beside[i]) != NULL)
+			ok = diag_error(&L->tmp, node_key(raw, beside[i]),
+					"'%s:' cannot be beside queries: (each "
+					"entry of queries: has its own)",
+					beside[i]);
+	return ok;
+}
+
+/* One entry {query, expect} of queries: merged over the defaults ds and
+ * compiled into one (a copy of the step's case c). */
+static bool compile_entry(loader_t *L, const node_t *ds, const node_t *it,
+			  sc_case_t *one)
+{
+	static const char *const keys[] = {"query", "expect", NULL};
+	if (!node_check_keys(it, "queries: entry", keys, &L->tmp))
+		return false;
+	if (node_get(it, "query") == NULL)
+		return diag_error(&L->tmp, it,
+				  "queries: each entry needs a query:");
+	one->node = it;
+	return compile(L, merge_case(L, ds, it), one);
+}
+
+/* queries: of a step: the first entry becomes c's query and expect, the
+ * others c->more, all sent at once when the step is played. */
+static bool compile_queries(loader_t *L, const node_t *ds, const node_t *qs,
+			    sc_case_t *c)
+{
+	if (!node_expect_kind(qs, NODE_SEQ, "queries", &L->tmp))
+		return false;
+	if (qs->n == 0 || qs->n > SC_QUERIES_MAX)
+		return diag_error(&L->tmp, qs, "queries: give 1 to %u queries",
+				  SC_QUERIES_MAX);
+	sc_more_t *more =
+	    dns_arena_alloc(L->arena, qs->n * sizeof(*more)); /* n - 1 used */
+	if (more == NULL)
+		return oom(L, qs);
+	bool ok = true;
+	for (size_t i = 0; i < qs->n; i++) {
+		sc_case_t one = *c;
+		if (!compile_entry(L, ds, qs->vals[i], &one)) {
+			ok = false;
+		} else if (i == 0) {
+			c->query_node = one.query_node;
+			c->expect_node = one.expect_node;
+			c->query = one.query;
+			c->expect = one.expect;
+		} else {
+			more[i - 1] =
+			    (sc_more_t){one.query, one.expect, one.query_node};
+		}
+	}
+	c->more = qs->n > 1 ? more : NULL;
+	c->nmore = qs->n - 1;
+	return ok;
+}
+
 static void load_step(loader_t *L, file_ctx_t *fc, const node_t *raw,
 		      size_t idx)
 {
-	if (!check_keys(L, raw, "step", step_keys, fc->role) &&
+	bool client = fc->role == SC_ROLE_CLIENT;
+	if (!check_keys(L, raw, "step", client ? client_step_keys : step_keys,
+			fc->role) &&
 	    raw->kind != NODE_MAP)
 		return;
+	if (client) {
+		load_client_step(L, fc, raw, idx);
+		return;
+	}
 	if (node_get(raw, "time_passes") != NULL) {
 		load_time_step(L, fc, raw);
 		return;
 	}
 	const node_t *q = node_get(raw, "query");
-	if (q == NULL && node_get(raw, "upstream") == NULL) {
+	const node_t *qs = node_get(raw, "queries");
+	if (q == NULL && qs == NULL && node_get(raw, "upstream") == NULL) {
 		diag_error(&L->tmp, raw,
 			   "a step needs query:, upstream: or time_passes:");
 		return;
@@ -1040,9 +1338,13 @@ static void load_step(loader_t *L, file_ctx_t *fc, const node_t *raw,
 	scope_t sc = {NULL, NULL, 0, L->opts, fc->vars, NULL};
 	const node_t *cs, *ds = NULL, *name;
 	sc_case_t c = {0};
-	if ((q == NULL && !no_query_keys(L, raw)) ||
-	    !subst_node(L, &sc, raw, NULL, &cs))
+	if (qs != NULL ? !queries_keys(L, raw)
+		       : (q == NULL && !no_query_keys(L, raw)))
 		return;
+	if (!subst_node(L, &sc, raw, NULL, &cs))
+		return;
+	if (qs != NULL)
+		q = qs = node_get(cs, "queries");
 	name = node_get(cs, "name");
 	if (name != NULL && !word_check(L, name, "step name"))
 		return;
@@ -1053,29 +1355,48 @@ static void load_step(loader_t *L, file_ctx_t *fc, const node_t *raw,
 	const node_t *m =
 	    merge_case(L, q != NULL ? ds : upstream_defaults(L, ds), cs);
 	bool ok = read_fields(L, m, &c);
-	if (q != NULL)
+	if (qs != NULL)
+		ok = compile_queries(L, ds, qs, &c) && ok;
+	else if (q != NULL)
 		ok = compile(L, m, &c) && ok;
 	if ((c.upstream_node = node_get(m, "upstream")) != NULL)
 		ok = sc_upstream_compile(c.upstream_node, L->s->servers,
 					 L->arena, &c.upstream, &L->tmp) &&
 		     ok;
-	size_t at = L->s->ncases;
+	unsigned req = 0;
+	ok = read_requires(L, node_get(cs, "requires"), &req) && ok;
+	size_t at = L->s->ncases, n = L->s->nsteps;
 	if (ok && case_add(L, &c, name != NULL ? name : raw))
 		step_add(L, q != NULL ? SC_STEP_QUERY : SC_STEP_UPSTREAM, raw,
 			 at, 0);
+	if (L->s->nsteps > n)
+	L->s->steps[n].requires = req;
 }
 
-/* servers: into the suite; false when absent or broken. */
-static bool read_servers(loader_t *L, const node_t *doc)
+/* Every server of c has a name (read before anything else of it). */
+static bool servers_named(const serve_config_t *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->servers[i].name == NULL)
+			return false;
+	return true;
+}
+
+/* servers: into the suite, ${vars} substituted (file vars:, --var);
+ * false when absent or broken. */
+static bool read_servers(loader_t *L, file_ctx_t *fc, const node_t *doc)
 {
 	const node_t *v = node_get(doc, "servers");
+	scope_t sc = {NULL, NULL, 0, L->opts, fc->vars, NULL};
 	if (v == NULL)
 		return false;
 	serve_config_t *c = dns_mem_alloc(sizeof(*c));
 	if (c == NULL)
 		return oom(L, v);
 	serve_config_init(c);
-	L->s->servers = c;
+	L->s->servers = c; /* kept empty when a variable is unknown */
+	if (!subst_node(L, &sc, v, NULL, &v))
+		return false;
 	char *dir = join_path(L, doc->file, ".");
 	if (dir == NULL)
 		return oom(L, v);
@@ -1108,6 +1429,9 @@ static void target_server(loader_t *L, const node_t *at)
 			? strcmp(c->servers[i].name, t->upstream) == 0
 			: serves_root(&c->servers[i])) {
 			t->server = i;
+			/* pointed at a root, the resolver must iterate */
+			if (serves_root(&c->servers[i]))
+			t->requires |= TARGET_CAP_ITERATE;
 			return;
 		}
 	if (t->upstream != NULL)
@@ -1161,6 +1485,7 @@ static void read_target(loader_t *L, file_ctx_t *fc, const node_t *doc,
 				t->upstream = e->str;
 			if ((e = node_get(v, "vars")) != NULL)
 				read_target_vars(L, e);
+			read_requires(L, node_get(v, "requires"), &t->requires);
 		}
 	}
 	const node_t *at = t->node ? t->node : steps;
@@ -1169,11 +1494,15 @@ static void read_target(loader_t *L, file_ctx_t *fc, const node_t *doc,
 	target_server(L, at);
 }
 
-/* The built-in resolver defaults merged under the file's. */
+/* The built-in resolver (or client) defaults merged under the file's. */
 static void resolver_defs(loader_t *L, file_ctx_t *fc)
 {
-	node_t *b = node_parse(resolver_defaults, strlen(resolver_defaults),
-			       "<resolver defaults>", L->arena, &L->tmp);
+	bool client = fc->role == SC_ROLE_CLIENT;
+	const char *text = client ? CLIENT_DEFAULTS : resolver_defaults;
+	node_t *b =
+	    node_parse(text, strlen(text),
+		       client ? "<client defaults>" : "<resolver defaults>",
+		       L->arena, &L->tmp);
 	node_t *m = b ? node_merge(b, fc->defaults, L->arena) : NULL;
 	if (m == NULL)
 		oom(L, fc->defaults);
@@ -1198,30 +1527,355 @@ static void read_steps(loader_t *L, file_ctx_t *fc, const node_t *steps)
 static void read_resolver(loader_t *L, file_ctx_t *fc, const node_t *doc)
 {
 	const node_t *steps = node_get(doc, "steps");
+	const char *role = role_names[fc->role];
 	if (node_get(doc, "cases") != NULL)
 		diag_error(&L->tmp, node_key(doc, "cases"),
-			   "a role: resolver suite has steps:, not cases:");
+			   "a role: %s suite has steps:, not cases:", role);
 	if (node_get(doc, "include") != NULL)
 		diag_error(&L->tmp, node_key(doc, "include"),
-			   "include: is not supported in a role: resolver "
-			   "suite yet");
-	bool servers = read_servers(L, doc);
+			   "include: is not supported in a role: %s "
+			   "suite yet",
+			   role);
+	bool servers = read_servers(L, fc, doc);
 	flush(L);
 	if (steps == NULL && node_get(doc, "servers") == NULL)
 		diag_error(&L->tmp, doc,
-			   "missing steps: (a resolver suite plays steps "
-			   "against its servers:)");
+			   "missing steps: (a %s suite plays steps "
+			   "against its servers:)",
+			   role);
 	if (steps == NULL)
 		return; /* servers only: for dnsharness serve */
 	if (node_get(doc, "servers") == NULL)
 		diag_error(&L->tmp, node_key(doc, "steps"),
 			   "steps: need servers: (the scripted servers the "
-			   "resolver asks)");
-	if (!servers)
-		return; /* their errors first */
-	read_target(L, fc, doc, steps);
+			   "steps use)");
+	/* Broken servers: their errors, and those of the steps when every
+	 * server got as far as its name (target: needs working zones). */
+	if (!servers && (L->s->servers == NULL || L->s->servers->n == 0 ||
+			 !servers_named(L->s->servers)))
+		return;
+	if (servers && fc->role == SC_ROLE_RESOLVER)
+		read_target(L, fc, doc, steps);
 	flush(L);
 	read_steps(L, fc, steps);
+}
+
+/* ---- large files, lazily: cases: a slice at a time ------------------------
+ *
+ * With sc_load_file_lazy the tree of a file would still hold every case
+ * (most of the memory of a suite of many cases). So when cases: is a
+ * block sequence, its items are found with libyaml's events, the rest of
+ * the file is parsed with cases: blanked out, and the items are parsed
+ * SLICE_CASES at a time, each case once more when it is played
+ * (sc_case_compile). Locations are those of the whole file. */
+
+/* The position of the '-' before the item starting at `at`, or SIZE_MAX
+ * when there are other bytes between them or before it on its line. */
+static size_t dash_before(const char *text, size_t at)
+{
+	size_t i = at;
+	while (i > 0 && strchr(" \t\r\n", text[i - 1]) != NULL)
+		i--;
+	if (i == 0 || text[i - 1] != '-')
+		return SIZE_MAX;
+	size_t dash = i - 1;
+	for (i = dash; i > 0 && text[i - 1] != '\n'; i--)
+		if (text[i - 1] != ' ')
+			return SIZE_MAX;
+	return dash;
+}
+
+/* The start of the line holding byte at. */
+static size_t line_start(const char *text, size_t at)
+{
+	while (at > 0 && text[at - 1] != '\n')
+		at--;
+	return at;
+}
+
+typedef struct scan {
+	span_t *spans;
+	size_t n, cap;
+	size_t dash; /* of the first item */
+	size_t end;  /* of the sequence */
+	unsigned depth;
+	bool key_next; /* at depth 1: the next event is a key */
+	bool in_cases; /* the value of cases: is the block sequence here */
+	bool want_seq; /* the key was cases: */
+	bool bad;      /* something slicing cannot take */
+} scan_t;
+
+static void scan_item(scan_t *sc, const char *text, const yaml_event_t *ev)
+{
+	size_t dash = dash_before(text, ev->start_mark.index);
+	if (dash == SIZE_MAX || dash == line_start(text, dash)) {
+		sc->bad = true; /* no dash, or '-' in column 1 */
+		return;
+	}
+	if (sc->n == sc->cap) {
+		size_t cap = sc->cap ? 2 * sc->cap : 1024;
+		span_t *v = dns_mem_realloc(sc->spans, cap * sizeof(*v));
+		if (v == NULL) {
+			sc->bad = true;
+			return;
+		}
+		sc->spans = v;
+		sc->cap = cap;
+	}
+	unsigned nl = 0; /* newlines between the dash and the item */
+	for (size_t i = dash; i < ev->start_mark.index; i++)
+		nl += text[i] == '\n';
+	size_t begin = line_start(text, dash);
+	if (sc->n == 0)
+		sc->dash = dash;
+	else
+		sc->spans[sc->n - 1].end = begin;
+	sc->spans[sc->n++] =
+	    (span_t){begin, begin, (unsigned)ev->start_mark.line + 1 - nl};
+}
+
+/* One event of the scan for cases: at the top of the document. */
+static void scan_event(scan_t *sc, const char *text, const yaml_event_t *ev)
+{
+	bool opens = ev->type == YAML_MAPPING_START_EVENT ||
+		     ev->type == YAML_SEQUENCE_START_EVENT;
+	bool closes = ev->type == YAML_MAPPING_END_EVENT ||
+		      ev->type == YAML_SEQUENCE_END_EVENT;
+	bool node = opens || ev->type == YAML_SCALAR_EVENT;
+	if (ev->type == YAML_ALIAS_EVENT)
+		sc->bad = true;
+	if (node && sc->in_cases && sc->depth == 2)
+		scan_item(sc, text, ev);
+	if (node && sc->depth == 1) {
+		if (sc->key_next)
+			sc->want_seq =
+			    ev->type == YAML_SCALAR_EVENT &&
+			    strcmp((const char *)ev->data.scalar.value,
+				   "cases") == 0;
+		else if (sc->want_seq)
+			sc->in_cases = ev->type == YAML_SEQUENCE_START_EVENT &&
+				       ev->data.sequence_start.style ==
+					   YAML_BLOCK_SEQUENCE_STYLE;
+		sc->key_next = !sc->key_next;
+	}
+	if (closes && sc->in_cases && sc->depth == 2) {
+		sc->in_cases = false;
+		sc->want_seq = false;
+		sc->end = ev->start_mark.index;
+		if (sc->n > 0)
+			sc->spans[sc->n - 1].end = sc->end;
+	}
+	sc->depth += opens;
+	sc->depth -= closes && sc->depth > 0;
+	if (opens && sc->depth == 1)
+		sc->key_next = true;
+}
+
+/* The items of a block sequence cases: at the top of text; false when
+ * there is none or slicing cannot take it (the file is then parsed
+ * whole, and any YAML error reported from that). */
+static bool scan_cases(const char *text, size_t len, scan_t *sc)
+{
+	yaml_parser_t p;
+	bool ok = true, done = false;
+	memset(sc, 0, sizeof(*sc));
+	if (!yaml_parser_initialize(&p))
+		return false;
+	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+	while (ok && !done && !sc->bad) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(&p, &ev))
+			break;
+		done = ev.type == YAML_STREAM_END_EVENT;
+		ok = ev.type != YAML_DOCUMENT_START_EVENT ||
+		     !ev.data.document_start.implicit || sc->end == 0;
+		scan_event(sc, text, &ev);
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&p);
+	if (done && ok && !sc->bad && sc->n > 0 && sc->end > sc->dash)
+		return true;
+	dns_mem_free(sc->spans);
+	return false;
+}
+
+/* Add delta to the line of n and of everything under it. */
+static void shift_lines(node_t *n, unsigned delta, unsigned depth)
+{
+	n->line += delta;
+	for (size_t i = 0; depth < 64 && n->kind != NODE_SCALAR && i < n->n;
+	     i++) {
+		if (n->keys != NULL)
+			shift_lines(n->keys[i], delta, depth + 1);
+		shift_lines(n->vals[i], delta, depth + 1);
+	}
+}
+
+/* The n items of a slice of text (len bytes from its line `line`) parsed
+ * into arena: a sequence of n nodes, located in the whole file; NULL with
+ * errors in d. */
+static node_t *parse_slice(const char *slice, size_t len, unsigned line,
+			   size_t n, const char *file, dns_arena_t *arena,
+			   diag_t *d)
+{
+	node_t *seq = node_parse(slice, len, file, arena, d);
+	if (seq == NULL)
+		return NULL;
+	if (seq->kind != NODE_SEQ || seq->n != n) {
+		diag_error_at(d, file, line, 1,
+			      "cases: %zu item(s) here, %zu expected "
+			      "(parsed alone)",
+			      seq->n, n);
+		return NULL;
+	}
+	shift_lines(seq, line - 1, 0);
+	return seq;
+}
+
+/* The file's text without its cases: - "[]" where the first '-' was, and
+ * only the line breaks of what followed, up to the end of the sequence -
+ * for node_parse: the rest of the file, at its lines and columns. */
+static char *skeleton(const char *text, size_t len, const scan_t *sc,
+		      size_t *out_len)
+{
+	size_t nl = 0;
+	for (size_t i = sc->dash; i < sc->end; i++)
+		nl += text[i] == '\n';
+	size_t n = sc->dash + 2 + nl + (len - sc->end);
+	char *s = dns_mem_alloc(n + 1);
+	if (s == NULL)
+		return NULL;
+	memcpy(s, text, sc->dash);
+	memcpy(s + sc->dash, "[]", 2);
+	memset(s + sc->dash + 2, '\n', nl);
+	memcpy(s + sc->dash + 2 + nl, text + sc->end, len - sc->end);
+	s[n] = '\0';
+	*out_len = n;
+	return s;
+}
+
+/* len bytes at offset of fd into buf; false when they cannot be read. */
+static bool read_at(int fd, char *buf, size_t len, off_t offset)
+{
+	size_t got = 0;
+	while (got < len) {
+		ssize_t n =
+		    pread(fd, buf + got, len - got, offset + (off_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		got += (size_t)n;
+	}
+	return true;
+}
+
+/* The file at path opened into L (fd, st) and its text (heap,
+ * NUL-terminated); NULL when it cannot be read or is larger than
+ * FILE_MAX (node_load_file then says why). */
+static char *read_text(loader_t *L, const char *path, size_t *len)
+{
+	char *text = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &L->st) == 0 && S_ISREG(L->st.st_mode) &&
+	    L->st.st_size <= (off_t)FILE_MAX &&
+	    (text = dns_mem_alloc((size_t)L->st.st_size + 1)) != NULL) {
+		*len = (size_t)L->st.st_size;
+		text[*len] = '\0';
+		if (!read_at(fd, text, *len, 0)) {
+			dns_mem_free(text);
+			text = NULL;
+		}
+	}
+	if (text == NULL)
+		close(fd);
+	else
+		L->fd = fd;
+	return text;
+}
+
+/* Can text hold a block sequence of min items? Each item starts on a
+ * line of its own, so not with fewer lines: the YAML scan is skipped. */
+static bool may_hold(const char *text, size_t len, size_t min)
+{
+	size_t lines = 1;
+	const char *p = text, *end = text + len;
+	while (lines < min &&
+	       (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		lines++;
+		p++;
+	}
+	return lines >= min;
+}
+
+/* Forget the file load_sliced left in L (its spans, text, descriptor). */
+static void slices_done(loader_t *L)
+{
+	dns_mem_free((void *)L->spans);
+	dns_mem_free((void *)L->text);
+	if (L->fd >= 0)
+		close(L->fd);
+	L->spans = NULL;
+	L->nspans = 0;
+	L->text = NULL;
+	L->fd = -1;
+}
+
+/* Lazy: the file at path read, and, when its cases: are a block sequence
+ * of at least lazy_min items, parsed without them: they are left as
+ * slices in L (spans, text). NULL when the file is to be parsed whole
+ * (node_load_file says why when it cannot be read). */
+static node_t *load_sliced(loader_t *L, const char *path)
+{
+	size_t len = 0, slen = 0;
+	char *text = read_text(L, path, &len), *skel;
+	scan_t sc;
+	L->text = text;
+	if (text == NULL || !may_hold(text, len, L->lazy_min) ||
+	    !scan_cases(text, len, &sc)) {
+		slices_done(L);
+		return NULL;
+	}
+	node_t *doc = NULL;
+	char *file = dns_arena_dup(L->arena, path, strlen(path) + 1);
+	if (sc.n >= L->lazy_min && file != NULL &&
+	    (skel = skeleton(text, len, &sc, &slen)) != NULL) {
+		doc = node_parse(skel, slen, file, L->arena, &L->tmp);
+		dns_mem_free(skel);
+	}
+	L->spans = sc.spans;
+	L->nspans = sc.n;
+	if (doc == NULL)
+		slices_done(L);
+	return doc;
+}
+
+/* The cases of a file loaded by load_sliced, SLICE_CASES at a time. */
+static void read_sliced_cases(loader_t *L, file_ctx_t *fc, const char *file)
+{
+	dns_arena_t slice;
+	dns_arena_init(&slice, 0);
+	flush(L);
+	for (size_t i = 0; i < L->nspans; i += SLICE_CASES) {
+		size_t n =
+		    L->nspans - i < SLICE_CASES ? L->nspans - i : SLICE_CASES;
+		const span_t *sp = &L->spans[i];
+		node_t *seq =
+		    parse_slice(L->text + sp->begin, sp[n - 1].end - sp->begin,
+				sp->line, n, file, &slice, &L->tmp);
+		for (size_t k = 0; seq != NULL && k < n; k++) {
+			L->span = &L->spans[i + k];
+			load_case(L, fc, seq->vals[k]);
+			flush(L);
+		}
+		L->span = NULL;
+		flush(L);
+		dns_arena_reset(&slice);
+	}
+	dns_arena_free(&slice);
+	slices_done(L); /* each case kept its span, a lazy_file_t the fd */
 }
 
 /* ---- one file ------------------------------------------------------------ */
@@ -1252,7 +1906,10 @@ static const node_t *read_defaults(loader_t *L, const node_t *v, sc_role_t role)
 {
 	if (v == NULL)
 		return NULL;
-	if (!check_keys(L, v, "defaults", defaults_keys, role) &&
+	if (!check_keys(L, v, "defaults",
+			role == SC_ROLE_CLIENT ? client_defaults_keys
+					       : defaults_keys,
+			role) &&
 	    v->kind != NODE_MAP)
 		return NULL;
 	return v;
@@ -1307,6 +1964,12 @@ static void read_cases(loader_t *L, file_ctx_t *fc, const node_t *doc)
 	}
 	if (!node_expect_kind(cases, NODE_SEQ, "cases", &L->tmp))
 		return;
+	L->lazy = (L->spans ? L->nspans : cases->n) >= L->lazy_min;
+	if (L->spans != NULL) {
+		read_sliced_cases(L, fc, doc->file);
+		L->lazy = false;
+		return;
+	}
 	if (cases->n == 0)
 		diag_error(&L->tmp, cases, "cases: must not be empty");
 	flush(L);
@@ -1314,6 +1977,7 @@ static void read_cases(loader_t *L, file_ctx_t *fc, const node_t *doc)
 		load_case(L, fc, cases->vals[i]);
 		flush(L);
 	}
+	L->lazy = false;
 }
 
 /* dir(of) + "/" + rel, or rel alone when of has no directory part. */
@@ -1366,9 +2030,13 @@ static void load_doc(loader_t *L, const node_t *doc, bool top)
 			   node_kind_name(doc->kind));
 		return;
 	}
-	file_ctx_t fc = {NULL, NULL, read_role(L, doc), NULL, false, false};
-	bool resolver = fc.role == SC_ROLE_RESOLVER;
-	check_keys(L, doc, "the file", resolver ? resolver_keys : top_keys,
+	file_ctx_t fc = {NULL,	NULL, read_role(L, doc), NULL, false,
+			 false, NULL};
+	bool resolver = fc.role != SC_ROLE_SERVER; /* or client: steps */
+	check_keys(L, doc, "the file",
+		   fc.role == SC_ROLE_CLIENT ? client_keys
+		   : resolver		     ? resolver_keys
+					     : top_keys,
 		   fc.role);
 	read_header(L, doc, fc.role, top);
 	fc.vars = read_vars(L, node_get(doc, "vars"));
@@ -1480,18 +2148,17 @@ static bool load_file(loader_t *L, const char *path, const node_t *from)
 		free(canon);
 		return false;
 	}
-	node_t *doc = node_load_file(path, L->arena, &L->tmp);
-	if (doc == NULL) {
+	node_t *doc = L->lazy_min != SIZE_MAX ? load_sliced(L, path) : NULL;
+	if (doc == NULL)
+		doc = node_load_file(path, L->arena, &L->tmp);
+	if (doc == NULL || !files_add(L, canon, doc->file, from)) {
 		free(canon);
-		return false;
-	}
-	if (!files_add(L, canon, doc->file, from)) {
-		free(canon);
-		return oom(L, from);
+		return doc == NULL ? false : oom(L, from);
 	}
 	L->chain[L->depth++] = L->nfiles - 1;
-	load_doc(L, doc, from == NULL);
+	load_doc(L, doc, from == NULL); /* its cases: first, then includes */
 	L->depth--;
+	slices_done(L); /* when not read (a resolver file ...) */
 	return true;
 }
 
@@ -1529,10 +2196,24 @@ static void loader_free(loader_t *L)
 	dns_mem_free(L->files);
 	dns_mem_free(L->slots);
 	free(L->root);
+	dns_arena_free(&L->scratch);
 }
 
-bool sc_load_file(const char *path, const sc_load_opts_t *opts, sc_suite_t *out,
-		  diag_t *d)
+/* The cases array cut to its length (it grew by doubling). */
+static void cases_fit(loader_t *L)
+{
+	sc_suite_t *s = L->s;
+	if (s->ncases == 0 || s->ncases == L->capcases)
+		return;
+	sc_case_t *v = dns_mem_realloc(s->cases, s->ncases * sizeof(*v));
+	if (v != NULL) {
+		s->cases = v;
+		L->capcases = s->ncases;
+	}
+}
+
+static bool load_top(const char *path, const sc_load_opts_t *opts,
+		     size_t lazy_min, sc_suite_t *out, diag_t *d)
 {
 	static const sc_load_opts_t none = {NULL, 0, NULL};
 	memset(out, 0, sizeof(*out));
@@ -1545,12 +2226,17 @@ bool sc_load_file(const char *path, const sc_load_opts_t *opts, sc_suite_t *out,
 	L->arena = &out->arena;
 	L->opts = opts ? opts : &none;
 	L->out = d;
+	L->lazy_min = lazy_min;
+	L->fd = -1;
+	dns_arena_init(&L->scratch, 0);
+	L->kept_opts = dns_arena_dup(&out->arena, L->opts, sizeof(*L->opts));
 	out->file = dns_arena_dup(&out->arena, path, strlen(path) + 1);
 	L->root = find_root(L, path);
-	if (out->file != NULL && L->root != NULL)
+	if (out->file != NULL && L->root != NULL && L->kept_opts != NULL)
 		load_file(L, path, NULL);
-	else if (out->file == NULL)
+	else if (out->file == NULL || L->kept_opts == NULL)
 		diag_error_at(&L->tmp, path, 0, 0, "out of memory");
+	cases_fit(L);
 	flush(L);
 	bool ok = L->nerr == 0;
 	loader_free(L);
@@ -1558,8 +2244,90 @@ bool sc_load_file(const char *path, const sc_load_opts_t *opts, sc_suite_t *out,
 	return ok;
 }
 
+bool sc_load_file(const char *path, const sc_load_opts_t *opts, sc_suite_t *out,
+		  diag_t *d)
+{
+	return load_top(path, opts, SIZE_MAX, out, d);
+}
+
+bool sc_load_file_lazy(const char *path, const sc_load_opts_t *opts,
+		       size_t min_cases, sc_suite_t *out, diag_t *d)
+{
+	return load_top(path, opts, min_cases, out, d);
+}
+
+/* The case of z read again from its file and parsed into arena (as a
+ * sequence of one); NULL with a located error in d. */
+static node_t *read_case(const struct sc_lazy *z, dns_arena_t *arena, diag_t *d)
+{
+	const lazy_file_t *lf = z->lf;
+	struct stat st;
+	char *buf = dns_arena_alloc(arena, (size_t)z->len + 1);
+	if (buf == NULL) {
+		diag_error_at(d, lf->file, z->line, 1, "out of memory");
+		return NULL;
+	}
+	if (fstat(lf->fd, &st) != 0 || st.st_size != lf->st.st_size ||
+	    st.st_mtim.tv_sec != lf->st.st_mtim.tv_sec ||
+	    st.st_mtim.tv_nsec != lf->st.st_mtim.tv_nsec ||
+	    !read_at(lf->fd, buf, z->len, (off_t)z->begin)) {
+		diag_error_at(d, lf->file, z->line, 1,
+			      "the file changed since it was loaded (or "
+			      "cannot be read): run again");
+		return NULL;
+	}
+	buf[z->len] = '\0';
+	return parse_slice(buf, z->len, z->line, 1, lf->file, arena, d);
+}
+
+bool sc_case_compile(const sc_suite_t *s, const sc_case_t *c,
+		     dns_arena_t *arena, struct sc_query **q,
+		     struct sc_expect **e, diag_t *d)
+{
+	*q = c->query;
+	*e = c->expect;
+	if (c->lazy == NULL)
+		return true;
+	const struct sc_lazy *z = c->lazy;
+	const node_t *raw = z->raw, *cs, *m;
+	if (raw == NULL) { /* the file was read a slice at a time */
+		node_t *one = read_case(z, arena, d);
+		if (one == NULL)
+			return false;
+		raw = one->vals[0];
+	}
+	const node_t *mnode = node_get(raw, "matrix");
+	loader_t *L = dns_mem_alloc(sizeof(*L));
+	if (L == NULL)
+		return diag_error(d, raw, "out of memory");
+	memset(L, 0, sizeof(*L));
+	L->s = (sc_suite_t *)s; /* not changed: playing caches nothing */
+	L->arena = arena;
+	L->opts = z->lf->opts;
+	L->out = d;
+	L->playing = true;
+	sc_case_t tmp = *c;
+	tmp.node = raw;
+	matrix_t mx = {0};
+	scope_t sc = {NULL, NULL, 0, L->opts, z->lf->fc.vars, NULL};
+	bool ok = mnode == NULL ||
+		  matrix_read(L, &sc, node_key(raw, "matrix"), mnode, &mx);
+	ok = ok && case_merged(L, &z->lf->fc, raw, &mx, z->k, &cs, &m) &&
+	     compile(L, m, &tmp);
+	matrix_free(&mx);
+	flush(L);
+	ok = ok && L->nerr == 0;
+	dns_mem_free(L);
+	*q = ok ? tmp.query : NULL;
+	*e = ok ? tmp.expect : NULL;
+	return ok;
+}
+
 void sc_suite_free(sc_suite_t *s)
 {
+	for (lazy_file_t *lf = s->lazy_files; lf != NULL; lf = lf->next)
+		if (lf->fd >= 0)
+			close(lf->fd);
 	if (s->servers != NULL)
 		serve_config_free(s->servers);
 	dns_mem_free(s->servers);

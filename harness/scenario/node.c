@@ -3,6 +3,8 @@
 #include "scenario/node.h"
 
 #include <errno.h>
+#include <stdint.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -272,6 +274,43 @@ node_t *node_parse(const char *text, size_t len, const char *file,
 	return ok ? b.root : NULL;
 }
 
+/* Read a whole file, at most NODE_MAX_FILE bytes, into one buffer sized
+ * from the file (grown while reading: the size may change, or be unknown
+ * for a pipe). NULL and *len = SIZE_MAX when larger than the limit. */
+static char *read_file(FILE *f, size_t *len)
+{
+	struct stat st;
+	size_t cap = 4096;
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size >= 0 && (uintmax_t)st.st_size < NODE_MAX_FILE)
+		cap = (size_t)st.st_size + 1;
+	char *buf = dns_mem_alloc(cap);
+	size_t n = 0;
+	while (buf != NULL) {
+		n += fread(buf + n, 1, cap - n, f);
+		if (n < cap || ferror(f))
+			break;
+		if (cap > NODE_MAX_FILE) {
+			dns_mem_free(buf);
+			*len = SIZE_MAX;
+			return NULL;
+		}
+		size_t ncap =
+		    cap * 2 > NODE_MAX_FILE + 1 ? NODE_MAX_FILE + 1 : cap * 2;
+		char *nbuf = dns_mem_realloc(buf, ncap);
+		if (nbuf == NULL)
+			dns_mem_free(buf);
+		buf = nbuf;
+		cap = ncap;
+	}
+	if (buf != NULL && ferror(f)) {
+		dns_mem_free(buf);
+		buf = NULL;
+	}
+	*len = n;
+	return buf;
+}
+
 node_t *node_load_file(const char *path, dns_arena_t *arena, diag_t *d)
 {
 	FILE *f = fopen(path, "rb");
@@ -280,15 +319,13 @@ node_t *node_load_file(const char *path, dns_arena_t *arena, diag_t *d)
 			      strerror(errno));
 		return NULL;
 	}
-	char *buf = dns_mem_alloc(NODE_MAX_FILE + 1);
-	size_t len = buf ? fread(buf, 1, NODE_MAX_FILE + 1, f) : 0;
-	bool bad = buf == NULL || ferror(f) || len > NODE_MAX_FILE;
+	size_t len = 0;
+	char *buf = read_file(f, &len);
 	fclose(f);
-	if (bad) {
+	if (buf == NULL) {
 		diag_error_at(d, path, 0, 0, "%s",
-			      buf == NULL ? "out of memory"
-					  : "unreadable or larger than 16 MB");
-		dns_mem_free(buf);
+			      len == SIZE_MAX ? "larger than 16 MB"
+					      : "unreadable or out of memory");
 		return NULL;
 	}
 	/* locations keep pointing at the path: keep a copy in the arena */

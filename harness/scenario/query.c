@@ -3,9 +3,11 @@
  * Structured queries become a dns_msg_t (header, questions, records parsed
  * from presentation format, OPT from query_edns.c) encoded with the
  * compression and count knobs of dns_msg_encode; raw queries are hex.
- * Then wire: edits damage the bytes. What the query asks (question,
- * opcode, OPT, cookie) is read back from the final bytes, so that the
- * implicit echo checks compare against what was really sent.
+ * A tsig: block signs the encoded bytes (query_tsig.c): the TSIG record
+ * goes last, after the OPT, and before the wire: edits, which may damage
+ * the signed message. Then wire: edits damage the bytes. What the query asks
+ * (question, opcode, OPT, cookie) is read back from the final bytes, so that
+ * the implicit echo checks compare against what was really sent.
  *
  * Working memory (records, RDATA, the 64 KB encode buffer) lives in a
  * scratch arena freed before returning; only the final bytes go into the
@@ -41,6 +43,8 @@ typedef struct qb {
 	dns_edit_t *edits;
 	const node_t **edit_at;
 	size_t nedits;
+	sq_tsig_t tsig;
+	const struct dns_tsig_key *tsig_key;
 } qb_t;
 
 /* ---- helpers shared with query_edns.c --------------------------------- */
@@ -845,6 +849,7 @@ static bool finish(qb_t *b, const node_t *q, dns_arena_t *arena,
 	out->len = b->len;
 	out->random_id = b->random_id;
 	out->tcp_split_prefix = b->split;
+	out->tsig_key = b->tsig_key;
 	read_back(b, out);
 	return true;
 }
@@ -853,15 +858,12 @@ static const char *const query_keys[] = {
     "id",	 "flags",      "opcode",   "rcode",	  "name",
     "type",	 "class",      "question", "no_question", "answer",
     "authority", "additional", "edns",	   "hex",	  "compression",
-    "counts",	 "wire",       "tcp",	   NULL};
+    "counts",	 "wire",       "tcp",	   "tsig",	  NULL};
 
 static bool check_top(const node_t *q, diag_t *d)
 {
 	if (q == NULL)
 		return diag_error(d, NULL, "no query");
-	const node_t *tsig = node_key(q, "tsig");
-	if (tsig != NULL)
-		return diag_error(d, tsig, "tsig: is not supported yet");
 	return node_check_keys(q, "query", query_keys, d);
 }
 
@@ -880,7 +882,11 @@ bool sc_query_build(const node_t *q, dns_arena_t *arena, sc_query_t *out,
 					     : build_structured(&b, q);
 	ok = read_edits(&b, node_get(q, "wire")) && ok;
 	ok = read_tcp(&b, node_get(q, "tcp")) && ok;
-	ok = ok && apply_edits(&b) && finish(&b, q, arena, out);
+	ok = sq_tsig_read(node_get(q, "tsig"), &b.scratch, &b.tsig, d) && ok;
+	ok = ok &&
+	     sq_tsig_sign(&b.tsig, b.buf, &b.len, &b.random_id, arena,
+			  &b.tsig_key, d) &&
+	     apply_edits(&b) && finish(&b, q, arena, out);
 	dns_mem_free(b.buf);
 	dns_arena_free(&b.scratch);
 	if (!ok)

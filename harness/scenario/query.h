@@ -2,7 +2,8 @@
  *
  * A query node is either structured - header fields, question, sections as
  * presentation-format RRs, an edns: block - or raw (hex:). After encoding,
- * wire: edits damage it. See scenarios/README.md for every key.
+ * tsig: signs it (the TSIG goes last) and then wire: edits damage it. See
+ * scenarios/README.md for every key.
  */
 #ifndef DNSH_QUERY_H
 #define DNSH_QUERY_H
@@ -31,6 +32,9 @@ typedef struct sc_query {
 	bool has_cookie;
 	/* TCP: write the 2-byte length prefix and the message separately */
 	bool tcp_split_prefix;
+	/* tsig: the key the query was signed with (arena), for verifying
+	 * the response; NULL for an unsigned query. */
+	const struct dns_tsig_key *tsig_key;
 } sc_query_t;
 
 /* Hex bytes of scalar n (white space ignored; what names it in errors)

@@ -44,4 +44,25 @@ typedef struct sq_opt {
 bool sq_edns_build(const node_t *e, dns_arena_t *scratch, uint8_t *buf,
 		   sq_opt_t *out, diag_t *d);
 
+/* The tsig: block of a query, read (query_tsig.c). */
+struct tsig_in;
+struct dns_tsig_key;
+typedef struct sq_tsig {
+	const node_t *node; /* tsig:, or NULL */
+	struct tsig_in *in; /* key and options (scratch), NULL: no tsig: */
+} sq_tsig_t;
+
+/* Read tsig: node t (NULL: none) into out; memory from scratch. false
+ * with located errors in d. */
+bool sq_tsig_read(const node_t *t, dns_arena_t *scratch, sq_tsig_t *out,
+		  diag_t *d);
+
+/* Sign the message in buf (*len bytes, DNS_MSG_MAXLEN capacity) as t
+ * says; a random ID (*random_id) becomes a fixed random one first. The
+ * key is copied into arena for the judge (*key_out; NULL without
+ * tsig:). false with a located error in d. */
+bool sq_tsig_sign(const sq_tsig_t *t, uint8_t *buf, size_t *len,
+		  bool *random_id, dns_arena_t *arena,
+		  const struct dns_tsig_key **key_out, diag_t *d);
+
 #endif

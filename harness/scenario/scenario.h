@@ -4,8 +4,10 @@
  * substitutes ${vars}, merges defaults: into each case, expands matrix:
  * into individually named cases, and compiles each case's query
  * (scenario/query.h) and expectation (expect/expect.h), so that a suite
- * that loads is one that can run. Every problem is a located diagnostic
- * (node.h). A suite owns all its memory in its arena.
+ * that loads is one that can run (sc_load_file_lazy compiles the cases of
+ * large files only to check them, and again when they are played). Every
+ * problem is a located diagnostic (node.h). A suite owns all its memory
+ * in its arena.
  *
  * A resolver suite (role: resolver) has servers:, target: and steps:
  * instead of cases: (scenarios/README.md, Resolver suites). Each step that
@@ -13,6 +15,10 @@
  * the suite (named by its name:, else step-N), so reports, filters and
  * .expected files treat steps as cases; play/play.h plays the steps in
  * order against one resolver.
+ *
+ * A client suite (role: client) has servers: and steps: that each run a
+ * program (play/client.h): every step is a case whose client field holds
+ * what it runs and expects.
  */
 #ifndef DNSH_SCENARIO_H
 #define DNSH_SCENARIO_H
@@ -38,7 +44,18 @@ const char *sc_transport_name(sc_transport_t t); /* "udp" ... */
 struct sc_query;     /* scenario/query.h */
 struct sc_expect;    /* expect/expect.h */
 struct sc_upstream;  /* expect/upstream.h */
+struct sc_client;    /* play/client.h */
 struct serve_config; /* serve/config.h */
+
+/* role: resolver - one more query of a step with queries:, sent at the
+ * same time as its case's own query and judged by its own expectation. */
+typedef struct sc_more {
+	struct sc_query *query;	  /* compiled */
+	struct sc_expect *expect; /* compiled */
+	const node_t *query_node; /* merged, substituted */
+} sc_more_t;
+
+#define SC_QUERIES_MAX 64u /* queries: of one step, at most */
 
 /* A variable given on the command line (--var k=v); overrides vars:. */
 typedef struct sc_var {
@@ -55,7 +72,8 @@ typedef struct sc_case {
 	sc_transport_t transport;
 	unsigned long timeout_ms; /* per attempt */
 	unsigned retries;	  /* extra attempts after a timeout (UDP) */
-	const node_t *node;	  /* the case mapping, for locations */
+	const node_t *node;	  /* the case mapping, for locations (NULL:
+				     see sc_load_file_lazy) */
 	const node_t *query_node; /* merged, substituted */
 	const node_t *expect_node;
 	struct sc_query *query;	  /* compiled */
@@ -66,6 +84,16 @@ typedef struct sc_case {
 	 * and no query: has query == NULL and expect == NULL. */
 	struct sc_upstream *upstream;
 	const node_t *upstream_node;
+	/* role: resolver - a step with queries: has the first as its query
+	 * and expect, the others here (in order); NULL, 0 otherwise. */
+	const sc_more_t *more;
+	size_t nmore;
+	/* role: client - the program a step runs and what is expected of
+	 * it (play/client.h); NULL otherwise (query and expect are NULL). */
+	struct sc_client *client;
+	/* Loaded with sc_load_opts_t.lazy: query and expect are NULL and
+	 * sc_case_compile makes them when the case is played; else NULL. */
+	const struct sc_lazy *lazy;
 } sc_case_t;
 
 /* role: resolver - the steps of a suite, played in order against one
@@ -81,6 +109,7 @@ typedef struct sc_step {
 	const node_t *node;
 	size_t case_index; /* QUERY, UPSTREAM: into the suite's cases */
 	uint64_t ms;	   /* TIME: how much time passes */
+	unsigned requires; /* requires: of the step (TARGET_CAP_* bits) */
 } sc_step_t;
 
 /* target: of a resolver suite. */
@@ -93,6 +122,8 @@ typedef struct sc_target_spec {
 				 zone); valid when the suite has steps */
 	sc_var_t *vars;	      /* recipe vars set by the suite */
 	size_t nvars;
+	unsigned requires; /* target: {requires:}, TARGET_CAP_* bits that
+			      every step needs (target/caps.h) */
 } sc_target_spec_t;
 
 typedef struct sc_suite {
@@ -107,6 +138,9 @@ typedef struct sc_suite {
 	sc_target_spec_t target;
 	sc_step_t *steps; /* in the file's order */
 	size_t nsteps;
+	/* sc_load_file_lazy: the files its cases are read from again when
+	 * they are played, open (closed by sc_suite_free) */
+	struct lazy_file *lazy_files;
 	dns_arena_t arena; /* owns everything above */
 } sc_suite_t;
 
@@ -124,7 +158,29 @@ typedef struct sc_load_opts {
 bool sc_load_file(const char *path, const sc_load_opts_t *opts, sc_suite_t *out,
 		  diag_t *d);
 
+/* The same, but in each file (the top one, each include) with at least
+ * min_cases cases the cases are compiled only to check them: each keeps
+ * what describes it (name, level, rfc, tags, transport, timing, skip) and
+ * sc_case_compile compiles it again when it is played; and when cases:
+ * is a block sequence, the file is parsed without it and its items a
+ * slice at a time, each keeping only where it is in the file (node is
+ * then NULL), which stays open to read it again (a file changed since is
+ * an error then). So memory holds neither every compiled case nor the
+ * tree or the text of every case. opts->vars must outlive the suite. */
+#define SC_LAZY_MIN 20000u /* min_cases of dnsharness run */
+bool sc_load_file_lazy(const char *path, const sc_load_opts_t *opts,
+		       size_t min_cases, sc_suite_t *out, diag_t *d);
+
 void sc_suite_free(sc_suite_t *s);
+
+/* The compiled query and expectation of case c of suite s: c's own, or,
+ * for a case loaded lazily, compiled again into arena (which the caller
+ * resets once the case is judged). false with located errors in d (a
+ * lazy case compiled once already while loading, so only on memory
+ * failure). */
+bool sc_case_compile(const sc_suite_t *s, const sc_case_t *c,
+		     dns_arena_t *arena, struct sc_query **q,
+		     struct sc_expect **e, diag_t *d);
 
 /* Scenario files named by command-line PATH arguments. */
 typedef struct sc_paths {

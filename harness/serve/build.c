@@ -55,17 +55,6 @@ void serve_qview_init(serve_qview_t *v, const uint8_t *q, size_t len,
 
 /* ---- matching ----------------------------------------------------------- */
 
-static bool has_option(const serve_qview_t *v, uint16_t code)
-{
-	dns_edns_iter_t it;
-	dns_edns_opt_t o;
-	dns_edns_iter_init(&it, v->opts, v->optlen);
-	while (dns_edns_next(&it, &o, NULL))
-		if (o.code == code)
-			return true;
-	return false;
-}
-
 static bool names_match(const serve_match_t *m, const serve_qview_t *v)
 {
 	unsigned h = m->have;
@@ -83,6 +72,68 @@ static bool names_match(const serve_match_t *m, const serve_qview_t *v)
 	return !(h & SERVE_M_QCLASS) || v->qclass == m->qclass;
 }
 
+/* The first option with this code; false when there is none. */
+static bool find_option(const serve_qview_t *v, uint16_t code,
+			dns_edns_opt_t *out)
+{
+	dns_edns_iter_t it;
+	dns_edns_iter_init(&it, v->opts, v->optlen);
+	while (dns_edns_next(&it, out, NULL))
+		if (out->code == code)
+			return true;
+	return false;
+}
+
+/* absent: no COOKIE; client: 8 bytes; server: 16 to 40 bytes. */
+static bool cookie_match(const serve_match_t *m, const serve_qview_t *v)
+{
+	dns_edns_opt_t o;
+	if (!v->has_opt || !find_option(v, DNS_OPT_COOKIE, &o))
+		return m->cookie == SERVE_COOKIE_ABSENT;
+	if (m->cookie == SERVE_COOKIE_CLIENT)
+		return o.len == 8;
+	return m->cookie == SERVE_COOKIE_SERVER && o.len >= 16 && o.len <= 40;
+}
+
+/* The first bits of a equal to those of b. */
+static bool prefix_equal(const uint8_t *a, const uint8_t *b, unsigned bits)
+{
+	if (memcmp(a, b, bits / 8) != 0)
+		return false;
+	if (bits % 8 == 0)
+		return true;
+	uint8_t mask = (uint8_t)(0xffu << (8 - bits % 8));
+	return (a[bits / 8] & mask) == (b[bits / 8] & mask);
+}
+
+/* ecs: presence, then the fields given; a mapping needs a valid ECS
+ * option (RFC 7871 section 6). */
+static bool ecs_match(const serve_match_t *m, const serve_qview_t *v)
+{
+	const serve_ecs_match_t *want = &m->ecs;
+	unsigned h = m->have;
+	dns_edns_opt_t o;
+	dns_edns_ecs_t e;
+	bool found = v->has_opt && find_option(v, DNS_OPT_ECS, &o);
+	if (found != want->present)
+		return false;
+	if (!(h & (SERVE_M_ECS_FAMILY | SERVE_M_ECS_SOURCE | SERVE_M_ECS_SCOPE |
+		   SERVE_M_ECS_ADDRESS)))
+		return true;
+	if (dns_edns_ecs_parse(&o, &e, NULL) != DNS_OK)
+		return false;
+	if ((h & SERVE_M_ECS_FAMILY) && e.family != want->family)
+		return false;
+	if ((h & SERVE_M_ECS_SOURCE) && e.source != want->source)
+		return false;
+	if ((h & SERVE_M_ECS_SCOPE) && e.scope != want->scope)
+		return false;
+	if (!(h & SERVE_M_ECS_ADDRESS))
+		return true;
+	return e.source >= want->prefix &&
+	       prefix_equal(e.addr, want->addr, want->prefix);
+}
+
 static bool edns_match(const serve_match_t *m, const serve_qview_t *v)
 {
 	unsigned h = m->have;
@@ -94,12 +145,17 @@ static bool edns_match(const serve_match_t *m, const serve_qview_t *v)
 	if ((h & SERVE_M_EDNS_VERSION) &&
 	    (!v->has_opt || v->edns_version != m->edns_version))
 		return false;
+	if ((h & SERVE_M_COOKIE) && !cookie_match(m, v))
+		return false;
+	if ((h & SERVE_M_ECS) && !ecs_match(m, v))
+		return false;
+	dns_edns_opt_t o;
 	if (!(h & SERVE_M_OPTION))
 		return true;
 	if (!v->has_opt)
 		return false;
 	for (unsigned i = 0; i < m->noptions; i++)
-		if (!has_option(v, m->options[i]))
+		if (!find_option(v, m->options[i], &o))
 			return false;
 	return true;
 }
@@ -111,6 +167,9 @@ bool serve_match_query(const serve_match_t *m, const serve_qview_t *v)
 			       SERVE_M_QNAME_CASE | SERVE_M_QTYPE |
 			       SERVE_M_QCLASS;
 	const unsigned hbits = SERVE_M_OPCODE | SERVE_M_FLAGS;
+	if ((h & SERVE_M_STEP) &&
+	    (v->step < m->step_min || v->step > m->step_max))
+		return false;
 	if ((h & SERVE_M_TRANSPORT) && v->tcp != m->tcp)
 		return false;
 	if ((h & hbits) && !v->has_header)

@@ -54,7 +54,31 @@ enum {
 	SERVE_M_OPTION = 1u << 10,
 	SERVE_M_TRANSPORT = 1u << 11,
 	SERVE_M_COUNT = 1u << 12,
+	SERVE_M_STEP = 1u << 13,   /* the runner's step number in a range */
+	SERVE_M_COOKIE = 1u << 14, /* COOKIE option absent / client / server */
+	SERVE_M_ECS = 1u << 15,	   /* ECS option present or absent */
+	SERVE_M_ECS_FAMILY = 1u << 16,
+	SERVE_M_ECS_SOURCE = 1u << 17,
+	SERVE_M_ECS_SCOPE = 1u << 18,
+	SERVE_M_ECS_ADDRESS = 1u << 19,
 };
+
+/* What match: cookie: asks of the COOKIE option (RFC 7873 section 4). */
+typedef enum serve_cookie {
+	SERVE_COOKIE_ABSENT, /* no COOKIE option */
+	SERVE_COOKIE_CLIENT, /* a client cookie alone: 8 bytes */
+	SERVE_COOKIE_SERVER, /* with a server cookie: 16 to 40 bytes */
+} serve_cookie_t;
+
+/* match: ecs: - the fields of RFC 7871 section 6 that are given. */
+typedef struct serve_ecs_match {
+	bool present;	  /* ecs: true / false, or a mapping (true) */
+	uint16_t family;  /* FAMILY: 1 IPv4, 2 IPv6 */
+	uint8_t source;	  /* SOURCE PREFIX-LENGTH */
+	uint8_t scope;	  /* SCOPE PREFIX-LENGTH */
+	uint8_t addr[16]; /* address: PREFIX/LEN, bits past prefix zero */
+	uint8_t prefix;	  /* LEN */
+} serve_ecs_match_t;
 
 typedef struct serve_match {
 	unsigned have;
@@ -72,6 +96,12 @@ typedef struct serve_match {
 	 * to this server that satisfies every other criterion - counted
 	 * whether or not an earlier rule answered it. */
 	unsigned long count_min, count_max;
+	/* step: the runner's current step (1-based position in steps:, as
+	 * set by serve_set_step when the query arrives) is in the range;
+	 * step 0 (dnsharness serve, no step yet) is in none. */
+	unsigned long step_min, step_max;
+	serve_cookie_t cookie;
+	serve_ecs_match_t ecs;
 } serve_match_t;
 
 /* Where the answer comes from. */
@@ -180,11 +210,12 @@ typedef struct serve_qview {
 	const uint8_t *opts; /* option TLVs (inside the arena given) */
 	uint16_t optlen;
 	bool tcp;
+	unsigned long step; /* the runner's step at arrival (0: none) */
 } serve_qview_t;
 
 /* Fill v from the query (len bytes at q) and m, its decoding by
  * dns_msg_decode in survey mode (whatever it returned). v points into m's
- * memory for the options. */
+ * memory for the options. v->step is 0: the caller sets it. */
 void serve_qview_init(serve_qview_t *v, const uint8_t *q, size_t len,
 		      const dns_msg_t *m, bool tcp);
 

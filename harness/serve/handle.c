@@ -401,6 +401,7 @@ static void entry_init(serve_log_entry_t *e, const sv_listen_t *ls,
 	const serve_act_t *a = rule >= 0 ? &v->cfg->rules[rule].action : NULL;
 	memset(e, 0, sizeof(*e));
 	e->t_ms = serve_now_ms(v->s);
+	e->step = v->s->step;
 	e->server = v->index;
 	e->name = v->cfg->name;
 	e->tcp = c != NULL;
@@ -427,6 +428,7 @@ void sv_query(sv_listen_t *ls, sv_conn_t *c, const struct sockaddr *peer,
 	x.decode_rc =
 	    dns_msg_decode(&x.m, q, len, DNS_DECODE_SURVEY, &s->scratch);
 	serve_qview_init(&x.view, q, len, &x.m, c != NULL);
+	x.view.step = s->step;
 	long rule = pick_rule(x.v, &x.view);
 	const serve_act_t *a = rule >= 0 ? &x.v->cfg->rules[rule].action : NULL;
 	entry_init(&e, ls, c, peer, &x, rule);

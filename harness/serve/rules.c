@@ -18,9 +18,9 @@ static const char *const rule_keys[] = {
     "tc",	"delay",     "close", "reset", "from_port", "from_address",
     "wrong_id", "duplicate", "wire",  "drip",  NULL};
 static const char *const match_keys[] = {
-    "opcode", "qname",	   "qname_sub", "qname_case", "qtype",
-    "qclass", "flags",	   "do",	"edns",	      "edns_version",
-    "option", "transport", "count",	NULL};
+    "opcode", "qname", "qname_sub", "qname_case",   "qtype",  "qclass",
+    "flags",  "do",    "edns",	    "edns_version", "option", "transport",
+    "count",  "step",  "cookie",    "ecs",	    NULL};
 
 static bool starts_digit(const node_t *n)
 {
@@ -206,6 +206,143 @@ static bool read_count(const node_t *v, serve_match_t *m, diag_t *d)
 	return ok;
 }
 
+/* A number N, or {min: A, max: B} (A defaults to lo0, B to no limit),
+ * into [*lo, *hi]; what names the key in errors. */
+static bool read_range(const node_t *v, const char *what, unsigned long *lo,
+		       unsigned long *hi, diag_t *d)
+{
+	static const char *const keys[] = {"min", "max", NULL};
+	bool ok = true;
+	*hi = ULONG_MAX;
+	if (v->kind == NODE_SCALAR) {
+		ok = node_u32(v, ULONG_MAX, hi, d);
+		*lo = *hi;
+		return ok;
+	}
+	if (!node_check_keys(v, what, keys, d))
+		return false;
+	const node_t *a = node_get(v, "min"), *b = node_get(v, "max");
+	if (a != NULL)
+		ok = node_u32(a, ULONG_MAX, lo, d);
+	if (b != NULL)
+		ok = node_u32(b, ULONG_MAX, hi, d) && ok;
+	return ok;
+}
+
+/* step: N | {min: A, max: B} - steps are numbered from 1. */
+static bool read_step(const node_t *v, serve_match_t *m, diag_t *d)
+{
+	unsigned long lo = 1, hi = ULONG_MAX;
+	if (!read_range(v, "step", &lo, &hi, d))
+		return false;
+	if (lo == 0 || hi < lo)
+		return diag_error(d, v,
+				  "step: steps are numbered from 1 (their "
+				  "place in steps:), and max may not be "
+				  "below min");
+	m->step_min = lo;
+	m->step_max = hi;
+	m->have |= SERVE_M_STEP;
+	return true;
+}
+
+static bool read_cookie(const node_t *v, serve_match_t *m, diag_t *d)
+{
+	static const char *const kinds[] = {"absent", "client", "server", NULL};
+	unsigned k = 0;
+	if (!node_enum(v, kinds, &k, d))
+		return false;
+	m->cookie = (serve_cookie_t)k;
+	m->have |= SERVE_M_COOKIE;
+	return true;
+}
+
+/* address: A or A/LEN (IPv4 or IPv6) into e, bits past LEN cleared. */
+static bool read_ecs_addr(const node_t *v, serve_ecs_match_t *e, diag_t *d)
+{
+	char buf[64];
+	if (!scfg_text(v, "address", d))
+		return false;
+	const char *slash = strchr(v->str, '/');
+	size_t alen = slash ? (size_t)(slash - v->str) : v->len;
+	unsigned long plen = 0;
+	char *end = NULL;
+	if (alen >= sizeof(buf))
+		return diag_error(d, v, "address: '%s' is too long", v->str);
+	memcpy(buf, v->str, alen);
+	buf[alen] = '\0';
+	if (inet_pton(AF_INET, buf, e->addr) == 1)
+		e->family = 1;
+	else if (inet_pton(AF_INET6, buf, e->addr) == 1)
+		e->family = 2;
+	else
+		return diag_error(d, v,
+				  "address: '%s' is not an IPv4 or IPv6 "
+				  "address (optionally /LEN)",
+				  v->str);
+	unsigned width = e->family == 1 ? 32 : 128;
+	if (slash != NULL)
+		plen = strtoul(slash + 1, &end, 10);
+	if (slash != NULL &&
+	    (!isdigit((unsigned char)slash[1]) || *end != '\0' || plen > width))
+		return diag_error(
+		    d, v, "address: prefix length 0 to %u after /", width);
+	e->prefix = (uint8_t)(slash != NULL ? plen : width);
+	for (unsigned b = e->prefix; b < 128; b++)
+		e->addr[b / 8] &= (uint8_t) ~(0x80u >> (b % 8));
+	return true;
+}
+
+/* A prefix length field of ecs: (at most the family's width). */
+static bool read_ecs_len(const node_t *v, const char *what, unsigned width,
+			 uint8_t *out, diag_t *d)
+{
+	unsigned long n = 0;
+	if (v == NULL || !node_u32(v, 255, &n, d))
+		return v == NULL;
+	if (n > width)
+		return diag_error(d, v, "%s: at most %u for this family", what,
+				  width);
+	*out = (uint8_t)n;
+	return true;
+}
+
+/* ecs: true | false | {family, source_prefix, scope_prefix, address}. */
+static bool read_ecs(const node_t *v, serve_match_t *m, diag_t *d)
+{
+	static const char *const keys[] = {"family", "source_prefix",
+					   "scope_prefix", "address", NULL};
+	serve_ecs_match_t *e = &m->ecs;
+	unsigned long fam = 0;
+	m->have |= SERVE_M_ECS;
+	if (v->kind == NODE_SCALAR)
+		return node_bool(v, &e->present, d);
+	if (!node_check_keys(v, "ecs", keys, d))
+		return false;
+	e->present = true;
+	const node_t *f = node_get(v, "family"), *a = node_get(v, "address");
+	if (f != NULL && !node_u32(f, 2, &fam, d))
+		return false;
+	if (f != NULL && fam == 0)
+		return diag_error(d, f, "family: 1 (IPv4) or 2 (IPv6)");
+	if (a != NULL && !read_ecs_addr(a, e, d))
+		return false;
+	if (f != NULL && a != NULL && fam != e->family)
+		return diag_error(d, a, "address: not of family %lu", fam);
+	if (f != NULL)
+		e->family = (uint16_t)fam;
+	m->have |= e->family != 0 ? SERVE_M_ECS_FAMILY : 0;
+	m->have |= a != NULL ? SERVE_M_ECS_ADDRESS : 0;
+	unsigned width = e->family == 1 ? 32 : 128;
+	const node_t *src = node_get(v, "source_prefix");
+	const node_t *scope = node_get(v, "scope_prefix");
+	bool ok = read_ecs_len(src, "source_prefix", width, &e->source, d);
+	ok = read_ecs_len(scope, "scope_prefix", width, &e->scope, d) && ok;
+	m->have |= src != NULL ? SERVE_M_ECS_SOURCE : 0;
+	m->have |= scope != NULL ? SERVE_M_ECS_SCOPE : 0;
+	return ok;
+}
+
 static bool read_bool_crit(const node_t *v, unsigned bit, bool *out,
 			   serve_match_t *m, diag_t *d)
 {
@@ -269,6 +406,10 @@ static bool read_edns_crit(const node_t *v, serve_match_t *m, diag_t *d)
 	}
 	if ((e = node_get(v, "option")) != NULL)
 		ok = read_options(e, m, d) && ok;
+	if ((e = node_get(v, "cookie")) != NULL)
+		ok = read_cookie(e, m, d) && ok;
+	if ((e = node_get(v, "ecs")) != NULL)
+		ok = read_ecs(e, m, d) && ok;
 	return ok;
 }
 
@@ -296,6 +437,8 @@ bool serve_match_read(const node_t *v, serve_match_t *m, diag_t *d)
 	}
 	if ((e = node_get(v, "count")) != NULL)
 		ok = read_count(e, m, d) && ok;
+	if ((e = node_get(v, "step")) != NULL)
+		ok = read_step(e, m, d) && ok;
 	return ok;
 }
 

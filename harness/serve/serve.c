@@ -311,6 +311,11 @@ double serve_now_ms(const serve_t *s)
 	return net_now_ms() + s->offset;
 }
 
+void serve_set_step(serve_t *s, unsigned long step)
+{
+	s->step = step;
+}
+
 void serve_clock_advance(serve_t *s, double ms)
 {
 	if (ms > 0)

@@ -53,9 +53,10 @@ typedef enum serve_port_mode {
 
 /* One query received. */
 typedef struct serve_log_entry {
-	double t_ms;	  /* serve clock at arrival */
-	size_t server;	  /* index in the config */
-	const char *name; /* the server's name (the config's) */
+	double t_ms;	    /* serve clock at arrival */
+	unsigned long step; /* serve_set_step's value at arrival */
+	size_t server;	    /* index in the config */
+	const char *name;   /* the server's name (the config's) */
 	bool tcp;
 	struct sockaddr_storage client; /* the sender */
 	struct sockaddr_storage local;	/* the server address it reached */
@@ -110,6 +111,14 @@ double serve_now_ms(const serve_t *s);
 
 /* Move the serve clock forward by ms (>= 0). */
 void serve_clock_advance(serve_t *s, double ms);
+
+/* The runner's current step: its 1-based place in the suite's steps:,
+ * set before the step starts (0, the initial value: no step, as under
+ * dnsharness serve). A query counts for the step current when it
+ * arrives, so what a resolver sends after a step has ended (prefetch,
+ * retries) counts for that step until the next one is set. Rules with
+ * match: step: compare against it; log entries record it. */
+void serve_set_step(serve_t *s, unsigned long step);
 
 /* The query log: entries in arrival order. */
 size_t serve_log_count(const serve_t *s);

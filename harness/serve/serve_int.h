@@ -82,6 +82,7 @@ struct serve {
 	dns_arena_t scratch; /* per query */
 	uint8_t *buf;	     /* DNS_MSG_MAXLEN bytes of working space */
 	double offset;	     /* virtual clock offset, ms */
+	unsigned long step;  /* serve_set_step; 0: none */
 	int handles;	     /* libuv handles not yet closed */
 	bool stopped, free_pending;
 	sv_job_t *jobs;

@@ -325,6 +325,92 @@ static bool load_args(loader_t *L, const node_t *n)
 	return ok;
 }
 
+/* setup: a list of argument vectors, each a non-empty list of scalars. */
+static bool load_setup(loader_t *L, const node_t *n)
+{
+	target_recipe_t *r = L->r;
+	if (!node_expect_kind(n, NODE_SEQ, "setup", L->d))
+		return false;
+	r->setup = dns_arena_alloc(&r->arena, n->n * sizeof(*r->setup) + 1);
+	if (r->setup == NULL)
+		return diag_error(L->d, n, "out of memory");
+	bool ok = true;
+	for (size_t i = 0; i < n->n; i++) {
+		const node_t *c = n->vals[i];
+		target_cmd_t *cmd = &r->setup[i];
+		if (c->kind != NODE_SEQ || c->n == 0) {
+			ok = diag_error(L->d, c,
+					"a setup command must be a non-empty "
+					"list: [program, arguments...]");
+			continue;
+		}
+		cmd->argv = (const node_t **)c->vals;
+		cmd->argc = c->n;
+		for (size_t j = 0; j < c->n; j++)
+			ok = template_ok(L, c->vals[j], "a setup argument") &&
+			     ok;
+	}
+	r->nsetup = n->n;
+	return ok;
+}
+
+/* provides: a list of capability words (target/caps.h). */
+static bool load_provides(loader_t *L, const node_t *n)
+{
+	if (!node_expect_kind(n, NODE_SEQ, "provides", L->d))
+		return false;
+	bool ok = true;
+	L->r->provides = 0;
+	for (size_t i = 0; i < n->n; i++) {
+		const node_t *w = n->vals[i];
+		unsigned bit = 0;
+		if (!node_expect_kind(w, NODE_SCALAR, "a capability", L->d))
+			ok = false;
+		else if ((bit = target_cap_from_word(w->str)) == 0)
+			ok = diag_error(L->d, w,
+					"unknown capability '%s' (known: %s)",
+					w->str, target_cap_words());
+		L->r->provides |= bit;
+	}
+	return ok;
+}
+
+/* lacks: capability word -> why the target does not have it. Without
+ * provides: (everything), the capabilities listed here are taken out. */
+static bool load_lacks(loader_t *L, const node_t *n, bool listed)
+{
+	if (!node_expect_kind(n, NODE_MAP, "lacks", L->d))
+		return false;
+	bool ok = true;
+	for (size_t i = 0; i < n->n; i++) {
+		const node_t *k = n->keys[i], *v = n->vals[i];
+		unsigned bit = target_cap_from_word(k->str);
+		if (bit == 0) {
+			ok = diag_error(L->d, k,
+					"unknown capability '%s' (known: %s)",
+					k->str, target_cap_words());
+			continue;
+		}
+		if (!listed)
+			L->r->provides &= ~bit;
+		else if (L->r->provides & bit)
+			ok = diag_error(L->d, k,
+					"'%s' is both in provides: and in "
+					"lacks:",
+					k->str);
+		if (!node_expect_kind(v, NODE_SCALAR, "a reason", L->d) ||
+		    v->str[0] == '\0') {
+			ok = diag_error(L->d, v, "lacks: %s needs a reason",
+					k->str);
+			continue;
+		}
+		for (unsigned b = 0; b < TARGET_CAP_COUNT; b++)
+			if (bit == 1u << b)
+				L->r->lacks[b] = v->str;
+	}
+	return ok;
+}
+
 /* zone.generic: type mnemonics (or TYPEnnn) written in RFC 3597 form. */
 static bool load_generic(loader_t *L, const node_t *n)
 {
@@ -491,15 +577,22 @@ static bool check_templates(loader_t *L)
 		ok = check_template(L, r->env[i].text, r->env[i].name) && ok;
 	if (r->probe.qname != NULL)
 		ok = check_template(L, r->probe.qname, "probe qname") && ok;
+	for (size_t i = 0; i < r->nsetup; i++)
+		for (size_t j = 0; j < r->setup[i].argc; j++)
+			ok = check_template(L, r->setup[i].argv[j],
+					    "setup argument") &&
+			     ok;
 	return ok;
 }
 
 static bool load_body(loader_t *L, const node_t *root)
 {
 	static const char *const keys[] = {
-	    "name", "description", "role",	    "program",	    "packages",
-	    "zone", "files",	   "args",	    "env",	    "vars",
-	    "port", "probe",	   "start_timeout", "stop_timeout", NULL,
+	    "name",	     "description",  "role",  "program",
+	    "packages",	     "zone",	     "files", "args",
+	    "env",	     "vars",	     "port",  "probe",
+	    "start_timeout", "stop_timeout", "setup", "provides",
+	    "lacks",	     NULL,
 	};
 	target_recipe_t *r = L->r;
 	if (!node_check_keys(root, "recipe", keys, L->d))
@@ -538,6 +631,12 @@ static bool load_body(loader_t *L, const node_t *root)
 		ok = load_port(L, n) && ok;
 	if ((n = node_get(root, "probe")) != NULL)
 		ok = load_probe(L, n) && ok;
+	if ((n = node_get(root, "setup")) != NULL)
+		ok = load_setup(L, n) && ok;
+	if ((n = node_get(root, "provides")) != NULL)
+		ok = load_provides(L, n) && ok;
+	if ((n = node_get(root, "lacks")) != NULL)
+		ok = load_lacks(L, n, node_get(root, "provides") != NULL) && ok;
 	return ok && check_templates(L);
 }
 
@@ -631,6 +730,7 @@ static bool set_defaults(target_recipe_t *r, const char *what, const char *sdir)
 	r->stop_timeout_ms = DEFAULT_STOP_MS;
 	r->probe.qtype = DNS_T_SOA;
 	r->probe.qclass = DNS_C_IN;
+	r->provides = TARGET_CAP_ALL;
 	return r->zones_dir != NULL;
 }
 

@@ -56,6 +56,9 @@ struct target {
 	char *logbuf;
 };
 
+static void reap_group(pid_t pgid);
+static void read_head_tail(const char *path, char *buf, size_t cap);
+
 /* ---- time -------------------------------------------------------------- */
 
 static unsigned long now_ms(void)
@@ -604,8 +607,9 @@ static target_rc_t prepare(target_t *t, const target_opts_t *o, launch_t *L,
 enum { STAGE_DIR = 1, STAGE_EXEC = 2 };
 
 /* In the child: only async-signal-safe calls. Never returns. */
-static void child(const launch_t *L, const char *dir, int nullfd, int logfd,
-		  int errfd, pid_t parent)
+static void child(const char *path, char *const argv[], char *const envp[],
+		  const char *dir, int nullfd, int logfd, int errfd,
+		  pid_t parent)
 {
 	setpgid(0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -624,7 +628,7 @@ static void child(const launch_t *L, const char *dir, int nullfd, int logfd,
 	if (dup2(nullfd, 0) >= 0 && dup2(logfd, 1) >= 0 &&
 	    dup2(logfd, 2) >= 0 && chdir(dir) == 0) {
 		close_range(3, ~0u, CLOSE_RANGE_CLOEXEC);
-		execve(L->path, L->argv, L->envp);
+		execve(path, argv, envp);
 		report[0] = STAGE_EXEC;
 	}
 	report[1] = errno;
@@ -650,9 +654,16 @@ static void close_fds(int fds[4])
 			close(fds[i]);
 }
 
-static target_rc_t spawn(target_t *t, const launch_t *L, target_err_t *err)
+/* Fork a child that runs path in t->dir, in its own process group, with
+ * stdin from /dev/null and its output appended to the log. On success
+ * *pid is the child, which has exec'd. If exec fails, the child is reaped
+ * (*pid and *status still say what it was) and an error is returned. */
+static target_rc_t fork_exec(const target_t *t, const char *path,
+			     char *const argv[], char *const envp[], pid_t *pid,
+			     int *status, target_err_t *err)
 {
 	int fds[4];
+	*pid = 0;
 	if (!open_fds(t, fds)) {
 		int e = errno;
 		close_fds(fds);
@@ -663,20 +674,19 @@ static target_rc_t spawn(target_t *t, const launch_t *L, target_err_t *err)
 	/* orphans of the program's group come to us, to be reaped on stop */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	pid_t parent = getpid();
-	pid_t pid = fork();
-	if (pid == 0)
-		child(L, t->dir, fds[0], fds[1], fds[3], parent);
+	pid_t p = fork();
+	if (p == 0)
+		child(path, argv, envp, t->dir, fds[0], fds[1], fds[3], parent);
 	int fork_errno = errno;
 	close(fds[3]);
 	fds[3] = -1;
-	if (pid < 0) {
+	if (p < 0) {
 		close_fds(fds);
 		return target_err_set(err, TARGET_E_SPAWN, "fork: %s",
 				      strerror(fork_errno));
 	}
-	setpgid(pid, pid); /* also done by the child; whichever is first */
-	t->pid = pid;
-	t->running = true;
+	setpgid(p, p); /* also done by the child; whichever is first */
+	*pid = p;
 	int report[2];
 	ssize_t n;
 	while ((n = read(fds[2], report, sizeof(report))) < 0 && errno == EINTR)
@@ -684,13 +694,138 @@ static target_rc_t spawn(target_t *t, const launch_t *L, target_err_t *err)
 	close_fds(fds);
 	if (n != (ssize_t)sizeof(report))
 		return TARGET_OK; /* the pipe closed on exec */
-	while (waitpid(pid, &t->status, 0) < 0 && errno == EINTR)
+	while (waitpid(p, status, 0) < 0 && errno == EINTR)
 		;
-	t->running = false;
 	return target_err_set(
 	    err, TARGET_E_SPAWN, "%s %s: %s",
 	    report[0] == STAGE_EXEC ? "cannot execute" : "cannot enter",
-	    report[0] == STAGE_EXEC ? L->path : t->dir, strerror(report[1]));
+	    report[0] == STAGE_EXEC ? path : t->dir, strerror(report[1]));
+}
+
+static target_rc_t spawn(target_t *t, const launch_t *L, target_err_t *err)
+{
+	pid_t pid;
+	target_rc_t rc =
+	    fork_exec(t, L->path, L->argv, L->envp, &pid, &t->status, err);
+	t->pid = pid;
+	t->running = rc == TARGET_OK;
+	return rc;
+}
+
+/* ---- setup commands ---------------------------------------------------- */
+
+/* "exited with status 1", "killed by signal 9 (SIGKILL)". */
+static const char *wait_text(int st, char *buf, size_t cap)
+{
+	if (WIFEXITED(st))
+		snprintf(buf, cap, "exited with status %d", WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		snprintf(buf, cap, "killed by signal %d (SIG%s)%s",
+			 WTERMSIG(st),
+			 sigabbrev_np(WTERMSIG(st)) ? sigabbrev_np(WTERMSIG(st))
+						    : "?",
+			 WCOREDUMP(st) ? ", core dumped" : "");
+	else
+		snprintf(buf, cap, "ended with wait status 0x%x", st);
+	return buf;
+}
+
+/* Append "[dnsharness] setup N: argv..." to the log. */
+static void log_cmd(const target_t *t, size_t idx, char *const argv[])
+{
+	FILE *f = fopen(t->log_path, "ae");
+	if (f == NULL)
+		return;
+	fprintf(f, "[dnsharness] setup command %zu:", idx + 1);
+	for (size_t i = 0; argv[i] != NULL; i++)
+		fprintf(f, " %s", argv[i]);
+	fputc('\n', f);
+	fclose(f);
+}
+
+/* Wait up to ms for pid; on time out the group is killed. Returns the wait
+ * status, or -1 after a time out. */
+static int wait_cmd(pid_t pid, unsigned long ms)
+{
+	unsigned long deadline = now_ms() + ms, nap = 2;
+	int st = -1;
+	for (;;) {
+		pid_t r = waitpid(pid, &st, WNOHANG);
+		if (r == pid)
+			break;
+		if (r < 0 && errno != EINTR)
+			return -1;
+		if (now_ms() >= deadline) {
+			kill(-pid, SIGKILL);
+			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+				;
+			st = -1;
+			break;
+		}
+		sleep_ms(nap);
+		if (nap < 25)
+			nap *= 2;
+	}
+	kill(-pid, SIGKILL); /* what it left behind in its group */
+	reap_group(pid);
+	return st;
+}
+
+/* Expand and run setup command idx; TARGET_OK when it exits with 0. */
+static target_rc_t run_cmd(const target_t *t, const launch_t *L, size_t idx,
+			   char **argv, unsigned long ms, target_err_t *err)
+{
+	const target_cmd_t *c = &t->recipe->setup[idx];
+	char path[PATH_MAX], how[96];
+	target_rc_t rc = TARGET_OK;
+	for (size_t i = 0; i < c->argc && rc == TARGET_OK; i++)
+		rc = expand_at(L, c->argv[i], &argv[i], err);
+	if (rc != TARGET_OK)
+		return rc;
+	if (!target_find_program(argv[0], path, sizeof(path))) {
+		target_err_set(err, TARGET_E_MISSING,
+			       "%s: setup command %zu: program '%s' not found "
+			       "(searched PATH and " SBIN_DIRS ")",
+			       t->recipe->name, idx + 1, argv[0]);
+		add_install_hint(t->recipe, err, true);
+		return TARGET_E_MISSING;
+	}
+	log_cmd(t, idx, argv);
+	pid_t pid;
+	int st = -1;
+	rc = fork_exec(t, path, argv, L->envp, &pid, &st, err);
+	if (rc == TARGET_OK)
+		st = wait_cmd(pid, ms);
+	if (rc != TARGET_OK ||
+	    (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0))
+		return rc;
+	target_err_set(err, TARGET_E_SETUP, "%s: setup command %zu (%s) %s",
+		       t->recipe->name, idx + 1, argv[0],
+		       st == -1 ? "did not end within the start timeout"
+				: wait_text(st, how, sizeof(how)));
+	read_head_tail(t->log_path, err->log, sizeof(err->log));
+	return TARGET_E_SETUP;
+}
+
+/* The recipe's setup commands, in order, each bounded by ms. */
+static target_rc_t run_setup(const target_t *t, const launch_t *L,
+			     unsigned long ms, target_err_t *err)
+{
+	const target_recipe_t *r = t->recipe;
+	target_rc_t rc = TARGET_OK;
+	for (size_t i = 0; i < r->nsetup && rc == TARGET_OK; i++) {
+		size_t n = r->setup[i].argc + 1;
+		char **argv = dns_mem_alloc(n * sizeof(char *));
+		if (argv == NULL)
+			return target_err_set(err, TARGET_E_NOMEM,
+					      "out of memory");
+		memset(argv, 0, n * sizeof(char *));
+		rc = run_cmd(t, L, i, argv, ms, err);
+		for (size_t j = 0; j < n; j++)
+			dns_mem_free(argv[j]);
+		dns_mem_free(argv);
+	}
+	return rc;
 }
 
 /* ---- supervision ------------------------------------------------------- */
@@ -771,23 +906,14 @@ int target_wait_status(const target_t *t)
 
 const char *target_status_text(const target_t *t, char *buf, size_t cap)
 {
-	int st = t->status;
 	if (t->running)
 		snprintf(buf, cap, "running");
 	else if (t->pid <= 0)
 		snprintf(buf, cap, "not started");
-	else if (st == -1)
+	else if (t->status == -1)
 		snprintf(buf, cap, "ended (status unknown: reaped elsewhere)");
-	else if (WIFEXITED(st))
-		snprintf(buf, cap, "exited with status %d", WEXITSTATUS(st));
-	else if (WIFSIGNALED(st))
-		snprintf(buf, cap, "killed by signal %d (SIG%s)%s",
-			 WTERMSIG(st),
-			 sigabbrev_np(WTERMSIG(st)) ? sigabbrev_np(WTERMSIG(st))
-						    : "?",
-			 WCOREDUMP(st) ? ", core dumped" : "");
 	else
-		snprintf(buf, cap, "ended with wait status 0x%x", st);
+		wait_text(t->status, buf, cap);
 	return buf;
 }
 
@@ -1044,20 +1170,21 @@ target_rc_t target_start(const target_recipe_t *r, const target_opts_t *opts,
 	target_rc_t rc =
 	    L ? TARGET_OK
 	      : target_err_set(err, TARGET_E_NOMEM, "out of memory");
+	unsigned long start_ms =
+	    o->start_timeout_ms ? o->start_timeout_ms : r->start_timeout_ms;
 	if (L != NULL) {
 		memset(L, 0, sizeof(*L));
 		rc = prepare(t, o, L, err);
 	}
+	if (rc == TARGET_OK)
+		rc = run_setup(t, L, start_ms, err);
 	if (rc == TARGET_OK)
 		rc = spawn(t, L, err);
 	if (L != NULL)
 		launch_free(L);
 	dns_mem_free(L);
 	if (rc == TARGET_OK)
-		rc = wait_ready(t,
-				o->start_timeout_ms ? o->start_timeout_ms
-						    : r->start_timeout_ms,
-				err);
+		rc = wait_ready(t, start_ms, err);
 	if (rc != TARGET_OK) {
 		start_failed(t, rc, err);
 		target_free(t);

@@ -13,9 +13,12 @@
  * target_start makes a fresh directory (in $TMPDIR, else /tmp), copies
  * the zone file into it (or rewrites it: chosen types in RFC 3597 form,
  * or a Python zone for Twisted Names), writes the
- * files, and launches the program with fork and execve - never through a
- * shell - in its own process group, in that directory, with stdin from
- * /dev/null and stdout and stderr appended to <dir>/output.log. The
+ * files, runs the recipe's setup commands one after the other (each
+ * with fork and execve like the program, its output into the same log;
+ * each must exit with status 0 within the start timeout, else the start
+ * fails with TARGET_E_SETUP), and launches the program with fork and execve -
+ * never through a shell - in its own process group, in that directory, with
+ * stdin from /dev/null and stdout and stderr appended to <dir>/output.log. The
  * program is looked up before forking (PATH, then /usr/local/sbin,
  * /usr/sbin, /sbin), so a missing one is reported with the apt-get command
  * that installs it. The target is ready once it answers the recipe's
@@ -43,6 +46,7 @@
 
 #include "dns/arena.h"
 #include "scenario/node.h"
+#include "target/caps.h"
 
 typedef enum target_rc {
 	TARGET_OK = 0,
@@ -97,6 +101,13 @@ typedef struct target_probe {
 	bool rd;
 } target_probe_t;
 
+/* A setup command: an argument vector of templates, argv[0] the program
+ * (looked up as the recipe's program is). */
+typedef struct target_cmd {
+	const node_t **argv;
+	size_t argc; /* >= 1 */
+} target_cmd_t;
+
 /* A loaded recipe. Everything is owned by `arena`. */
 typedef struct target_recipe {
 	dns_arena_t arena;
@@ -119,6 +130,8 @@ typedef struct target_recipe {
 	size_t nfiles;
 	const node_t **args; /* argv[1..], templates */
 	size_t nargs;
+	target_cmd_t *setup; /* run in order before the program starts */
+	size_t nsetup;
 	target_tmpl_t *env; /* added to (or replacing in) the environment */
 	size_t nenv;
 	target_var_t *vars; /* recipe placeholders and their defaults */
@@ -127,6 +140,11 @@ typedef struct target_recipe {
 	target_probe_t probe;
 	unsigned long start_timeout_ms; /* default 10 s */
 	unsigned long stop_timeout_ms;	/* default 5 s */
+	/* Resolvers: the TARGET_CAP_* bits of `provides:` (all of them when
+	 * the recipe has no provides:), and for a capability listed under
+	 * `lacks:`, why not (else NULL). */
+	unsigned provides;
+	const char *lacks[TARGET_CAP_COUNT];
 } target_recipe_t;
 
 /* Load a recipe. `what` is a recipe name ("nsd": the file
@@ -247,10 +265,13 @@ target_rc_t target_zone_generic(const char *zone_path, const char *zone,
 				target_err_t *err);
 
 /* Write the zone at zone_path (origin `zone`) as a Twisted Names Python
- * zone file at out_path: the records of the types Twisted has a Record_
- * class for (A NS CNAME SOA MB MG MR NULL WKS PTR HINFO MINFO MX TXT RP
- * AFSDB AAAA SRV NAPTR DNAME SPF SSHFP); the others are listed in a
- * comment and counted in *skipped. */
+ * zone file at out_path: records of the types Twisted has a Record_ class
+ * for (A NS MD MF CNAME SOA MB MG MR NULL WKS PTR HINFO MINFO MX TXT RP
+ * AFSDB AAAA SRV NAPTR A6 DNAME SSHFP SPF) through that class, every other
+ * type (and RDATA a class cannot reproduce) as twisted.names.dns.
+ * UnknownRecord with the type number set. Records Twisted cannot hold
+ * (class other than IN, a dot inside an owner label) are listed in a
+ * comment and counted in *skipped; *written counts the rest. */
 target_rc_t target_pyzone(const char *zone_path, const char *zone,
 			  const char *out_path, unsigned *written,
 			  unsigned *skipped, target_err_t *err);

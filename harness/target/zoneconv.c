@@ -8,6 +8,10 @@
  * name is a Record_ class of twisted.names.dns (PySourceAuthority binds
  * them). Names are written as bytes without the final dot, as Twisted
  * keeps them; RDATA comes from the codec's stored form, field by field.
+ * Records of the types that have no Record_ class go in as
+ * twisted.names.dns.UnknownRecord (the RDATA bytes, sent as they are) with
+ * the type number set on the instance, through a helper defined at the
+ * top of the file: Unknown(b'loc.example', 29, b'...', ttl=3600).
  */
 #include "target/target_int.h"
 
@@ -166,6 +170,7 @@ typedef enum pyf {
 	PF_U32,	 /* -> int */
 	PF_A,	 /* 4 bytes -> 'a.b.c.d' */
 	PF_AAAA, /* 16 bytes -> '2001:db8::1' */
+	PF_A6,	 /* RFC 2874 3.1: prefix length, suffix, prefix name */
 	PF_STR,	 /* <character-string> -> bytes */
 	PF_STRS, /* the remaining <character-string>s, one argument each */
 	PF_REST, /* the remaining bytes -> bytes */
@@ -199,6 +204,7 @@ static const pytype_t pytypes[] = {
     {28, "AAAA", {PF_AAAA}},
     {33, "SRV", {PF_U16, PF_U16, PF_U16, PF_NAME}},
     {35, "NAPTR", {PF_U16, PF_U16, PF_STR, PF_STR, PF_STR, PF_NAME}},
+    {38, "A6", {PF_A6}},
     {39, "DNAME", {PF_NAME}},
     {44, "SSHFP", {PF_U8, PF_U8, PF_REST}},
     {99, "SPF", {PF_STRS}},
@@ -253,6 +259,28 @@ static bool py_name(dns_strbuf_t *sb, const dns_name_t *n)
 	return true;
 }
 
+/* A6 (RFC 2874 3.1) as Record_A6's arguments: the prefix length, the
+ * address suffix ((128 - length) / 8 bytes, Twisted's rounding: it encodes
+ * that many) as an IPv6 address, the prefix name (b'' when the length is
+ * 0). False when Twisted would write other bytes than the record's. */
+static bool py_a6(dns_strbuf_t *sb, dns_wire_t *w)
+{
+	uint8_t plen = dns_wire_u8(w), addr[16] = {0};
+	size_t want = (128u - plen) / 8u, have = (128u - plen + 7u) / 8u;
+	char ip[INET6_ADDRSTRLEN];
+	dns_name_t n;
+	if (plen > 128 || want != have ||
+	    dns_wire_bytes(w, addr + 16 - have, have) == NULL)
+		return false;
+	inet_ntop(AF_INET6, addr, ip, sizeof(ip));
+	dns_sb_printf(sb, "%u, '%s', ", plen, ip);
+	if (plen == 0) {
+		dns_sb_puts(sb, "b''");
+		return true;
+	}
+	return dns_name_unpack(w, &n, false) == DNS_OK && py_name(sb, &n);
+}
+
 static bool py_field(dns_strbuf_t *sb, dns_wire_t *w, pyf_t f)
 {
 	uint8_t b[16];
@@ -291,6 +319,8 @@ static bool py_field(dns_strbuf_t *sb, dns_wire_t *w, pyf_t f)
 		py_bytes(sb, p ? p : (const uint8_t *)"", p ? len : 0);
 		return true;
 	}
+	case PF_A6:
+		return py_a6(sb, w);
 	case PF_STRS:
 	case PF_END:
 		break;
@@ -298,32 +328,54 @@ static bool py_field(dns_strbuf_t *sb, dns_wire_t *w, pyf_t f)
 	return false;
 }
 
-/* One record as "    CLS(owner, args..., ttl=N),\n"; false when Twisted
- * cannot hold it. */
-static bool py_record(dns_strbuf_t *sb, const dns_rr_t *rr)
+/* A record of a type without a Record_ class:
+ * "    Unknown(owner, type, b'rdata', ttl=N),\n". */
+static bool py_unknown(dns_strbuf_t *sb, const dns_rr_t *rr)
 {
-	const pytype_t *pt = pytype(rr->type);
-	if (pt == NULL || rr->rclass != DNS_C_IN)
+	dns_sb_puts(sb, "    Unknown(");
+	if (!py_name(sb, &rr->owner))
 		return false;
+	dns_sb_printf(sb, ", %u, ", rr->type);
+	py_bytes(sb, rr->rdata, rr->rdlen);
+	dns_sb_printf(sb, ", ttl=%lu),\n", (unsigned long)rr->ttl);
+	return !sb->over;
+}
+
+/* "    CLS(owner, args..., ttl=N),\n" with pt's Record_ class; false when
+ * the RDATA does not fit its fields (e.g. a dot inside a label). */
+static bool py_fields(dns_strbuf_t *sb, const pytype_t *pt, const dns_rr_t *rr)
+{
 	dns_sb_printf(sb, "    %s(", pt->cls);
 	if (!py_name(sb, &rr->owner))
 		return false;
 	dns_wire_t w = dns_wire_reader(rr->rdata, rr->rdlen);
 	for (unsigned i = 0; i < sizeof(pt->f) && pt->f[i] != PF_END; i++) {
-		if (pt->f[i] == PF_STRS) {
-			while (dns_wire_ok(&w) && dns_wire_left(&w) > 0) {
-				dns_sb_puts(sb, ", ");
-				if (!py_field(sb, &w, PF_STR))
-					return false;
-			}
-			continue;
-		}
-		dns_sb_puts(sb, ", ");
-		if (!py_field(sb, &w, (pyf_t)pt->f[i]))
-			return false;
+		bool all = pt->f[i] == PF_STRS;
+		pyf_t f = all ? PF_STR : (pyf_t)pt->f[i];
+		do {
+			if (all && dns_wire_left(&w) == 0)
+				break;
+			dns_sb_puts(sb, ", ");
+			if (!py_field(sb, &w, f))
+				return false;
+		} while (all && dns_wire_ok(&w));
 	}
 	dns_sb_printf(sb, ", ttl=%lu),\n", (unsigned long)rr->ttl);
 	return dns_wire_ok(&w) && dns_wire_left(&w) == 0 && !sb->over;
+}
+
+/* One record, with its Record_ class or else in the Unknown form; false
+ * when Twisted cannot hold it: a class other than IN (Twisted answers
+ * every record as IN) or an owner name with a dot inside a label. */
+static bool py_record(dns_strbuf_t *sb, const dns_rr_t *rr)
+{
+	const pytype_t *pt = pytype(rr->type);
+	if (rr->rclass != DNS_C_IN)
+		return false;
+	if (pt != NULL && py_fields(sb, pt, rr))
+		return true;
+	*sb = dns_strbuf_init(sb->buf, sb->cap);
+	return py_unknown(sb, rr);
 }
 
 static void py_skipped(FILE *f, const dns_rr_t *rr)
@@ -334,19 +386,31 @@ static void py_skipped(FILE *f, const dns_rr_t *rr)
 		dns_type_to_text(rr->type, type));
 }
 
-/* Write the file: a comment naming what was left out, then the list. */
+/* The helper the file's Unknown(...) entries call. PySourceAuthority runs
+ * the file with separate globals (the Record_ wrappers) and locals, so the
+ * function reaches twisted.names.dns through __import__, a builtin. */
+static const char py_helper[] =
+    "def Unknown(name, type, data, ttl):\n"
+    "    record = __import__('twisted.names.dns', fromlist=['dns'])"
+    ".UnknownRecord(data, ttl=ttl)\n"
+    "    record.TYPE = type\n"
+    "    return (name, record)\n";
+
+/* Write the file: a comment naming what was left out, the helper, then
+ * the list. */
 static void py_write(FILE *f, const dns_zone_t *z, const char *src,
 		     pyout_t *out, unsigned *written, unsigned *skipped)
 {
 	fprintf(f,
 		"# Generated by dnsharness from %s for Twisted Names\n"
-		"# (twistd3 dns --pyzone). Left out, because Twisted Names "
-		"has no\n# Record_ class for their type (or their names "
-		"hold a dot):\n",
+		"# (twistd3 dns --pyzone). Types without a Record_ class "
+		"are written as\n# Unknown(owner, type number, RDATA bytes). "
+		"Left out, because Twisted\n# answers every record as class "
+		"IN, or their names hold a dot:\n",
 		src);
 	for (size_t pass = 0; pass < 2; pass++) {
 		if (pass == 1)
-			fprintf(f, "\nzone = [\n");
+			fprintf(f, "\n%s\nzone = [\n", py_helper);
 		for (size_t i = 0; i < z->n; i++) {
 			out->sb = dns_strbuf_init(out->buf, sizeof(out->buf));
 			bool ok = py_record(&out->sb, &z->rrs[i]);

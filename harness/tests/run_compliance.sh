@@ -1,6 +1,8 @@
 #!/bin/sh
 # run_compliance.sh - the bundled server suites (scenarios/server/) against
-# NSD, Knot and BIND started from their recipes. Each target must match its
+# NSD, Knot, BIND, PowerDNS and Twisted Names started from their recipes
+# (COMPLIANCE_TARGETS overrides the list; a target whose program is not
+# installed is skipped and says so). Each target must match its
 # scenarios/targets/<name>.expected exactly: no new failure (a regression,
 # or a false failure of the harness) and no new pass (a stale entry).
 # Ends with "N passed, N failed" (harness/mk/run-tests.sh).
@@ -17,7 +19,11 @@ trap 'rm -rf "$TMP"' EXIT
 trap 'exit 1' INT TERM
 
 cd "$SRC" || exit 1
-for t in nsd knot bind; do
+for t in ${COMPLIANCE_TARGETS:-nsd knot bind pdns twisted}; do
+	if ! "$BIN" target list | grep -q "^$t .* installed$"; then
+		echo "skip $t: not installed (see scenarios/targets/$t.yaml)"
+		continue
+	fi
 	out=$TMP/$t.out
 	"$BIN" run --program "$t" --no-color --report-dir "$TMP/$t" \
 		scenarios/server/ >"$out" 2>&1

@@ -173,6 +173,10 @@ run "--tag selects" 0 --target "$T" --report-dir "$TMP/r5" --tag dnssec "$EX"
 check "--tag dnssec picks 2 cases" test "$(cases_in "$TMP/r5/report.json")" -eq 2
 run "nothing selected is bad usage" 2 --target "$T" --report-dir "$TMP/r6" \
 	--filter 'no-such-case' "$EX"
+run "--filter twice: either" 0 --target "$T" --report-dir "$TMP/r6b" \
+	--filter 'header-bits*' --filter 'edns1*' "$EX"
+check "--filter twice picks 16 + 1 cases" \
+	test "$(cases_in "$TMP/r6b/report.json")" -eq 17
 
 # 5. levels: a failing SHOULD case does not fail the run, a MUST case does
 mkdir -p "$TMP/sc"

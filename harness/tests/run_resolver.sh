@@ -9,11 +9,21 @@
 # 2. --filter reports one step, yet the steps before it still run (the
 #    cached answer is only cached because they did).
 # 3. Assertions bite: a copy of the suite with wrong upstream: assertions
-#    and expectations fails with the reasons named (exit 1).
+#    and expectations fails with the reasons named (exit 1); so does a
+#    wrong expectation for one of the queries of a queries: step, and
+#    check names the mistakes in a queries: step at their line:col, and
+#    those of steps: beside those of servers:; ${vars} in servers: are
+#    substituted (from vars: and --var), an unknown one named.
 # 4. A resolver that crashes mid-run (a fake one, in python3): its step and
 #    the rest are ERROR, the crash named; a recipe that does not exist and
 #    a recipe that is not a resolver: every step ERROR with the reason.
-# 5. Nothing left behind: no unbound process, no faketime offset file.
+# 5. Every suite of scenarios/resolver/ against Unbound (--program
+#    unbound): the verdicts match scenarios/targets/unbound.expected (exit
+#    0, no new failure, no new pass, no error), in under 60 s; the time
+#    is printed ("time: ...").
+# 6. Nothing left behind: no unbound process, no faketime offset file.
+# Binds port 53 on 127.53.0.x: when other runs may do the same, run it as
+# flock /tmp/dnsharness-port53.lock sh harness/tests/run_resolver.sh.
 # Ends with "N passed, N failed" (harness/mk/run-tests.sh). Skipped (with
 # the reason) when unbound or libfaketime is missing or port 53 cannot be
 # bound (not root, no CAP_NET_BIND_SERVICE).
@@ -126,6 +136,101 @@ check "neg: never named" hasf "$TMP/out" 'upstream[1]: expected {qname: big.exam
 check "neg: after time_passes, root not asked" hasf "$TMP/out" 'upstream[1]: expected {server: root} asked 1 time, got asked 0 times'
 check "neg: the answer checked too" hasf "$TMP/out" 'answer.contains: expected www.other.tld. * IN A 192.0.2.54'
 
+# queries: (in flight at once): each entry is judged on its own answer,
+# and dnsharness check names what is wrong with one.
+mkdir -p "$TMP/negq"
+cp "$SRC/scenarios/resolver/_root.zone" "$TMP/negq/"
+sed "s/expect: {rcode: NOERROR, answer: {exact: \['two.a.tld. 300 IN A 192.0.2.92'\]}}/expect: {rcode: NXDOMAIN}/" \
+	"$SRC/scenarios/resolver/amplification.yaml" >"$TMP/negq/amp.yaml"
+run "queries: a wrong expectation fails" 1 -v --filter three-at-once \
+	--report-dir "$TMP/nq" "$TMP/negq/amp.yaml"
+check "queries: the entry named" hasf "$TMP/out" 'queries[1].rcode: expected NXDOMAIN, got NOERROR'
+check "queries: the others pass" test "$(grep -c 'queries\[[02]\]' "$TMP/out")" -eq 0
+cat >"$TMP/negq/bad.yaml" <<'EOF'
+suite: bad-queries
+role: resolver
+target: unbound
+servers:
+  - name: root
+    addresses: [127.53.0.1]
+    zones: [{file: _root.zone}]
+steps:
+  - name: both
+    query: {name: a.tld., type: A}
+    queries:
+      - query: {name: a.tld., type: A}
+  - name: entry-without-query
+    queries:
+      - expect: {rcode: NOERROR}
+  - name: typo-in-entry
+    queries:
+      - query: {name: a.tld., type: A}
+        expcet: {rcode: NOERROR}
+EOF
+(cd "$SRC" && "$BIN" check "$TMP/negq/bad.yaml") >"$TMP/out" 2>"$TMP/err"
+check "queries: check exits 2" test $? -eq 2
+check "queries: query: beside queries:" hasf "$TMP/err" "bad.yaml:10:5: error: 'query:' cannot be beside queries:"
+check "queries: an entry without query:" hasf "$TMP/err" 'bad.yaml:15:9: error: queries: each entry needs a query:'
+check "queries: a typo in an entry" hasf "$TMP/err" "bad.yaml:19:9: error: unknown key 'expcet' in queries: entry"
+# a mistake in servers: does not hide those in steps: (all at once)
+cat >"$TMP/negq/bad2.yaml" <<'EOF'
+suite: bad-both
+role: resolver
+target: unbound
+servers:
+  - name: root
+    addresses: [127.53.0.1]
+    zones: [{file: _root.zone}]
+    rules: [{match: {qname: x.tld.}, dorp: true}]
+steps:
+  - query: {name: a.tld., type: A}
+    expect: {answr: 0}
+    upstream: {server: root, qnam: a.tld.}
+EOF
+(cd "$SRC" && "$BIN" check "$TMP/negq/bad2.yaml") >"$TMP/out" 2>"$TMP/err"
+check "check: servers: and steps: errors together (exit 2)" test $? -eq 2
+check "check: the rule's typo" hasf "$TMP/err" "bad2.yaml:8:38: error: unknown key 'dorp' in a rule"
+check "check: the expectation's typo" hasf "$TMP/err" "bad2.yaml:11:14: error: unknown key 'answr' in expect"
+check "check: the upstream typo" hasf "$TMP/err" "bad2.yaml:12:30: error: unknown key 'qnam' in upstream: assertion"
+# ${vars} in servers: (addresses, zone text), from vars: and --var
+cat >"$TMP/negq/vars.yaml" <<'EOF'
+suite: vars-in-servers
+role: resolver
+target: unbound
+vars: {net: 127.53.0, www: 192.0.2.80}
+servers:
+  - name: root
+    addresses: ["${net}.1"]
+    zones:
+      - |
+        $ORIGIN .
+        @ 86400 IN SOA a.root-servers.tld. hostmaster.tld. 1 3600 600 86400 3600
+        @ 86400 IN NS a.root-servers.tld.
+        a.root-servers.tld. 86400 IN A ${net}.1
+        tld. 86400 IN NS ns.nic.tld.
+        ns.nic.tld. 86400 IN A ${net}.2
+  - name: tld
+    addresses: ["${net}.2"]
+    zones:
+      - |
+        $ORIGIN tld.
+        @ 86400 IN SOA ns.nic hostmaster.nic 1 3600 600 86400 900
+        @ 86400 IN NS ns.nic
+        ns.nic 86400 IN A ${net}.2
+        www 300 IN A ${www}
+steps:
+  - name: www
+    query: {name: www.tld., type: A}
+    expect: {rcode: NOERROR, answer: {exact: ['www.tld. 300 IN A 192.0.2.99']}}
+EOF
+run "vars: --var reaches the zone text of servers:" 0 --var www=192.0.2.99 \
+	--report-dir "$TMP/v" "$TMP/negq/vars.yaml"
+sed 's/vars: {net: 127.53.0, www: 192.0.2.80}/vars: {www: 192.0.2.80}/' \
+	"$TMP/negq/vars.yaml" >"$TMP/negq/novar.yaml"
+(cd "$SRC" && "$BIN" check "$TMP/negq/novar.yaml") >"$TMP/out" 2>"$TMP/err"
+check "vars: an unknown one in servers: (exit 2)" test $? -eq 2
+check "vars: named at its address" hasf "$TMP/err" "novar.yaml:7:17: error: unknown variable 'net'"
+
 # ---- 4. a resolver that dies, recipes that cannot serve --------------------
 
 if command -v python3 >/dev/null 2>&1; then
@@ -202,7 +307,21 @@ run "an authoritative recipe as the resolver: exit 1" 1 --program nsd \
 check "nsd: every step in error" has "$TMP/out" '^total  *0  *0  *9  *0$'
 check "nsd: the reason" hasf "$TMP/out" 'nsd is not a resolver'
 
-# ---- 5. nothing left behind ------------------------------------------------
+# ---- 5. every resolver suite against unbound ------------------------------
+
+steps=$(cd "$SRC" && "$BIN" check scenarios/resolver/ | sed -n 's/^\([0-9]*\) files*, \([0-9]*\) cases OK$/\2/p')
+check "check: every resolver suite loads" test -n "$steps"
+t0=$(date +%s%N)
+run "every suite against unbound, as unbound.expected says" 0 --program unbound \
+	--report-dir "$TMP/all" scenarios/resolver/
+t1=$(date +%s%N)
+ms=$(((t1 - t0) / 1000000))
+echo "time: ${steps:-?} resolver steps against unbound in $((ms / 1000)).$(printf %03d $((ms % 1000))) s"
+check "all suites: no new failure, no new pass" hasf "$TMP/out" ' 0 new failures, 0 new passes'
+check "all suites: no step in error or skipped" has "$TMP/out" '^total  *[0-9]*  *[0-9]*  *0  *0$'
+check "all suites: in under 60 s" test "$ms" -lt 60000
+
+# ---- 6. nothing left behind ------------------------------------------------
 
 no_procs() { ! ps -eo args= | grep -F -- "$TMP/t/" | grep -qv grep; }
 check "no target process left" no_procs

@@ -329,6 +329,93 @@ static void test_udp_late_then_answer(void **state)
 	assert_memory_equal(one.msg0, one.sent, 2);
 }
 
+/* ---- UDP socket reuse (udp.c's pool) ------------------------------------ */
+
+static uint16_t local_port(const net_exchange_t *x)
+{
+	return ntohs(((const struct sockaddr_in *)&x->in.local)->sin_port);
+}
+
+/* Run exchange i of c (query_soa) alone to its end. */
+static net_exchange_t *pool_run(client_t *c, unsigned long timeout_ms,
+				bool fresh)
+{
+	net_exchange_t *x =
+	    client_add(c, query_soa, sizeof(query_soa), timeout_ms, 0);
+	x->fresh_id = fresh;
+	client_start(c, x);
+	client_run(c);
+	return x;
+}
+
+static void test_udp_pool_reuse(void **state)
+{
+	(void)state;
+	responder_t *r = responder_start(U_OK, false);
+	client_t *c = client_new(r->port, false, 0);
+	net_exchange_t *x0 = pool_run(c, 2000, true);
+	net_exchange_t *x1 = pool_run(c, 2000, true);
+	assert_int_equal(x0->res.status, NET_ANSWERED);
+	assert_int_equal(x1->res.status, NET_ANSWERED);
+	/* the same socket, and never the same ID twice in a row on it */
+	assert_int_equal(local_port(x0), local_port(x1));
+	assert_int_not_equal(x0->in.id, x1->in.id);
+	assert_int_equal(x1->res.ignored, 0);
+	responder_stop(r);
+	client_free(c);
+}
+
+static void test_udp_pool_stale_dropped(void **state)
+{
+	(void)state;
+	responder_t *r = responder_start(U_OK, false);
+	client_t *c = client_new(r->port, false, 0);
+	net_exchange_t *x0 = pool_run(c, 2000, true);
+	/* a late copy of x0's answer, queued on the idle socket before x1
+	 * starts on it: x1 must not count it (a fresh socket never saw it) */
+	uint8_t late[sizeof(query_soa)];
+	memcpy(late, query_soa, sizeof(late));
+	late[0] = (uint8_t)(x0->in.id >> 8);
+	late[1] = (uint8_t)x0->in.id;
+	late[2] |= 0x80;
+	struct sockaddr_in to = {.sin_family = AF_INET,
+				 .sin_port = htons(local_port(x0)),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	assert_int_equal(sendto(r->fd, late, sizeof(late), 0,
+				(struct sockaddr *)&to, sizeof(to)),
+			 (ssize_t)sizeof(late));
+	net_exchange_t *x1 = pool_run(c, 2000, true);
+	assert_int_equal(local_port(x0), local_port(x1));
+	assert_int_equal(x1->res.status, NET_ANSWERED);
+	assert_int_equal(x1->res.ignored, 0);
+	assert_int_equal(c->tap.udp, 5); /* the late one is still captured */
+	responder_stop(r);
+	client_free(c);
+}
+
+static void test_udp_pool_not_reused(void **state)
+{
+	(void)state;
+	/* a fixed ID does not go out again on the socket that just used it */
+	responder_t *r = responder_start(U_OK, false);
+	client_t *c = client_new(r->port, false, 0);
+	net_exchange_t *x0 = pool_run(c, 2000, false);
+	net_exchange_t *x1 = pool_run(c, 2000, false);
+	assert_int_equal(x1->res.status, NET_ANSWERED);
+	assert_int_not_equal(local_port(x0), local_port(x1));
+	responder_stop(r);
+	client_free(c);
+	/* a socket whose query timed out is closed, never reused */
+	r = responder_start(U_SILENT, false);
+	c = client_new(r->port, false, 0);
+	x0 = pool_run(c, 50, true);
+	x1 = pool_run(c, 50, true);
+	assert_int_equal(x0->res.status, NET_TIMEOUT);
+	assert_int_not_equal(local_port(x0), local_port(x1));
+	responder_stop(r);
+	client_free(c);
+}
+
 static void test_udp_flood(void **state)
 {
 	(void)state;
@@ -803,6 +890,9 @@ int main(void)
 	    cmocka_unit_test(test_udp_duplicate),
 	    cmocka_unit_test(test_udp_late),
 	    cmocka_unit_test(test_udp_late_then_answer),
+	    cmocka_unit_test(test_udp_pool_reuse),
+	    cmocka_unit_test(test_udp_pool_stale_dropped),
+	    cmocka_unit_test(test_udp_pool_not_reused),
 	    cmocka_unit_test(test_udp_flood),
 	    cmocka_unit_test(test_udp_refused),
 	    cmocka_unit_test(test_udp_bad_args),

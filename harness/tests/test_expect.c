@@ -8,10 +8,12 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "dns/base.h"
 #include "dns/edns.h"
 #include "dns/msg.h"
+#include "dns/tsig.h"
 #include "dns/zone.h"
 #include "expect/expect.h"
 
@@ -1176,6 +1178,226 @@ static void test_stream(void **state)
 	run_case(&c, more, 2);
 }
 
+/* stream: the order of the answers and one message at a time */
+static void test_stream_order(void **state)
+{
+	(void)state;
+	static const rspec_t more[] = {
+	    {.q = "-", .an = "a.example. 300 IN A 192.0.2.1\n"},
+	    {.q = "-", .an = SOA},
+	};
+	static const rspec_t no_last_soa[] = {
+	    {.q = "-", .an = SOA},
+	    {.q = "-", .rcode = 2, .an = "a.example. 300 IN A 192.0.2.1\n"},
+	};
+	tcase_t c = {
+	    .name = "SOA first and last",
+	    .yaml = "stream: {soa_first: true, soa_last: true, first_record: "
+		    "'example. * IN SOA *', last_record: '* * * SOA *', "
+		    "first_message: {question: {name: example.}}, "
+		    "each_message: {answer: {min: 1}}, last_message: {answer: "
+		    "{count: 1}}}",
+	    .r = {.an = SOA "example. 300 IN A 192.0.2.2\n"},
+	};
+	run_case(&c, more, 2);
+	c.name = "the first record is not the SOA";
+	c.yaml = "stream: {soa_first: true, first_record: 'example. * IN SOA "
+		 "*'}";
+	c.r.an = "example. 300 IN A 192.0.2.2\n" SOA;
+	c.want = SC_FAIL;
+	c.checks = "stream.soa_first,stream.first_record";
+	c.text = "stream.soa_first: expected=an SOA as the first record "
+		 "got=first: example. 300 IN A 192.0.2.2";
+	run_case(&c, more, 2);
+	c.name = "the last record is not the SOA";
+	c.yaml = "stream: {soa_last: true}";
+	c.r.an = SOA;
+	c.checks = "stream.soa_last";
+	c.text = "got=last: a.example. 300 IN A 192.0.2.1 (3 answer records)";
+	run_case(&c, no_last_soa, 2);
+	c.name = "a lone SOA is not first and last";
+	c.text = "(1 answer records)";
+	run_case(&c, NULL, 0);
+	c.name = "soa_last: false";
+	c.yaml = "stream: {soa_last: false}";
+	c.want = SC_PASS;
+	c.checks = NULL;
+	c.text = NULL;
+	run_case(&c, no_last_soa, 2);
+	c.name = "each message on its own: the first failing one says it";
+	c.yaml = "stream: {each_message: {rcode: NOERROR, answer: {count: 1}}}";
+	c.want = SC_FAIL;
+	c.checks = "stream.message[3].rcode";
+	c.text = "stream.message[3].rcode: expected=NOERROR got=SERVFAIL";
+	run_case(&c, no_last_soa, 2);
+	c.name = "last message";
+	c.yaml =
+	    "stream: {last_message: {answer: {contains: ['* * * SOA *']}}}";
+	c.checks = "stream.last_message.answer.contains";
+	c.text = NULL;
+	run_case(&c, no_last_soa, 2);
+}
+
+/* ---- tsig ---------------------------------------------------------------- */
+
+#define TSIG_KEY                                                               \
+	"tsig-test.:hmac-sha256:ZG5zaGFybmVzcyB0c2lnIHRlc3Qga2V5IDMyYnl0ZXM="
+#define TSIG_OTHER                                                             \
+	"tsig-test.:hmac-sha256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+
+typedef struct tsig_run {
+	const char *name, *yaml;
+	bool query_key;	    /* the query carries the key (else unsigned) */
+	const char *signer; /* key signing the responses; NULL: unsigned */
+	long long skew;	    /* added to the responses' time */
+	bool no_mac;	    /* error response with an empty MAC */
+	uint16_t error;	    /* TSIG error of the responses */
+	unsigned nmsgs;	    /* 1 to 3; the middle one of 3 is unsigned */
+	sc_verdict_kind_t want;
+	const char *checks, *text;
+} tsig_run_t;
+
+static dns_tsig_key_t *tkey(const char *text)
+{
+	dns_tsig_key_t *k = dns_arena_alloc(&pool, sizeof(*k));
+	assert_int_equal(dns_tsig_key_from_text(text, strlen(text), k, NULL),
+			 DNS_OK);
+	return k;
+}
+
+/* Sign response buf (len) with key k over prior; *mac gets its MAC. */
+static void sign_resp(const tsig_run_t *t, const dns_tsig_key_t *k,
+		      uint8_t *buf, size_t *len, const uint8_t *prior,
+		      size_t plen, const uint8_t *between, size_t blen,
+		      uint8_t *mac, size_t *mlen)
+{
+	dns_tsig_sign_opts_t o = {.time = (uint64_t)(time(NULL) + t->skew),
+				  .prior_mac = prior,
+				  .prior_len = plen,
+				  .timers_only = blen > 0,
+				  .between = between,
+				  .between_len = blen,
+				  .no_mac = t->no_mac,
+				  .error = t->error};
+	assert_int_equal(dns_tsig_sign(buf, len, 4096, k, &o, mac, mlen),
+			 DNS_OK);
+}
+
+static void run_tsig(const tsig_run_t *t)
+{
+	dns_arena_reset(&pool);
+	sc_expect_t *e = compile(t->yaml);
+	sc_query_t q;
+	make_query(&q, false);
+	uint8_t *qw = dns_arena_alloc(&pool, 1024);
+	memcpy(qw, q.wire, q.len);
+	q.wire = qw;
+	uint8_t qmac[DNS_TSIG_MAC_MAX], mac[DNS_TSIG_MAC_MAX];
+	size_t qmlen = 0, mlen = 0;
+	const dns_tsig_key_t *qk = tkey(TSIG_KEY);
+	dns_tsig_sign_opts_t qo = {.time = (uint64_t)time(NULL)};
+	assert_int_equal(dns_tsig_sign(qw, &q.len, 1024, qk, &qo, qmac, &qmlen),
+			 DNS_OK);
+	q.tsig_key = t->query_key ? qk : NULL;
+	static uint8_t bufs[3][4096];
+	const uint8_t *msgs[3];
+	size_t lens[3];
+	static const rspec_t parts[3] = {
+	    {.an = SOA},
+	    {.q = "-", .an = "a.example. 300 IN A 192.0.2.1\n"},
+	    {.q = "-", .an = SOA},
+	};
+	for (unsigned i = 0; i < t->nmsgs; i++) {
+		lens[i] = build(&parts[i], bufs[i], sizeof(bufs[i]));
+		msgs[i] = bufs[i];
+	}
+	const dns_tsig_key_t *rk = t->signer ? tkey(t->signer) : NULL;
+	if (rk != NULL) {
+		sign_resp(t, rk, bufs[0], &lens[0], qmac, qmlen, NULL, 0, mac,
+			  &mlen);
+		if (t->nmsgs == 3)
+			sign_resp(t, rk, bufs[2], &lens[2], mac, mlen, bufs[1],
+				  lens[1], mac, &mlen);
+	}
+	sc_observed_t obs;
+	memset(&obs, 0, sizeof(obs));
+	obs.status = SC_NET_ANSWERED;
+	obs.transport = SC_TCP;
+	obs.query = q.wire;
+	obs.qlen = q.len;
+	obs.msgs = msgs;
+	obs.lens = lens;
+	obs.nmsgs = t->nmsgs;
+	sc_verdict_t v;
+	sc_expect_eval(e, &q, &obs, &pool, &v);
+	char text[8192], checks[1024];
+	reasons_text(&v, text, sizeof(text), checks, sizeof(checks));
+	if (v.kind != t->want || strcmp(checks, t->checks ? t->checks : "") ||
+	    (t->text && strstr(text, t->text) == NULL))
+		fail_msg("case '%s': verdict %s, checks '%s', want %s '%s' "
+			 "with '%s'; reasons:\n%s",
+			 t->name, sc_verdict_name(v.kind), checks,
+			 sc_verdict_name(t->want), t->checks ? t->checks : "",
+			 t->text ? t->text : "", text);
+}
+
+static const tsig_run_t tsig_cases[] = {
+    {"signed and valid",
+     "tsig: {present: true, signed: true, valid: true, error: NOERROR, "
+     "mac_size: 32, other_size: 0}",
+     true, TSIG_KEY, 0, false, 0, 1, SC_PASS, NULL, NULL},
+    {"a stream: signed, unsigned, signed over both",
+     "tsig: {valid: true, signed: true}", true, TSIG_KEY, 0, false, 0, 3,
+     SC_PASS, NULL, NULL},
+    {"signed with another secret", "tsig: {valid: true}", true, TSIG_OTHER, 0,
+     false, 0, 1, SC_FAIL, "tsig.valid",
+     "got=TSIG tsig-test. hmac-sha256., MAC 32 bytes, error NOERROR, other "
+     "0 bytes: BADSIG"},
+    {"the other secret in a stream: message 1 says it", "tsig: {valid: false}",
+     true, TSIG_OTHER, 0, false, 0, 3, SC_PASS, NULL, NULL},
+    {"signed too long ago", "tsig: {valid: true, signed: true}", true, TSIG_KEY,
+     -400, false, 0, 1, SC_FAIL, "tsig.valid", ": BADTIME"},
+    {"signed too long ago: verified, not valid",
+     "tsig: {verified: true, valid: false}", true, TSIG_KEY, -400, false, 0, 1,
+     SC_PASS, NULL, NULL},
+    {"verified: another secret", "tsig: {verified: true}", true, TSIG_OTHER, 0,
+     false, 0, 1, SC_FAIL, "tsig.verified", ": BADSIG"},
+    {"unsigned response", "tsig: {present: false, signed: false}", true, NULL,
+     0, false, 0, 1, SC_PASS, NULL, NULL},
+    {"unsigned, signed wanted", "tsig: {signed: true}", true, NULL, 0, false, 0,
+     1, SC_FAIL, "tsig.signed", "got=no TSIG"},
+    {"unsigned, a field wanted", "tsig: {error: NOERROR}", true, NULL, 0, false,
+     0, 1, SC_FAIL, "tsig", "expected=a TSIG with error NOERROR"},
+    {"signed, absence wanted", "tsig: {present: false}", true, TSIG_KEY, 0,
+     false, 0, 1, SC_FAIL, "tsig.present", "expected=no TSIG record"},
+    {"BADKEY error reply",
+     "tsig: {present: true, signed: false, error: BADKEY, mac_size: 0}", true,
+     TSIG_KEY, 0, true, DNS_TSIG_ERROR_BADKEY, 1, SC_PASS, NULL, NULL},
+    {"BADSIG is 16, not BADVERS", "tsig: {error: 16}", true, TSIG_KEY, 0, true,
+     DNS_TSIG_ERROR_BADSIG, 1, SC_PASS, NULL, NULL},
+    {"wrong error", "tsig: {error: BADSIG, mac_size: {min: 1}}", true, TSIG_KEY,
+     0, true, DNS_TSIG_ERROR_BADKEY, 1, SC_FAIL, "tsig",
+     "expected=a TSIG with error BADSIG, a MAC of at least 1 byte got=TSIG "
+     "tsig-test. hmac-sha256., MAC 0 bytes, error BADKEY"},
+    {"valid: without a key in the query", "tsig: {valid: true}", false,
+     TSIG_KEY, 0, false, 0, 1, SC_FAIL, "tsig.valid",
+     "got=the query has no tsig:"},
+    {"tsig: under any:",
+     "any: [{tsig: {error: BADKEY}}, {tsig: {valid: true}}]", true, TSIG_KEY, 0,
+     false, 0, 3, SC_PASS, NULL, NULL},
+    {"the stream's verdicts in each_message",
+     "stream: {first_message: {tsig: {valid: true}}, last_message: {tsig: "
+     "{valid: true}}}",
+     true, TSIG_KEY, 0, false, 0, 3, SC_PASS, NULL, NULL},
+};
+
+static void test_tsig(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(tsig_cases) / sizeof(tsig_cases[0]); i++)
+		run_tsig(&tsig_cases[i]);
+}
+
 /* ---- hostile responses --------------------------------------------------- */
 
 /* Damaged responses (bytes flipped, cut, random) against an expectation
@@ -1386,6 +1608,14 @@ static const bad_t bad_cases[] = {
     {"implicit: {ids: false}", 1, 12, "unknown key 'ids' in implicit"},
     {"implicit: sometimes", 1, 11, "expected true or false"},
     {"- rcode: NOERROR", 1, 1, "expect must be a mapping"},
+    {"tsig: {}", 1, 7, "tsig: an empty mapping checks nothing"},
+    {"tsig: {present: false, signed: true}", 1, 8,
+     "present: false contradicts"},
+    {"tsig: {error: NOSUCH}", 1, 15, "unknown a TSIG error 'NOSUCH'"},
+    {"tsig: {mac: 1}", 1, 8, "unknown key 'mac' in tsig"},
+    {"stream: {}", 1, 9, "stream: an empty mapping checks nothing"},
+    {"stream: {first_record: 'example. A'}", 1, 25, "needs 5 fields"},
+    {"stream: {each_message: {rcode: NOSUCH}}", 1, 32, "unknown rcode"},
 };
 
 static void test_compile_errors(void **state)
@@ -1468,6 +1698,8 @@ int main(void)
 	    cmocka_unit_test(test_ignored),
 	    cmocka_unit_test(test_implicit),
 	    cmocka_unit_test(test_stream),
+	    cmocka_unit_test(test_stream_order),
+	    cmocka_unit_test(test_tsig),
 	    cmocka_unit_test(test_hostile),
 	    cmocka_unit_test(test_nomem),
 	    cmocka_unit_test(test_compile_errors),

@@ -387,6 +387,117 @@ static void test_nomem(void **state)
 	dns_arena_free(&arena);
 }
 
+/* A message built byte by byte. */
+typedef struct {
+	uint8_t b[1024];
+	size_t n;
+} msgbuf_t;
+
+static void put16(msgbuf_t *w, unsigned v)
+{
+	w->b[w->n++] = (uint8_t)(v >> 8);
+	w->b[w->n++] = (uint8_t)v;
+}
+
+static void put_ptr(msgbuf_t *w, size_t to)
+{
+	put16(w, 0xc000u | (unsigned)to);
+}
+
+/* Type, class IN, TTL 0 and RDLENGTH, after an owner. */
+static void put_rr_fixed(msgbuf_t *w, unsigned type, unsigned rdlen)
+{
+	put16(w, type);
+	put16(w, DNS_C_IN);
+	put16(w, 0);
+	put16(w, 0);
+	put16(w, rdlen);
+}
+
+static void put_a(msgbuf_t *w)
+{
+	put_rr_fixed(w, DNS_T_A, 4);
+	put16(w, 0xc000);
+	put16(w, 0x0201);
+}
+
+/* Owners that point at names decoded before (the decoder remembers those)
+ * obey the hop limit like any other: a chain of 126 pointers sits in an
+ * opaque RDATA; owners reaching "a." through it with 127 hops decode (twice:
+ * the second time from memory), and so does "b.a." (126 hops) and a
+ * pointer to it (127). "c.a." takes 127 hops, so a pointer to it makes 128:
+ * DNS_E_PTR_LOOP at the 128th pointer; so does a pointer to an owner that
+ * is itself a pointer into the chain (survey mode lists both). */
+static void test_owner_pointer_hops(void **state)
+{
+	(void)state;
+	enum { CHAIN = 126 };
+	msgbuf_t w = {{0x12, 0x34, 0x81, 0x80, 0, 1, 0, 8, 0, 0, 0, 0}, 12};
+	size_t q = w.n;
+	memcpy(w.b + w.n,
+	       "\x01"
+	       "a\x00\x00\x01\x00\x01",
+	       7);
+	w.n += 7;
+	put_ptr(&w, q); /* [0]: NULL record holding the chain */
+	put_rr_fixed(&w, 10, 2u * CHAIN);
+	size_t x0 = w.n;
+	for (size_t i = 0; i < CHAIN; i++)
+		put_ptr(&w, i == 0 ? q : x0 + 2 * (i - 1));
+	size_t top = x0 + 2 * (CHAIN - 1);
+	size_t a2 = w.n; /* [1], [2]: 1 + 126 hops */
+	put_ptr(&w, top);
+	put_a(&w);
+	put_ptr(&w, top);
+	put_a(&w);
+	size_t a4 = w.n; /* [3]: "b" then 1 + 125 hops */
+	w.b[w.n++] = 1;
+	w.b[w.n++] = 'b';
+	put_ptr(&w, top - 2);
+	put_a(&w);
+	put_ptr(&w, a4); /* [4]: one more, 127 */
+	put_a(&w);
+	size_t a6 = w.n; /* [5]: "c" then 1 + 126 hops */
+	w.b[w.n++] = 1;
+	w.b[w.n++] = 'c';
+	put_ptr(&w, top);
+	put_a(&w);
+	put_ptr(&w, a6); /* [6]: 128 */
+	put_a(&w);
+	put_ptr(&w, a2); /* [7]: 128 */
+	put_a(&w);
+
+	static const uint8_t a_name[] = {1, 'a', 0};
+	static const uint8_t ba_name[] = {1, 'b', 1, 'a', 0};
+	dns_arena_t arena;
+	dns_arena_init(&arena, 0);
+	for (int mode = DNS_DECODE_STRICT; mode <= DNS_DECODE_SURVEY; mode++) {
+		dns_msg_t m;
+		dns_rc_t rc = dns_msg_decode(&m, w.b, w.n,
+					     (dns_decode_mode_t)mode, &arena);
+		assert_int_equal(rc, DNS_E_PTR_LOOP);
+		assert_int_equal(m.viol[0].offset, x0);
+		assert_int_equal(m.viol[0].section, DNS_SEC_ANSWER);
+		assert_int_equal(m.viol[0].index, 6);
+		assert_true(m.nsec[DNS_SEC_ANSWER] >= 6);
+		if (mode == DNS_DECODE_SURVEY) {
+			assert_int_equal(m.nviol, 2);
+			assert_int_equal(m.viol[1].code, DNS_E_PTR_LOOP);
+			assert_int_equal(m.viol[1].offset, x0);
+			assert_int_equal(m.viol[1].index, 7);
+		}
+		for (unsigned i = 1; i <= 4; i++) {
+			const dns_name_t *o = &m.sec[DNS_SEC_ANSWER][i].owner;
+			const uint8_t *want = i <= 2 ? a_name : ba_name;
+			size_t len = i <= 2 ? sizeof(a_name) : sizeof(ba_name);
+			assert_int_equal(o->len, len);
+			assert_memory_equal(o->wire, want, len);
+		}
+		dns_arena_reset(&arena);
+	}
+	dns_arena_free(&arena);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -398,6 +509,7 @@ int main(void)
 	    cmocka_unit_test(test_edits),
 	    cmocka_unit_test(test_counts_before_alloc),
 	    cmocka_unit_test(test_nomem),
+	    cmocka_unit_test(test_owner_pointer_hops),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,8 +21,10 @@
 
 static char tmpdir[] = "/tmp/test_play.XXXXXX";
 
-/* Write text to a file in tmpdir and load it as a suite. */
-static void load(const char *name, const char *text, sc_suite_t *s)
+/* Write text to a file in tmpdir and load it as a suite (lazily: every
+ * case compiled again when played, sc_load_file_lazy). */
+static void load_as(const char *name, const char *text, sc_suite_t *s,
+		    bool lazy)
 {
 	char path[256];
 	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
@@ -31,10 +33,16 @@ static void load(const char *name, const char *text, sc_suite_t *s)
 	fputs(text, f);
 	fclose(f);
 	diag_t d = {0};
-	bool ok = sc_load_file(path, NULL, s, &d);
+	bool ok = lazy ? sc_load_file_lazy(path, NULL, 1, s, &d)
+		       : sc_load_file(path, NULL, s, &d);
 	if (!ok)
 		diag_print(&d, stderr);
 	assert_true(ok);
+}
+
+static void load(const char *name, const char *text, sc_suite_t *s)
+{
+	load_as(name, text, s, false);
 }
 
 static const char eight_cases[] = "suite: eight\n"
@@ -127,6 +135,49 @@ static void test_order_whatever_completion(void **state)
 	assert_false(play_unreachable(&r));
 	assert_true(play_passed(&r.run));
 	assert_false(r.run.interrupted);
+	play_result_free(&r);
+	sc_suite_free(&s);
+}
+
+/* A suite loaded lazily plays as the same suite loaded whole: each case
+ * compiled when it starts (its alive probe and its verdict included), and
+ * what the verdict says kept once the compiled case is gone. */
+static void test_lazy_suite(void **state)
+{
+	(void)state;
+	static const char text[] = "suite: lazy\n"
+				   "defaults:\n"
+				   "  query: {name: example., type: SOA}\n"
+				   "  timeout: 2s\n"
+				   "cases:\n"
+				   "  - name: c\n"
+				   "    matrix: {n: [1, 2, 3, 4, 5, 6]}\n"
+				   "    expect: {rcode: NOERROR}\n"
+				   "  - name: alive\n"
+				   "    expect: {rcode: NOERROR, alive: true}\n"
+				   "  - name: wrong\n"
+				   "    expect: {rcode: NXDOMAIN}\n";
+	sc_suite_t s;
+	load_as("lazy.yaml", text, &s, true);
+	assert_int_equal(s.ncases, 8);
+	assert_null(s.cases[0].query);
+	responder_t *resp = responder_start(U_OK, false);
+	seen_t seen = {0};
+	play_result_t r;
+	play(&s, resp->port, 3, &seen, &r);
+	int queries = atomic_load(&resp->queries);
+	responder_stop(resp);
+	assert_case_order(&r, &s);
+	for (size_t i = 0; i < 7; i++)
+		assert_int_equal(r.run.results[i].verdict.kind, SC_PASS);
+	assert_true(r.run.results[6].obs.alive_probed);
+	assert_true(r.run.results[6].obs.alive);
+	assert_int_equal(queries, 9); /* 8 cases, 1 probe */
+	const sc_result_t *w = &r.run.results[7];
+	assert_int_equal(w->verdict.kind, SC_FAIL);
+	assert_string_equal(w->verdict.reasons[0].check, "rcode");
+	assert_string_equal(w->verdict.reasons[0].expected, "NXDOMAIN");
+	assert_string_equal(w->verdict.reasons[0].got, "NOERROR");
 	play_result_free(&r);
 	sc_suite_free(&s);
 }
@@ -404,6 +455,7 @@ int main(void)
 	alarm(120); /* a hang is a failure, not a stuck test run */
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_order_whatever_completion),
+	    cmocka_unit_test(test_lazy_suite),
 	    cmocka_unit_test(test_jobs_bound),
 	    cmocka_unit_test(test_tcp_forced),
 	    cmocka_unit_test(test_alive_probe),

@@ -9,10 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "dns/arena.h"
 #include "dns/base.h"
 #include "dns/name.h"
+#include "dns/tsig.h"
+#include "dns/wire.h"
 #include "scenario/node.h"
 #include "scenario/query.h"
 
@@ -471,7 +474,19 @@ static const bad_case_t bad_cases[] = {
     {"{no_question: true, name: example.}", 1, 21, "cannot be combined"},
     {"{question: [{name: a.}], type: A}", 1, 26, "not both"},
     {"{question: [{name: a., ttl: 1}]}", 1, 24, "unknown key 'ttl'"},
-    {"{tsig: {}}", 1, 2, "tsig: is not supported yet"},
+    {"{tsig: {}}", 1, 8, "tsig: needs key: NAME:ALGORITHM:SECRET"},
+    {"{tsig: {key: 'k:hmac-sha3:AAAA'}}", 1, 14,
+     "unknown TSIG algorithm 'hmac-sha3'"},
+    {"{tsig: {key: 'k:hmac-sha256:A'}}", 1, 14, "secret: bad base64"},
+    {"{tsig: {key: 'k:hmac-sha256:AAAA', name: k.}}", 1, 14, "not both"},
+    {"{tsig: {name: k., secret: AAAA, fudge: 70000}}", 1, 40,
+     "from 0 to 65535"},
+    {"{tsig: {name: k., secret: AAAA, time_offset: soon}}", 1, 46,
+     "tsig.time_offset: expected a number of seconds"},
+    {"{tsig: {name: k., secret: AAAA, damage: time}}", 1, 41,
+     "expected one of: mac"},
+    {"{tsig: {name: k., secret: AAAA, macsize: 1}}", 1, 33,
+     "unknown key 'macsize' in tsig"},
     {"{compression: zip}", 1, 15, "none, standard, force"},
     {"{counts: {qd: 65536}}", 1, 15, "from 0 to 65535"},
     {"{counts: {xx: 1}}", 1, 11, "unknown key 'xx' in counts"},
@@ -590,6 +605,97 @@ static void test_out_of_memory(void **state)
 	assert_true(succeeded);
 }
 
+/* ---- tsig: ------------------------------------------------------------- */
+
+#define TSIG_SECRET "ZG5zaGFybmVzcyB0c2lnIHRlc3Qga2V5IDMyYnl0ZXM="
+
+/* The TSIG of the query built, which must verify with its key. */
+static dns_tsig_rr_t signed_query(fixture_t *f, const char *yaml,
+				  dns_tsig_status_t want)
+{
+	build_ok(f, yaml);
+	assert_non_null(f->q.tsig_key);
+	dns_tsig_rr_t t;
+	bool found = false;
+	assert_int_equal(dns_tsig_find(f->q.wire, f->q.len, &found, &t, NULL),
+			 DNS_OK);
+	assert_true(found);
+	dns_tsig_result_t r;
+	assert_int_equal(dns_tsig_verify(f->q.wire, f->q.len, f->q.tsig_key,
+					 NULL, 0, t.time, &r),
+			 DNS_OK);
+	assert_int_equal(r.status, want);
+	return t;
+}
+
+static void test_tsig(void **state)
+{
+	fixture_t *f = *state;
+	time_t now = time(NULL);
+	/* the key as one string; a random ID becomes a fixed one */
+	dns_tsig_rr_t t =
+	    signed_query(f,
+			 "{name: example., type: SOA, tsig: {key: "
+			 "'tsig-test.:hmac-sha256:" TSIG_SECRET "'}}",
+			 DNS_TSIG_VALID);
+	assert_false(f->q.random_id);
+	assert_int_equal(t.orig_id, dns_get_u16(f->q.wire));
+	assert_int_equal(t.mac_len, 32);
+	assert_int_equal(t.fudge, 300);
+	assert_true(t.time + 5 >= (uint64_t)now && t.time <= (uint64_t)now + 5);
+	/* the TSIG is the last record, after the OPT */
+	build_ok(f, "{edns: true, additional: ['a. 1 IN A 192.0.2.1'], tsig: "
+		    "{name: k., secret: " TSIG_SECRET "}}");
+	assert_int_equal(dns_get_u16(f->q.wire + 10), 3);
+	assert_true(f->q.has_opt);
+	/* the parts one by one, every algorithm */
+	static const char *const algs[] = {"hmac-md5",	  "hmac-sha1",
+					   "hmac-sha224", "hmac-sha256",
+					   "hmac-sha384", "hmac-sha512"};
+	for (size_t i = 0; i < 6; i++) {
+		char yaml[256];
+		snprintf(yaml, sizeof(yaml),
+			 "{id: 7, tsig: {name: k., algorithm: %s, secret: "
+			 "" TSIG_SECRET ", fudge: 10, original_id: 8}}",
+			 algs[i]);
+		t = signed_query(f, yaml, DNS_TSIG_VALID);
+		assert_int_equal(t.fudge, 10);
+		assert_int_equal(t.orig_id, 8);
+		assert_int_equal(dns_get_u16(f->q.wire), 7);
+	}
+	/* the clock, the error, other data, truncation, damage */
+	t = signed_query(f,
+			 "{tsig: {name: k., secret: AAAA, time: 1000, error: "
+			 "BADTIME, other: '000000001234'}}",
+			 DNS_TSIG_VALID);
+	assert_true(t.time == 1000);
+	assert_int_equal(t.error, 18);
+	assert_int_equal(t.other_len, 6);
+	t = signed_query(f,
+			 "{tsig: {name: k., secret: AAAA, time_offset: -1000}}",
+			 DNS_TSIG_VALID);
+	assert_true(t.time + 1000 <= (uint64_t)now + 5);
+	t = signed_query(f, "{tsig: {name: k., secret: AAAA, mac_size: 16}}",
+			 DNS_TSIG_VALID);
+	assert_int_equal(t.mac_len, 16);
+	t = signed_query(f, "{tsig: {name: k., secret: AAAA, mac_size: 8}}",
+			 DNS_TSIG_FORMERR);
+	t = signed_query(f, "{tsig: {name: k., secret: AAAA, damage: mac}}",
+			 DNS_TSIG_BADSIG);
+	/* a raw query is signed too; wire: edits come after signing */
+	t = signed_query(f, "{hex: '" BASE "', tsig: {name: k., secret: AAAA}}",
+			 DNS_TSIG_VALID);
+	assert_int_equal(t.offset, 17);
+	t = signed_query(f,
+			 "{hex: '" BASE "', tsig: {name: k., secret: AAAA}, "
+			 "wire: [{at: 2, set: '01'}]}",
+			 DNS_TSIG_BADSIG);
+	/* tsig: ~ undoes a default */
+	build_ok(f, "{tsig: ~}");
+	assert_null(f->q.tsig_key);
+	assert_true(f->q.random_id);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -602,6 +708,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_block_location, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_size_limit, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tsig, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_cases, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_several_errors, setup,
 					    teardown),

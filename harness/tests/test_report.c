@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <jansson.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -13,7 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dns/arena.h"
+#include "dns/msg.h"
+#include "dns/print.h"
 #include "report/report.h"
+#include "report/report_int.h"
 
 static const uint8_t query_wire[] = {
     0x12, 0x34, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 7,
@@ -230,10 +235,280 @@ static void test_pcap(void **state)
 	assert_int_equal(n, 1 + 3 + 1 + 2);
 }
 
+/* Numbers and strings of the JSON writer, byte for byte. */
+static void test_jsonw_values(void **state)
+{
+	(void)state;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mf = open_memstream(&text, &len);
+	jsonw_t *w = malloc(sizeof(*w));
+	assert_non_null(mf);
+	assert_non_null(w);
+	jsonw_init(w, mf);
+	jsonw_int(w, 0);
+	jsonw_raw(w, " ", 1);
+	jsonw_int(w, -42);
+	jsonw_raw(w, " ", 1);
+	jsonw_int(w, INT64_MIN);
+	jsonw_raw(w, " ", 1);
+	jsonw_ms(w, 0.0);
+	jsonw_raw(w, " ", 1);
+	jsonw_ms(w, 1.0006);
+	jsonw_raw(w, " ", 1);
+	jsonw_ms(w, 12345.6789);
+	jsonw_raw(w, " ", 1);
+	jsonw_ms(w, -0.25);
+	jsonw_raw(w, " ", 1);
+	jsonw_str(w, "a\0b\x7f\xe2\x82\xac\xe2\x82", 9);
+	jsonw_raw(w, " ", 1);
+	jsonw_cstr(w, NULL);
+	jsonw_raw(w, " ", 1);
+	static const uint8_t hex[] = {0x00, 0xab, 0xff};
+	jsonw_hex(w, hex, sizeof(hex));
+	for (int i = 0; i < 5000; i++) /* past the buffer, then flushed */
+		jsonw_raw(w, "0123456789", 10);
+	jsonw_flush(w);
+	assert_false(w->err);
+	free(w);
+	fclose(mf);
+	static const char want[] =
+	    "0 -42 -9223372036854775808 0.000 1.001 "
+	    "12345.679 -0.250 \"a\\u0000b\x7f\xe2\x82\xac"
+	    "\\ufffd\\ufffd\" null \"00ABFF\"";
+	assert_int_equal(len, sizeof(want) - 1 + 50000);
+	assert_memory_equal(text, want, sizeof(want) - 1);
+	assert_memory_equal(text + len - 10, "0123456789", 10);
+	free(text);
+}
+
+/* Occurrences of needle in the file at path. */
+static size_t count_in(const char *path, const char *needle)
+{
+	FILE *fp = fopen(path, "r");
+	assert_non_null(fp);
+	fseek(fp, 0, SEEK_END);
+	long n = ftell(fp);
+	rewind(fp);
+	char *text = malloc((size_t)n + 1);
+	assert_non_null(text);
+	assert_int_equal(fread(text, 1, (size_t)n, fp), (size_t)n);
+	text[n] = '\0';
+	fclose(fp);
+	size_t k = 0;
+	for (const char *p = text; (p = strstr(p, needle)) != NULL; p++)
+		k++;
+	free(text);
+	return k;
+}
+
+/* report.html: every cell opens its details in a small run; above
+ * REPORT_HTML_DETAIL cells a plain pass is one word, a failure still has
+ * its details and decoded messages; texts are escaped. */
+static void test_html_large(void **state)
+{
+	fixture_t *f = *state;
+	char path[128], err[256];
+	snprintf(path, sizeof(path), "%s/small.html", f->dir);
+	assert_true(report_write_html(&f->run, 1, path, err, sizeof(err)));
+	assert_int_equal(count_in(path, "<details class=\"cell\">"), 3);
+	assert_true(count_in(path, "edns&lt;&amp;&gt;/") >= 3);
+	assert_int_equal(count_in(path, "edns<"), 0);
+	assert_int_equal(count_in(path, "<td class=\"c flat"), 0);
+
+	size_t n = REPORT_HTML_DETAIL + 1;
+	sc_result_t *rs = calloc(n, sizeof(*rs));
+	assert_non_null(rs);
+	for (size_t i = 0; i < n; i++)
+		rs[i] = f->results[0]; /* a pass */
+	rs[7] = f->results[1];	       /* a failure */
+	sc_run_t run = f->run;
+	run.results = rs;
+	run.nresults = n;
+	snprintf(path, sizeof(path), "%s/large.html", f->dir);
+	assert_true(report_write_html(&run, 1, path, err, sizeof(err)));
+	assert_int_equal(count_in(path, "<td class=\"c flat pass\""), n - 1);
+	assert_int_equal(count_in(path, "<details class=\"cell\">"), 1);
+	assert_int_equal(count_in(path, "<h4>Response 1 ("), 1);
+	free(rs);
+}
+
+/* Lines of path holding needle. */
+static int lines_with(const char *path, const char *needle)
+{
+	FILE *fp = fopen(path, "r");
+	char line[65536];
+	int n = 0;
+	assert_non_null(fp);
+	while (fgets(line, sizeof(line), fp) != NULL)
+		n += strstr(line, needle) != NULL;
+	fclose(fp);
+	return n;
+}
+
+/* Hostile bytes anywhere a text comes from a scenario, a server or a
+ * target still give valid JSON: control bytes escaped, bytes that are not
+ * UTF-8 as U+FFFD, valid UTF-8 kept; one case per line. */
+static void test_json_hostile(void **state)
+{
+	fixture_t *f = *state;
+	sc_suite_t suite = f->suite;
+	sc_case_t cases[3];
+	sc_result_t results[3];
+	sc_run_t run = f->run;
+	sc_reason_t why = {"rcode", "quote \" back\\slash", "\xff\xfe\x01\n"};
+	memcpy(cases, f->cases, sizeof(cases));
+	memcpy(results, f->results, sizeof(results));
+	suite.name = "s\x1b[31m\"<\\>";
+	cases[0].name = "caf\xc3\xa9 \xc3(\xed\xa0\x80";
+	results[1].verdict.reasons = &why;
+	for (int i = 0; i < 3; i++) {
+		results[i].suite = &suite;
+		results[i].c = &cases[i];
+	}
+	run.results = results;
+	run.target_log = "log \x80\x7f\t end";
+	run.program = "nsd";
+	char path[128], err[256];
+	snprintf(path, sizeof(path), "%s/hostile.json", f->dir);
+	assert_true(report_write_json(&run, path, err, sizeof(err)));
+	json_error_t je;
+	json_t *root = json_load_file(path, 0, &je);
+	if (root == NULL)
+		fail_msg("%s:%d: %s", path, je.line, je.text);
+	json_t *cs = json_object_get(root, "cases");
+	assert_int_equal(json_array_size(cs), 3);
+	json_t *c0 = json_array_get(cs, 0), *c1 = json_array_get(cs, 1);
+	assert_string_equal(json_string_value(json_object_get(c0, "suite")),
+			    "s\x1b[31m\"<\\>");
+	assert_string_equal(json_string_value(json_object_get(c0, "name")),
+			    "caf\xc3\xa9 \xef\xbf\xbd(\xef\xbf\xbd\xef\xbf\xbd"
+			    "\xef\xbf\xbd");
+	json_t *r0 = json_array_get(json_object_get(c1, "reasons"), 0);
+	assert_string_equal(json_string_value(json_object_get(r0, "expected")),
+			    "quote \" back\\slash");
+	assert_string_equal(json_string_value(json_object_get(r0, "got")),
+			    "\xef\xbf\xbd\xef\xbf\xbd\x01\n");
+	assert_string_equal(
+	    json_string_value(json_object_get(root, "target_log")),
+	    "log \xef\xbf\xbd\x7f\t end");
+	json_decref(root);
+	assert_int_equal(lines_with(path, "\"verdict\": "), 3);
+	assert_int_equal(lines_with(path, "\"elapsed_ms\": "), 4);
+}
+
+/* Several targets: "targets" in the order given, each with every case in
+ * the order of its results. */
+static void test_json_targets_order(void **state)
+{
+	fixture_t *f = *state;
+	sc_run_t runs[2] = {f->run, f->run};
+	sc_result_t rev[3] = {f->results[2], f->results[1], f->results[0]};
+	runs[0].program = "nsd";
+	runs[1].program = "knot";
+	runs[1].results = rev;
+	char path[128], err[256];
+	snprintf(path, sizeof(path), "%s/targets.json", f->dir);
+	assert_true(report_write_json_runs(runs, 2, path, err, sizeof(err)));
+	json_error_t je;
+	json_t *root = json_load_file(path, 0, &je);
+	assert_non_null(root);
+	json_t *ts = json_object_get(root, "targets");
+	assert_int_equal(json_array_size(ts), 2);
+	const char *want[2][3] = {{"ok-case", "bad-case", "skipped"},
+				  {"skipped", "bad-case", "ok-case"}};
+	for (size_t k = 0; k < 2; k++) {
+		json_t *t = json_array_get(ts, k);
+		assert_string_equal(
+		    json_string_value(json_object_get(t, "program")),
+		    k ? "knot" : "nsd");
+		json_t *cs = json_object_get(t, "cases");
+		for (size_t i = 0; i < 3; i++)
+			assert_string_equal(json_string_value(json_object_get(
+						json_array_get(cs, i), "name")),
+					    want[k][i]);
+	}
+	assert_int_equal(json_integer_value(json_object_get(
+			     json_object_get(root, "summary"), "pass")),
+			 2);
+	json_decref(root);
+}
+
+/* report_msg_json writes what dns_msg_to_json builds, for every captured
+ * answer of NSD, Knot and BIND (and for damaged copies of them). */
+static void msg_json_agrees(const uint8_t *p, size_t n, dns_arena_t *a)
+{
+	dns_msg_t m;
+	dns_msg_decode(&m, p, n, DNS_DECODE_SURVEY, a);
+	if (m.wire_len < 12)
+		return;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mf = open_memstream(&text, &len);
+	assert_non_null(mf);
+	jsonw_t *w = malloc(sizeof(*w));
+	assert_non_null(w);
+	jsonw_init(w, mf);
+	assert_true(report_msg_json(w, &m));
+	jsonw_flush(w);
+	free(w);
+	fclose(mf);
+	json_error_t je;
+	json_t *ours = json_loadb(text, len, 0, &je);
+	json_t *want = dns_msg_to_json(&m);
+	if (ours == NULL || !json_equal(ours, want))
+		fail_msg("differs from dns_msg_to_json: %.300s", text);
+	json_decref(ours);
+	json_decref(want);
+	free(text);
+	dns_arena_reset(a);
+}
+
+static void test_msg_json(void **state)
+{
+	(void)state;
+	const char *src = getenv("DNSHARNESS_SRC");
+	const char *servers[] = {"nsd", "knot", "bind"};
+	dns_arena_t a;
+	dns_arena_init(&a, 0);
+	size_t files = 0;
+	for (size_t i = 0; i < 3; i++) {
+		char dir[512], path[1024];
+		snprintf(dir, sizeof(dir), "%s/harness/tests/data/captures/%s",
+			 src && src[0] ? src : ".", servers[i]);
+		DIR *d = opendir(dir);
+		assert_non_null(d);
+		struct dirent *e;
+		while ((e = readdir(d)) != NULL) {
+			size_t nl = strlen(e->d_name);
+			if (nl < 5 || strcmp(e->d_name + nl - 4, ".bin") != 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			uint8_t buf[65536];
+			FILE *fp = fopen(path, "rb");
+			assert_non_null(fp);
+			size_t n = fread(buf, 1, sizeof(buf), fp);
+			fclose(fp);
+			msg_json_agrees(buf, n, &a);
+			buf[n / 2] ^= 0x5a; /* damaged: survey-mode output */
+			msg_json_agrees(buf, n - n / 4, &a);
+			files++;
+		}
+		closedir(d);
+	}
+	dns_arena_free(&a);
+	assert_true(files > 100);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_json),
+	    cmocka_unit_test(test_json_hostile),
+	    cmocka_unit_test(test_jsonw_values),
+	    cmocka_unit_test(test_json_targets_order),
+	    cmocka_unit_test(test_html_large),
+	    cmocka_unit_test(test_msg_json),
 	    cmocka_unit_test(test_junit),
 	    cmocka_unit_test(test_tap_summary),
 	    cmocka_unit_test(test_pcap),

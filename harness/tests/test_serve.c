@@ -365,6 +365,46 @@ static const bad_case_t bad_cases[] = {
     {"servers:\n  - name: a\n    addresses: 127.0.0.2\n    rules:\n"
      "      - {drop: true, drip: 10ms}\n",
      5, "'drip' has no effect"},
+    {"servers:\n  - name: a\n    addresses: 127.0.0.2\n    rules:\n"
+     "      - {match: {step: 0}, drop: true}\n",
+     5, "numbered from 1"},
+    {"servers:\n  - name: a\n    addresses: 127.0.0.2\n    rules:\n"
+     "      - match: {step: {min: 5, max: 2}}\n        drop: true\n",
+     5, "max may not be below min"},
+    {"servers:\n  - name: a\n    addresses: 127.0.0.2\n    rules:\n"
+     "      - {match: {step: {from: 2}}, drop: true}\n",
+     5, "from"},
+    {"servers:\n  - name: a\n    addresses: 127.0.0.2\n    rules:\n"
+     "      - {match: {step: x}, drop: true}\n",
+     5, "number"},
+    {"servers:\n  - name: a\n    addresses: 127.0.0.2\n    rules:\n"
+     "      - {match: {cookie: both}, drop: true}\n",
+     5, "both"},
+    {"servers:\n  - name: a\n    addresses: 127.0.0.2\n    rules:\n"
+     "      - {match: {ecs: maybe}, drop: true}\n",
+     5, "true or false"},
+    {"servers:\n  - name: a\n    addresses: 127.0.0.2\n    rules:\n"
+     "      - {match: {ecs: {family: 3}}, drop: true}\n",
+     5, "number from 0 to 2"},
+    {"servers:\n  - name: a\n    addresses: 127.0.0.2\n    rules:\n"
+     "      - {match: {ecs: {family: 0}}, drop: true}\n",
+     5, "1 (IPv4) or 2 (IPv6)"},
+    {"servers:\n  - name: a\n    addresses: 127.0.0.2\n    rules:\n"
+     "      - {match: {ecs: {family: 1, source_prefix: 33}}, drop: true}\n",
+     5, "at most 32"},
+    {"servers:\n  - name: a\n    addresses: 127.0.0.2\n    rules:\n"
+     "      - {match: {ecs: {address: 192.0.2.0/33}}, drop: true}\n",
+     5, "prefix length 0 to 32"},
+    {"servers:\n  - name: a\n    addresses: 127.0.0.2\n    rules:\n"
+     "      - {match: {ecs: {address: 192.0.2}}, drop: true}\n",
+     5, "not an IPv4 or IPv6"},
+    {"servers:\n  - name: a\n    addresses: 127.0.0.2\n    rules:\n"
+     "      - {match: {ecs: {family: 2, address: 192.0.2.0/24}}, drop: "
+     "true}\n",
+     5, "not of family 2"},
+    {"servers:\n  - name: a\n    addresses: 127.0.0.2\n    rules:\n"
+     "      - {match: {ecs: {source: 24}}, drop: true}\n",
+     5, "source"},
 };
 
 static void test_config_errors(void **state)
@@ -384,6 +424,43 @@ static void test_config_errors(void **state)
 		assert_string_equal(d.e[0].file, "t.yaml");
 		assert_int_equal(d.e[0].line, bad_cases[i].line);
 		assert_non_null(strstr(d.e[0].msg, bad_cases[i].words));
+		serve_config_free(&c);
+	}
+}
+
+/* The new match: keys point at the bad value, line and column. */
+static void test_match_errors_at(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *match;
+		unsigned col;
+		const char *words;
+	} cases[] = {
+	    {"{step: {min: 5, max: 2}}", 24, "max may not be below min"},
+	    {"{qname: x., step: 0}", 35, "numbered from 1"},
+	    {"{cookie: both}", 26, "absent, client, server"},
+	    {"{ecs: {address: 192.0.2.0/40}}", 33, "prefix length"},
+	    {"{ecs: {family: 1, scope_prefix: 40}}", 49, "at most 32"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char yaml[256];
+		serve_config_t c;
+		diag_t d;
+		snprintf(yaml, sizeof(yaml),
+			 "servers:\n  - name: a\n    addresses: 127.0.0.2\n"
+			 "    rules:\n      - {match: %s, drop: true}\n",
+			 cases[i].match);
+		bool ok = load_cfg(yaml, &c, &d);
+		if (ok || d.n == 0 || d.e[0].col != cases[i].col ||
+		    strstr(d.e[0].msg, cases[i].words) == NULL) {
+			fprintf(stderr, "case %zu:\n", i);
+			diag_print(&d, stderr);
+		}
+		assert_false(ok);
+		assert_int_equal(d.e[0].line, 5);
+		assert_int_equal(d.e[0].col, cases[i].col);
+		assert_non_null(strstr(d.e[0].msg, cases[i].words));
 		serve_config_free(&c);
 	}
 }
@@ -507,6 +584,11 @@ typedef struct match_case {
 	bool want;
 } match_case_t;
 
+#define CK_CLIENT "{client: 0102030405060708}"
+#define CK_SERVER "{client: 0102030405060708, server: 1112131415161718}"
+#define ECS4	  "{ecs: {family: 1, source: 24, address: 192.0.2.0}}"
+#define ECS6	  "{ecs: {family: 2, source: 56, address: \"2001:db8:1::\"}}"
+
 static const match_case_t match_cases[] = {
     {"{}", "{name: a.example.}", false, true},
     {"{qname: A.EXAMPLE.}", "{name: a.example.}", false, true},
@@ -548,7 +630,127 @@ static const match_case_t match_cases[] = {
     {"{qname: x.}", "{no_question: true}", false, false},
     {"{opcode: QUERY}", "{hex: \"0000\"}", false, false},
     {"{transport: udp}", "{hex: \"0000\"}", false, true},
+    /* cookie: absent / client (8 bytes) / server (16 to 40) */
+    {"{cookie: absent}", "{name: x.}", false, true},
+    {"{cookie: absent}", "{name: x., edns: true}", false, true},
+    {"{cookie: absent}", "{name: x., edns: {options: [{cookie: random}]}}",
+     false, false},
+    {"{cookie: client}", "{name: x., edns: {options: [{cookie: random}]}}",
+     false, true},
+    {"{cookie: client}",
+     "{name: x., edns: {options: [{cookie: " CK_SERVER "}]}}", false, false},
+    {"{cookie: client}", "{name: x.}", false, false},
+    {"{cookie: server}",
+     "{name: x., edns: {options: [{cookie: " CK_SERVER "}]}}", false, true},
+    {"{cookie: server}",
+     "{name: x., edns: {options: [{cookie: " CK_CLIENT "}]}}", false, false},
+    /* a COOKIE of a bad length (5 bytes) is none of the three */
+    {"{cookie: client}",
+     "{name: x., edns: {options: [{code: 10, hex: "
+     "\"0102030405\"}]}}",
+     false, false},
+    {"{cookie: absent}",
+     "{name: x., edns: {options: [{code: 10, hex: "
+     "\"0102030405\"}]}}",
+     false, false},
+    /* ecs: presence, then RFC 7871's fields */
+    {"{ecs: true}", "{name: x., edns: {options: [" ECS4 "]}}", false, true},
+    {"{ecs: true}", "{name: x., edns: true}", false, false},
+    {"{ecs: false}", "{name: x., edns: true}", false, true},
+    {"{ecs: false}", "{name: x., edns: {options: [" ECS4 "]}}", false, false},
+    {"{ecs: {family: 1}}", "{name: x., edns: {options: [" ECS4 "]}}", false,
+     true},
+    {"{ecs: {family: 2}}", "{name: x., edns: {options: [" ECS4 "]}}", false,
+     false},
+    {"{ecs: {source_prefix: 24}}", "{name: x., edns: {options: [" ECS4 "]}}",
+     false, true},
+    {"{ecs: {source_prefix: 25}}", "{name: x., edns: {options: [" ECS4 "]}}",
+     false, false},
+    {"{ecs: {scope_prefix: 0}}", "{name: x., edns: {options: [" ECS4 "]}}",
+     false, true},
+    {"{ecs: {scope_prefix: 0}}",
+     "{name: x., edns: {options: [{ecs: {family: 1, source: 24, scope: 8, "
+     "address: 192.0.2.0}}]}}",
+     false, false},
+    {"{ecs: {address: 192.0.2.0/24}}",
+     "{name: x., edns: {options: [" ECS4 "]}}", false, true},
+    {"{ecs: {address: 192.0.0.0/16}}",
+     "{name: x., edns: {options: [" ECS4 "]}}", false, true},
+    {"{ecs: {address: 192.0.3.0/24}}",
+     "{name: x., edns: {options: [" ECS4 "]}}", false, false},
+    /* the query's prefix is shorter than the one asked for */
+    {"{ecs: {address: 192.0.2.0/25}}",
+     "{name: x., edns: {options: [" ECS4 "]}}", false, false},
+    {"{ecs: {address: \"2001:db8::/32\"}}",
+     "{name: x., edns: {options: [" ECS6 "]}}", false, true},
+    {"{ecs: {address: \"2001:db8::/32\"}}",
+     "{name: x., edns: {options: [" ECS4 "]}}", false, false},
+    {"{ecs: {family: 2, source_prefix: 56}}",
+     "{name: x., edns: {options: [" ECS6 "]}}", false, true},
 };
+
+/* step: against the runner's step when the query arrives (0: none). */
+static const struct {
+	const char *match;
+	unsigned long step;
+	bool want;
+} step_cases[] = {
+    {"{step: 3}", 3, true},
+    {"{step: 3}", 4, false},
+    {"{step: 3}", 0, false},
+    {"{step: {min: 2}}", 9, true},
+    {"{step: {min: 2}}", 1, false},
+    {"{step: {max: 2}}", 1, true},
+    {"{step: {max: 2}}", 0, false},
+    {"{step: {min: 2, max: 4}}", 4, true},
+    {"{step: {min: 2, max: 4}}", 5, false},
+};
+
+/* Does the query (a query: map) arriving at step meet match:? */
+static bool match_one(const char *match, const char *query, bool tcp,
+		      unsigned long step)
+{
+	char yaml[512];
+	serve_config_t c;
+	diag_t d;
+	snprintf(yaml, sizeof(yaml),
+		 "servers:\n  - name: a\n    addresses: 127.0.0.2\n"
+		 "    rules: [{match: %s, drop: true}]\n",
+		 match);
+	bool ok = load_cfg(yaml, &c, &d);
+	if (!ok)
+		diag_print(&d, stderr);
+	assert_true(ok);
+	dns_arena_t arena;
+	dns_arena_init(&arena, 0);
+	const node_t *q = node_parse(query, strlen(query), "q", &arena, &d);
+	sc_query_t sq;
+	assert_non_null(q);
+	assert_true(sc_query_build(q, &arena, &sq, &d));
+	dns_msg_t m;
+	serve_qview_t v;
+	dns_msg_decode(&m, sq.wire, sq.len, DNS_DECODE_SURVEY, &arena);
+	serve_qview_init(&v, sq.wire, sq.len, &m, tcp);
+	v.step = step;
+	bool got = serve_match_query(&c.servers[0].rules[0].match, &v);
+	dns_arena_free(&arena);
+	serve_config_free(&c);
+	return got;
+}
+
+static void test_match_step(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(step_cases) / sizeof(step_cases[0]);
+	     i++) {
+		bool got = match_one(step_cases[i].match, "{name: x.}", false,
+				     step_cases[i].step);
+		if (got != step_cases[i].want)
+			fprintf(stderr, "step case %zu: %s at step %lu\n", i,
+				step_cases[i].match, step_cases[i].step);
+		assert_int_equal(got, step_cases[i].want);
+	}
+}
 
 static void test_match(void **state)
 {
@@ -556,35 +758,11 @@ static void test_match(void **state)
 	for (size_t i = 0; i < sizeof(match_cases) / sizeof(match_cases[0]);
 	     i++) {
 		const match_case_t *mc = &match_cases[i];
-		char yaml[512];
-		serve_config_t c;
-		diag_t d;
-		snprintf(yaml, sizeof(yaml),
-			 "servers:\n  - name: a\n    addresses: 127.0.0.2\n"
-			 "    rules: [{match: %s, drop: true}]\n",
-			 mc->match);
-		bool ok = load_cfg(yaml, &c, &d);
-		if (!ok)
-			diag_print(&d, stderr);
-		assert_true(ok);
-		dns_arena_t arena;
-		dns_arena_init(&arena, 0);
-		const node_t *q =
-		    node_parse(mc->query, strlen(mc->query), "q", &arena, &d);
-		sc_query_t sq;
-		assert_non_null(q);
-		assert_true(sc_query_build(q, &arena, &sq, &d));
-		dns_msg_t m;
-		serve_qview_t v;
-		dns_msg_decode(&m, sq.wire, sq.len, DNS_DECODE_SURVEY, &arena);
-		serve_qview_init(&v, sq.wire, sq.len, &m, mc->tcp);
-		bool got = serve_match_query(&c.servers[0].rules[0].match, &v);
+		bool got = match_one(mc->match, mc->query, mc->tcp, 0);
 		if (got != mc->want)
 			fprintf(stderr, "match case %zu: %s vs %s\n", i,
 				mc->match, mc->query);
 		assert_int_equal(got, mc->want);
-		dns_arena_free(&arena);
-		serve_config_free(&c);
 	}
 }
 
@@ -982,6 +1160,34 @@ static void test_count(void **state)
 	fx_free(f);
 }
 
+/* step: the rule applies once the runner's step is in range, and the log
+ * records the step each query arrived in (set between exchanges, as the
+ * runners do). */
+static void test_step(void **state)
+{
+	(void)state;
+	fx_t *f = start_example(
+	    "      - match: {qname: www.example., step: {min: 2, max: 3}}\n"
+	    "        reply: {rcode: REFUSED}\n");
+	uint8_t q[512], r[4096];
+	static const unsigned long steps[] = {0, 1, 2, 3, 4};
+	static const unsigned want[] = {0, 0, 5, 5, 0};
+	struct sockaddr_in to = auth(f);
+	for (size_t i = 0; i < 5; i++) {
+		serve_set_step(f->s, steps[i]);
+		size_t n = udp_ask(
+		    &to, q,
+		    make_query(q, (uint16_t)i, "www.example.", 1, false, false),
+		    r, sizeof(r));
+		assert_true(n >= 12);
+		assert_int_equal(DNS_RCODE(dns_get_u16(r + 2)), want[i]);
+	}
+	assert_int_equal(serve_log_count(f->s), 5);
+	for (size_t i = 0; i < 5; i++)
+		assert_int_equal(serve_log_get(f->s, i)->step, steps[i]);
+	fx_free(f);
+}
+
 /* wire: edits damage the zone answer. */
 static void test_wire_edits(void **state)
 {
@@ -1178,6 +1384,8 @@ int main(void)
 	    cmocka_unit_test(test_config_model),
 	    cmocka_unit_test(test_config_file),
 	    cmocka_unit_test(test_match),
+	    cmocka_unit_test(test_match_step),
+	    cmocka_unit_test(test_match_errors_at),
 	    cmocka_unit_test(test_zone_answer),
 	    cmocka_unit_test(test_reply_yaml),
 	    cmocka_unit_test(test_hex),
@@ -1190,6 +1398,7 @@ int main(void)
 	    cmocka_unit_test(test_wrong_id_duplicate),
 	    cmocka_unit_test(test_other_source),
 	    cmocka_unit_test(test_count),
+	    cmocka_unit_test(test_step),
 	    cmocka_unit_test(test_wire_edits),
 	    cmocka_unit_test(test_log),
 	    cmocka_unit_test(test_log_bound),

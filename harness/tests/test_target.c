@@ -129,7 +129,10 @@ static const char mini_zone[] =
     "rt IN RT 10 ns.mini.\n"
     "cert IN CERT PKIX 0 0 AQID\n"
     "rt IN RRSIG RT 13 2 300 20400101000000 20240101000000 12345 mini. "
-    "AAAA\n";
+    "AAAA\n"
+    "a6 IN A6 64 ::1:2:3:4 pre.mini.\n"
+    "a6odd IN A6 60 ::1:2:3:4 pre.mini.\n"
+    "dot\\.label IN A 192.0.2.9\n";
 
 /* A recipe for the fake server in <base>/targets/<name>.yaml. */
 static void fake_recipe(const char *name, const char *mode, const char *extra)
@@ -350,6 +353,24 @@ static void test_recipe_errors(void **state)
 	     "'a b' is not a package"},
 	    {OKHEAD "args: -d\n", 3, 7, "args must be a sequence"},
 	    {OKHEAD "files: [a]\n", 3, 8, "files must be a mapping"},
+	    {OKHEAD "setup: [x]\n", 3, 9,
+	     "a setup command must be a non-empty list"},
+	    {OKHEAD "setup: [[]]\n", 3, 9,
+	     "a setup command must be a non-empty list"},
+	    {OKHEAD "setup: {a: b}\n", 3, 8, "setup must be a sequence"},
+	    {OKHEAD "setup: [[x, \"${nope}\"]]\n", 3, 13,
+	     "setup argument: unknown placeholder ${nope}"},
+	    {OKHEAD "provides: [psychic]\n", 3, 12,
+	     "unknown capability 'psychic' (known: iterate, forward"},
+	    {OKHEAD "provides: iterate\n", 3, 11,
+	     "provides must be a sequence"},
+	    {OKHEAD "provides: [iterate]\nlacks: {iterate: no}\n", 4, 9,
+	     "'iterate' is both in provides: and in lacks:"},
+	    {OKHEAD "lacks: {faketime: \"\"}\n", 3, 19,
+	     "lacks: faketime needs a reason"},
+	    {OKHEAD "lacks: {telepathy: why}\n", 3, 9,
+	     "unknown capability 'telepathy'"},
+	    {OKHEAD "lacks: [iterate]\n", 3, 8, "lacks must be a mapping"},
 	};
 	char path[PATH_MAX + 64];
 	snprintf(path, sizeof(path), "%s/targets/bad.yaml", base);
@@ -454,6 +475,65 @@ static void test_recipe_fields(void **state)
 	char want[PATH_MAX + 64];
 	snprintf(want, sizeof(want), "%s/targets/../zones", base);
 	assert_string_equal(r.zones_dir, want);
+	target_recipe_free(&r);
+}
+
+/* ---- capabilities ------------------------------------------------------ */
+
+static void test_caps(void **state)
+{
+	(void)state;
+	char buf[128];
+	for (unsigned i = 0; i < TARGET_CAP_COUNT; i++)
+		assert_int_equal(target_cap_from_word(target_cap_word(i)),
+				 1u << i);
+	assert_null(target_cap_word(TARGET_CAP_COUNT));
+	assert_int_equal(target_cap_from_word("iterate"), TARGET_CAP_ITERATE);
+	assert_int_equal(target_cap_from_word("tcp-fallback"),
+			 TARGET_CAP_TCP_FALLBACK);
+	assert_int_equal(target_cap_from_word("Iterate"), 0);
+	assert_int_equal(target_cap_from_word(""), 0);
+	assert_int_equal(target_cap_from_word(NULL), 0);
+	assert_string_equal(
+	    target_cap_list(TARGET_CAP_CACHE | TARGET_CAP_FAKETIME, buf,
+			    sizeof(buf)),
+	    "cache, faketime");
+	assert_string_equal(target_cap_list(0, buf, sizeof(buf)), "");
+	assert_string_equal(target_cap_list(TARGET_CAP_ALL, buf, 5), "iter");
+	for (unsigned i = 0; i < TARGET_CAP_COUNT; i++)
+		assert_non_null(strstr(target_cap_words(), target_cap_word(i)));
+}
+
+static void test_recipe_caps(void **state)
+{
+	(void)state;
+	char path[PATH_MAX + 64];
+	snprintf(path, sizeof(path), "%s/targets/caps.yaml", base);
+	/* listed: exactly those; lacks: gives the reasons */
+	write_text(path,
+		   OKHEAD "provides: [iterate, cache]\n"
+			  "lacks: {faketime: it hangs, validate: no TA}\n");
+	target_recipe_t r = load_ok("caps");
+	assert_int_equal(r.provides, TARGET_CAP_ITERATE | TARGET_CAP_CACHE);
+	assert_string_equal(r.lacks[5], "it hangs");
+	assert_string_equal(r.lacks[4], "no TA");
+	assert_null(r.lacks[0]);
+	target_recipe_free(&r);
+	/* lacks: alone takes those out of everything */
+	write_text(path, OKHEAD "lacks: {iterate: a forwarder}\n");
+	r = load_ok("caps");
+	assert_int_equal(r.provides, TARGET_CAP_ALL & ~TARGET_CAP_ITERATE);
+	assert_string_equal(r.lacks[0], "a forwarder");
+	target_recipe_free(&r);
+	/* neither: everything */
+	write_text(path, OKHEAD);
+	r = load_ok("caps");
+	assert_int_equal(r.provides, TARGET_CAP_ALL);
+	target_recipe_free(&r);
+	/* an empty list: nothing */
+	write_text(path, OKHEAD "provides: []\n");
+	r = load_ok("caps");
+	assert_int_equal(r.provides, 0);
 	target_recipe_free(&r);
 }
 
@@ -618,6 +698,58 @@ static void test_exits_at_once(void **state)
 	target_recipe_free(&r);
 }
 
+/* setup: commands run in order in the directory before the program; a
+ * failing, missing or hanging one fails the start, and nothing is left. */
+static void test_setup(void **state)
+{
+	(void)state;
+	fake_recipe("setup", "serve",
+		    "setup:\n  - [touch, \"${dir}/one\"]\n"
+		    "  - [cp, one, \"${dir}/two-${name}\"]\n");
+	target_recipe_t r = load_ok("setup");
+	assert_int_equal(r.nsetup, 2);
+	assert_int_equal(r.setup[1].argc, 3);
+	target_t *t;
+	target_err_t err;
+	if (target_start(&r, NULL, &t, &err) != TARGET_OK)
+		fail_msg("%s\n%s", err.msg, err.log);
+	char path[PATH_MAX + 64];
+	struct stat sb;
+	snprintf(path, sizeof(path), "%s/two-setup", target_dir(t));
+	assert_int_equal(stat(path, &sb), 0);
+	assert_non_null(strstr(target_log(t, NULL),
+			       "[dnsharness] setup command 2: cp one "));
+	target_free(t);
+	target_recipe_free(&r);
+
+	static const struct {
+		const char *setup;
+		target_rc_t rc;
+		const char *msg;
+	} bad[] = {
+	    {"setup:\n  - [true]\n  - [false]\n", TARGET_E_SETUP,
+	     "setup: setup command 2 (false) exited with status 1"},
+	    {"setup:\n  - [no-such-program-dnsh]\n", TARGET_E_MISSING,
+	     "setup command 1: program 'no-such-program-dnsh' not found"},
+	    {"start_timeout: 300ms\nsetup:\n  - [sleep, \"10\"]\n",
+	     TARGET_E_SETUP,
+	     "setup command 1 (sleep) did not end within the start timeout"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		fake_recipe("setup", "serve", bad[i].setup);
+		r = load_ok("setup");
+		unsigned long t0 = now_ms();
+		assert_int_equal(target_start(&r, NULL, &t, &err), bad[i].rc);
+		assert_true(now_ms() - t0 < 3000);
+		assert_null(t);
+		if (strstr(err.msg, bad[i].msg) == NULL)
+			fail_msg("case %zu: %s", i, err.msg);
+		assert_null(strstr(err.log, "fake: mode=serve"));
+		assert_int_equal(leftovers(), 0);
+		target_recipe_free(&r);
+	}
+}
+
 static int read_pid(const char *path)
 {
 	const char *s = read_text(path);
@@ -773,13 +905,13 @@ static void test_pyzone(void **state)
 	assert_int_equal(
 	    target_pyzone(src, "mini.", out, &written, &skipped, &err),
 	    TARGET_OK);
-	assert_int_equal(written, 5);
-	assert_int_equal(skipped, 4);
+	assert_int_equal(written, 11);
+	assert_int_equal(skipped, 1);
 	const char *py = read_text(out);
 	static const char *const want[] = {
-	    "#   loc.mini. IN LOC\n",
-	    "#   rt.mini. IN RT\n",
-	    "#   rt.mini. IN RRSIG\n",
+	    "#   dot\\.label.mini. IN A\n",
+	    "\ndef Unknown(name, type, data, ttl):\n",
+	    "    record.TYPE = type\n",
 	    "\nzone = [\n",
 	    "    SOA(b'mini', b'ns.mini', b'host.mini', 1, 7200, 3600, "
 	    "1209600, 300, ttl=300),\n",
@@ -787,8 +919,18 @@ static void test_pyzone(void **state)
 	    "    A(b'ns.mini', '192.0.2.53', ttl=300),\n",
 	    "    TXT(b'txt.mini', b'a b', b'q\"uote', b'caf\\xc3\\xa9', "
 	    "ttl=300),\n",
-	    "    MX(b'mx.mini', 10, b'ns.mini', ttl=300),\n]\n",
+	    "    MX(b'mx.mini', 10, b'ns.mini', ttl=300),\n",
+	    "    Unknown(b'loc.mini', 29, b'\\x00",
+	    "    Unknown(b'rt.mini', 21, "
+	    "b'\\x00\\x0a\\x02ns\\x04mini\\x00', ttl=300),\n",
+	    "    Unknown(b'cert.mini', 37, b'\\x00\\x01\\x00\\x00\\x00"
+	    "\\x01\\x02\\x03', ttl=300),\n",
+	    "    Unknown(b'rt.mini', 46, b'\\x00\\x15\\x0d\\x02",
+	    "    A6(b'a6.mini', 64, '::1:2:3:4', b'pre.mini', ttl=300),\n",
+	    /* Record_A6 would write 8 suffix bytes where the record has 9 */
+	    "    Unknown(b'a6odd.mini', 38, b'<\\x00\\x00\\x01\\x00\\x02",
 	};
+	assert_null(strstr(py, "dot\\.label.mini', "));
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		if (strstr(py, want[i]) == NULL)
 			fail_msg("missing %s in:\n%s", want[i], py);
@@ -840,11 +982,14 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_recipe_errors),
 	    cmocka_unit_test(test_recipe_not_found),
 	    cmocka_unit_test(test_recipe_fields),
+	    cmocka_unit_test(test_caps),
+	    cmocka_unit_test(test_recipe_caps),
 	    cmocka_unit_test(test_missing_program),
 	    cmocka_unit_test(test_exec_failure),
 	    cmocka_unit_test(test_start_and_stop),
 	    cmocka_unit_test(test_options),
 	    cmocka_unit_test(test_exits_at_once),
+	    cmocka_unit_test(test_setup),
 	    cmocka_unit_test(test_start_timeout),
 	    cmocka_unit_test(test_wrong_rcode),
 	    cmocka_unit_test(test_crash_detected),

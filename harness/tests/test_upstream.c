@@ -95,6 +95,10 @@ static const bad_t bad[] = {
     {"{qtype: BOGUS}", "1:19", ""},
     {"{transport: sctp}", "1:23", "expected one of: udp, tcp"},
     {"[{qname: a.}, 3]", "1:25", "must be a mapping"},
+    /* the window is the step's own: no step: here */
+    {"{step: 2}", "1:12", "unknown key 'step'"},
+    {"{cookie: maybe}", "1:20", "absent, client, server"},
+    {"{ecs: {family: 3}}", "1:26", "0 to 2"},
 };
 
 static void test_compile_errors(void **state)
@@ -215,6 +219,12 @@ static const judged_t judged[] = {
     {"{server: root}", 0, false},
     {"{server: root, never: true}", 0, true},
     {"{qname: tld.}", 1, false},
+    /* no query of the window carries COOKIE or ECS */
+    {"{cookie: absent, count: 4}", 4, true},
+    {"{cookie: client}", 4, false},
+    {"{ecs: false, count: 4}", 4, true},
+    {"{ecs: true}", 4, false},
+    {"{ecs: {family: 1}, never: true}", 4, true},
 };
 
 static void test_verdicts(void **state)

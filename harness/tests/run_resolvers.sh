@@ -1,0 +1,227 @@
+#!/bin/sh
+# run_resolvers.sh - the resolver suites (scenarios/resolver/) against every
+# installed resolver but Unbound (harness/tests/run_resolver.sh covers it):
+# Knot Resolver (kresd), PowerDNS Recursor (pdns-recursor), BIND 9 as a
+# resolver (bind-resolver) and dnsmasq, each started from its recipe with
+# the scripted servers on port 53 of 127.53.0.x.
+#
+# 1. Each target's verdicts match scenarios/targets/<name>.expected: no new
+#    failure, no new pass. A case named on a "# unstable: SUITE/CASE<TAB>why"
+#    comment line of that file (a verdict that changes from run to run with
+#    the resolver's timing, explained there) may pass or fail.
+# 2. The capability mechanism bites: dnsmasq (provides: forward, cache) has
+#    every step skipped with "dnsmasq lacks iterate: ..."; pdns-recursor
+#    (lacks: faketime) has the steps after a time_passes: step skipped with
+#    "cannot move the clock"; steps are never failed for a capability the
+#    recipe lacks. kresd and named, which hang under libfaketime alone, pass
+#    resolver-basic's expiry step with libdnsharness-ftshim.so preloaded.
+# 3. DNSSEC validation bites: kresd passes scenarios/resolver/dnssec.yaml
+#    (part of 1) with the suite's trust anchor, and without it the AD and
+#    SERVFAIL steps fail.
+# 4. requires: and provides: with an unknown capability are load errors.
+# A program that is not installed is skipped with the reason. Binding port
+# 53 needs root (or CAP_NET_BIND_SERVICE); the script takes
+# /tmp/dnsharness-port53.lock (flock) so that it never runs beside another
+# resolver run. Ends with "N passed, N failed" (harness/mk/run-tests.sh).
+set -u
+
+SRC=${DNSHARNESS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+BIN=${DNSHARNESS:-$SRC/build/asan/dnsharness}
+case "$BIN" in /*) ;; *) BIN=$SRC/$BIN ;; esac
+LOCK=/tmp/dnsharness-port53.lock
+
+if [ -z "${DNSHARNESS_PORT53_LOCKED:-}" ] && command -v flock >/dev/null 2>&1; then
+	DNSHARNESS_PORT53_LOCKED=1 exec flock "$LOCK" sh "$0" "$@"
+fi
+
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "ok   $1"; }
+bad() { failed=$((failed + 1)); echo "FAIL $1"; }
+finish() {
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit
+}
+
+if command -v python3 >/dev/null 2>&1; then
+	python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.53.0.254", 53))' \
+		2>/dev/null || {
+		echo "skip: cannot bind port 53 (run as root or with CAP_NET_BIND_SERVICE)"
+		finish
+	}
+elif [ "$(id -u)" -ne 0 ]; then
+	echo "skip: not root: the scripted servers need port 53"
+	finish
+fi
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+trap 'exit 1' INT TERM
+mkdir "$TMP/t"
+export TMPDIR="$TMP/t" # the targets' directories go here
+cd "$SRC" || exit 1
+
+# installed PROGRAM: true when the program is on PATH or in an sbin
+installed() {
+	command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/usr/local/sbin/$1" ]
+}
+
+# unstable NAME CASE: CASE is on a "# unstable:" line of NAME.expected
+unstable() {
+	grep -q "^# unstable: $2	" "scenarios/targets/$1.expected" 2>/dev/null
+}
+
+# The "SUITE/CASE" of each line under "new failures" / "new passes".
+listed_news() {
+	sed -n '/^new \(failures\|passes\)/,/^reports:/p' "$1" |
+		sed -n 's/^  \([^ ]*\)  .*/\1/p'
+}
+
+# compare NAME OUT RC: the run's verdicts against NAME.expected
+compare() {
+	name=$1
+	out=$2
+	rc=$3
+	line=$(grep '^expectations ' "$out" | tail -n 1)
+	if [ -z "$line" ]; then
+		bad "$name: no comparison with $name.expected (exit $rc)"
+		sed 's/^/    /' "$out" | tail -n 30
+		return
+	fi
+	if [ "$rc" -eq 0 ] && echo "$line" | grep -q ' 0 new failures, 0 new passes'; then
+		ok "$name: $line"
+		return
+	fi
+	others=""
+	for c in $(listed_news "$out"); do
+		if unstable "$name" "$c"; then
+			echo "     $name: $c changed verdict (listed as unstable)"
+		else
+			others="$others $c"
+		fi
+	done
+	if [ -z "$others" ] && ! grep -q '^\(target died\|ERROR\)' "$out"; then
+		ok "$name: $line (unstable cases only)"
+	else
+		bad "$name (exit $rc): $line:$others"
+		sed 's/^/    /' "$out" | grep -v '^    \(ok\|PASS\|SKIP\) ' | tail -n 40
+	fi
+}
+
+# ---- 1. each resolver against its expectations -----------------------------
+
+ran=""
+for t in kresd:kresd pdns-recursor:pdns_recursor bind-resolver:named dnsmasq:dnsmasq; do
+	name=${t%%:*}
+	prog=${t#*:}
+	if ! installed "$prog"; then
+		echo "skip $name: $prog is not installed"
+		continue
+	fi
+	out=$TMP/$name.out
+	"$BIN" run --program "$name" --no-color --report-dir "$TMP/$name" \
+		scenarios/resolver/ >"$out" 2>&1
+	compare "$name" "$out" $?
+	ran="$ran $name"
+done
+
+# ---- 2. capabilities --------------------------------------------------------
+
+has() { grep -q -- "$2" "$1"; }
+case " $ran " in
+*" dnsmasq "*)
+	R=$TMP/dnsmasq/report.json
+	if has "$TMP/dnsmasq.out" '^total  *0  *0  *0  *[1-9][0-9]*$' &&
+		has "$R" '"got": "dnsmasq lacks iterate: '; then
+		ok "dnsmasq: every step skipped, lacking iterate"
+	else
+		bad "dnsmasq: steps not all skipped for lacking iterate"
+		grep '^total' "$TMP/dnsmasq.out"
+	fi
+	;;
+esac
+case " $ran " in
+*" pdns-recursor "*)
+	R=$TMP/pdns-recursor/report.json
+	if has "$R" 'time_passes: cannot move the clock: pdns-recursor lacks faketime: ' &&
+		! grep -q '"verdict": "fail", "reasons": \[{"check": "requires"' "$R"; then
+		ok "pdns-recursor: steps after time_passes skipped, lacking faketime"
+	else
+		bad "pdns-recursor: steps after time_passes not skipped with the reason"
+	fi
+	;;
+esac
+# kresd and named (linked with jemalloc) run under libfaketime only with
+# libdnsharness-ftshim.so preloaded first: their expiry steps must pass.
+for t in kresd bind-resolver; do
+	case " $ran " in *" $t "*) ;; *) continue ;; esac
+	R=$TMP/$t/report.json
+	if grep -q '"name": "expired-asked-again"[^{}]*"verdict": "pass"' "$R"; then
+		ok "$t: time_passes moves its clock (resolver-basic/expired-asked-again passes)"
+	else
+		bad "$t: resolver-basic/expired-asked-again did not pass under libfaketime"
+	fi
+done
+
+# ---- 3. validation bites ---------------------------------------------------
+# Without the trust anchor the resolver does not validate: the AD and the
+# SERVFAIL steps of scenarios/resolver/dnssec.yaml must fail then.
+
+case " $ran " in
+*" kresd "*)
+	mkdir -p "$TMP/nota"
+	cp -r scenarios/resolver/_dnssec "$TMP/nota/"
+	sed 's/^    trust_anchor: .*/    no_trust_anchor: "1"/' scenarios/resolver/dnssec.yaml \
+		>"$TMP/nota/dnssec.yaml"
+	"$BIN" run --program kresd --no-color --report-dir "$TMP/nota/r" \
+		"$TMP/nota/dnssec.yaml" >"$TMP/nota.out" 2>&1
+	rc=$?
+	if [ "$rc" -eq 1 ] &&
+		has "$TMP/nota.out" '^FAIL resolver-dnssec/secure-answer-has-ad' &&
+		has "$TMP/nota.out" '^FAIL resolver-dnssec/broken-signature-servfail' &&
+		has "$TMP/kresd.out" '^resolver-dnssec  *must  *[1-9][0-9]*  *0  *0  *0$'; then
+		ok "dnssec: kresd validates only with the suite's trust anchor"
+	else
+		bad "dnssec: without a trust anchor the validation steps did not fail (exit $rc)"
+		grep -E '^(FAIL|ERROR|total)' "$TMP/nota.out" | sed 's/^/    /'
+	fi
+	;;
+esac
+
+# ---- 4. unknown capabilities are load errors --------------------------------
+
+cat >"$TMP/bad-requires.yaml" <<'EOF'
+suite: bad-requires
+role: resolver
+target: {recipe: unbound, requires: [iterate, telepathy]}
+servers:
+  - name: root
+    addresses: [127.53.0.1]
+    zones: [". 60 IN SOA a. b. 1 2 3 4 5"]
+steps:
+  - {name: one, query: {name: x., type: A}, requires: [cache, mind-reading]}
+EOF
+"$BIN" check "$TMP/bad-requires.yaml" >"$TMP/check.out" 2>&1
+rc=$?
+if [ "$rc" -eq 2 ] && has "$TMP/check.out" "unknown capability 'telepathy'" &&
+	has "$TMP/check.out" "unknown capability 'mind-reading'"; then
+	ok "check: unknown capabilities in requires: are errors (exit 2)"
+else
+	bad "check: unknown capabilities in requires: (exit $rc)"
+	sed 's/^/    /' "$TMP/check.out"
+fi
+
+mkdir -p "$TMP/sc/targets"
+sed 's/^provides: .*/provides: [iterate, psychic]/' scenarios/targets/kresd.yaml \
+	>"$TMP/sc/targets/badcaps.yaml"
+"$BIN" target start --scenarios "$TMP/sc" badcaps >"$TMP/ts.out" 2>&1
+rc=$?
+if [ "$rc" -eq 2 ] && has "$TMP/ts.out" "unknown capability 'psychic'"; then
+	ok "target start: an unknown capability in provides: is an error (exit 2)"
+else
+	bad "target start: unknown capability in provides: (exit $rc)"
+	sed 's/^/    /' "$TMP/ts.out"
+fi
+
+finish
