@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -476,6 +477,22 @@ static bool write_one(const sc_run_t *runs, size_t n, const char *path,
 	return ok;
 }
 
+/* report.json written by a thread of its own while the caller writes
+ * the others: the writers only read the finished runs. */
+typedef struct json_job {
+	const sc_run_t *runs;
+	size_t n;
+	char path[4200];
+	bool ok;
+} json_job_t;
+
+static void *json_job_main(void *arg)
+{
+	json_job_t *j = arg;
+	j->ok = write_one(j->runs, j->n, j->path, REPORT_JSON);
+	return NULL;
+}
+
 static bool write_reports(const sc_run_t *runs, size_t n, const char *dir,
 			  const run_opts_t *o)
 {
@@ -483,10 +500,25 @@ static bool write_reports(const sc_run_t *runs, size_t n, const char *dir,
 					    "report.html"};
 	char path[4200];
 	bool ok = true;
+	json_job_t *j = malloc(sizeof(*j));
+	pthread_t tid;
+	bool threaded = false;
+	if (j != NULL) {
+		*j = (json_job_t){runs, n, "", false};
+		snprintf(j->path, sizeof(j->path), "%s/%s", dir, names[0]);
+		threaded = pthread_create(&tid, NULL, json_job_main, j) == 0;
+	}
 	for (int k = REPORT_JSON; k <= REPORT_HTML; k++) {
+		if (k == REPORT_JSON && threaded)
+			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, names[k]);
 		ok = write_one(runs, n, path, (report_kind_t)k) && ok;
 	}
+	if (threaded) {
+		pthread_join(tid, NULL);
+		ok = j->ok && ok;
+	}
+	free(j);
 	if (o->json != NULL)
 		ok = write_one(runs, n, o->json, REPORT_JSON) && ok;
 	if (o->junit != NULL)

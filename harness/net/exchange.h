@@ -6,8 +6,13 @@
  * exactly once, after every libuv handle and request it used is finished,
  * so the caller may then free or reuse it.
  *
- * UDP: one socket per exchange, bound to an ephemeral port and not
- * connected, so stray datagrams are seen and counted. A datagram is
+ * UDP: one socket at a time per exchange, bound to an ephemeral port and
+ * not connected, so stray datagrams are seen and counted. Sockets are
+ * reused from a pool on the loop, but only after a clean exchange
+ * (answered on the first attempt, nothing ignored, no send pending); one
+ * whose query timed out or saw strays is closed. A reused socket never
+ * sends the ID its previous query had, and drops unseen a late datagram
+ * carrying that ID, so it behaves as a fresh one (udp.c). A datagram is
  * accepted when it comes from the server's address and port and carries
  * the query's ID (queries shorter than 2 bytes accept any ID). Anything
  * else - another source, another ID (a late answer to an earlier attempt
@@ -22,7 +27,8 @@
  * and pipelined up to `depth` queries each; never two pending queries
  * with the same ID on one connection). Responses are matched by ID, in
  * any order; a query shorter than 2 bytes has no ID to match, so it goes
- * alone on a connection of its own and takes what comes there. A close,
+ * alone on a connection of its own and takes what comes there (as does an
+ * exchange with wait_ms or partial). A close,
  * reset or framing error on a connection that carried other queries or
  * was reused is not blamed on a query: each query still waiting there
  * is sent again alone on a fresh connection, and only what happens there
@@ -86,6 +92,13 @@ struct net_exchange {
 				     length prefix of 0 and nothing else */
 	bool fresh_id;		  /* a new random ID for every send */
 	bool split_prefix;	  /* TCP: length prefix as its own write */
+	unsigned long wait_ms;	  /* TCP: on a connection of its own, once
+				     connected, wait this long before
+				     sending (0: send at once) */
+	bool partial;		  /* TCP: on a connection of its own, send
+				     the length prefix and only the first
+				     partial_len bytes of the message */
+	size_t partial_len;	  /* see partial */
 	bool multi;		  /* TCP: a transfer (AXFR/IXFR), several
 				     messages: ends at the closing SOA of an
 				     AXFR, a non-zero rcode or idle_ms */
@@ -113,6 +126,7 @@ struct net_exchange {
 		bool finishing;
 		bool lingering;
 		bool isolated;	   /* TCP: alone on a dedicated connection */
+		bool waited;	   /* TCP: wait_ms is over */
 		uint16_t id;	   /* ID expected in responses */
 		unsigned soa_seen; /* multi: SOA records seen in answers */
 		double sent_at;

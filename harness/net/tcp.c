@@ -252,7 +252,10 @@ static void conn_send(net_tcp_conn_t *c, net_exchange_t *x)
 	pick_id(c, x);
 	dns_put_u16(prefix, (uint16_t)x->len);
 	int rc;
-	if (x->split_prefix) {
+	if (x->partial) {
+		size_t n = x->partial_len < x->len ? x->partial_len : x->len;
+		rc = conn_write(c, prefix, sizeof(prefix), x->msg, n);
+	} else if (x->split_prefix) {
 		rc = conn_write(c, prefix, sizeof(prefix), NULL, 0);
 		if (rc == 0 && x->len > 0) /* an empty message: prefix 0 */
 			rc = conn_write(c, x->msg, x->len, NULL, 0);
@@ -344,13 +347,19 @@ static void conn_data(net_tcp_conn_t *c, const uint8_t *data, size_t len)
 
 /* ---- readiness and TLS (DoT) -------------------------------------------- */
 
+/* Is x still in its wait_ms before sending? */
+static bool waiting(const net_exchange_t *x)
+{
+	return x->wait_ms > 0 && !x->in.waited;
+}
+
 /* Queries may go on c: send those waiting. */
 static void conn_ready(net_tcp_conn_t *c)
 {
 	c->ready = true;
 	for (net_exchange_t *x = c->pending; x != NULL && !c->closing;) {
 		net_exchange_t *next = x->in.next;
-		if (!x->in.on_wire)
+		if (!x->in.on_wire && !waiting(x))
 			conn_send(c, x);
 		x = next;
 	}
@@ -555,7 +564,7 @@ static void attach(net_tcp_conn_t *c, net_exchange_t *x)
 {
 	pending_append(c, x);
 	x->in.on_wire = false;
-	if (c->ready)
+	if (c->ready && !waiting(x))
 		conn_send(c, x);
 }
 
@@ -617,6 +626,23 @@ static void tcp_timeout(uv_timer_t *t)
 	}
 }
 
+/* wait_ms is over: send x if its connection is ready, then wait for the
+ * response as usual. */
+static void tcp_wait_over(uv_timer_t *t)
+{
+	net_exchange_t *x = t->data;
+	net_tcp_conn_t *c = x->in.conn;
+	if (x->in.finishing)
+		return;
+	x->in.waited = true;
+	if (c == NULL || !c->ready) {
+		tcp_timeout(t);
+		return;
+	}
+	uv_timer_start(&x->in.timer, tcp_timeout, x->timeout_ms, 0);
+	conn_send(c, x);
+}
+
 void net_tcp_pool_init(net_tcp_pool_t *p, net_loop_t *l,
 		       const struct sockaddr *server, unsigned depth)
 {
@@ -635,8 +661,9 @@ int net_tcp_start(net_tcp_pool_t *p, net_exchange_t *x)
 		return rc;
 	x->in.pool = p;
 	/* a query too short to carry an ID accepts any response: it gets a
-	 * connection of its own, so that it cannot take another's */
-	bool alone = x->len < 2;
+	 * connection of its own, so that it cannot take another's; so does
+	 * one that waits before sending or sends only part of itself */
+	bool alone = x->len < 2 || x->wait_ms > 0 || x->partial;
 	x->in.isolated = alone;
 	net_tcp_conn_t *c = alone ? NULL : find_conn(p, x);
 	if (c == NULL)
@@ -646,7 +673,10 @@ int net_tcp_start(net_tcp_pool_t *p, net_exchange_t *x)
 			    uv_strerror(rc));
 		return 0;
 	}
-	uv_timer_start(&x->in.timer, tcp_timeout, x->timeout_ms, 0);
+	if (x->wait_ms > 0)
+		uv_timer_start(&x->in.timer, tcp_wait_over, x->wait_ms, 0);
+	else
+		uv_timer_start(&x->in.timer, tcp_timeout, x->timeout_ms, 0);
 	attach(c, x);
 	return 0;
 }

@@ -3,15 +3,16 @@
  * reported as unreachable.
  *
  * Sockets are unconnected and kept in a pool on the loop: opening,
- * binding, registering and closing one per query costs more system time
+ * binding, registering and closing one per query cost more system time
  * than the query itself. A socket goes back to the pool only after a
  * clean exchange (answered on the first attempt, nothing unexpected
- * received, no send pending); a timed-out or noisy one is closed, so no
- * late answer can reach the next query on it. Idle sockets are reused
- * oldest first, and a datagram carrying the previous query's ID is
- * dropped unseen by the next one (it went to the previous owner, whose
- * port closed in the one-socket-per-query days): the verdicts stay those
- * of a fresh socket. */
+ * received, no send pending, a query with an ID); a timed-out or noisy
+ * one is closed, so no late answer can reach the next query on it. Idle
+ * sockets are reused oldest first; a reused socket never sends the ID
+ * its previous query had, and drops unseen a datagram carrying that ID
+ * (a late copy for the previous owner, which a socket of its own would
+ * never have shown the next query): the verdicts stay those of a fresh
+ * socket. */
 #include "net/internal.h"
 
 #include <netinet/in.h>
@@ -137,6 +138,8 @@ static net_udp_sock_t *take_idle(net_loop_t *l,
 {
 	uint16_t id = net__query_id(x);
 	net_udp_sock_t **pp = &l->udp_idle, *before = NULL;
+	if (x->len < 2)
+		return NULL; /* it takes any ID: a fresh socket */
 	for (net_udp_sock_t *k = l->udp_idle; k != NULL;
 	     before = k, pp = &k->idle_next, k = k->idle_next) {
 		if (!net_addr_equal((const struct sockaddr *)&k->bound,
@@ -182,13 +185,14 @@ void net__udp_release(net_exchange_t *x)
 	x->in.sock = NULL;
 	k->x = NULL;
 	bool clean = x->res.status == NET_ANSWERED && x->res.attempts == 1 &&
-		     x->res.ignored == 0 && !x->res.capped && !k->sending;
+		     x->res.ignored == 0 && !x->res.capped && !k->sending &&
+		     x->len >= 2;
 	if (!clean || l->udp_nidle >= NET_UDP_IDLE_MAX) {
 		sock_close(k);
 		return;
 	}
 	k->prev_id = x->in.id;
-	k->has_prev = x->len >= 2;
+	k->has_prev = true;
 	if (l->udp_idle_tail != NULL)
 		l->udp_idle_tail->idle_next = k;
 	else

@@ -17,15 +17,14 @@
 
 #include "expect/upstream.h"
 #include "net/loop.h"
+#include "play/steps.h"
 #include "serve/config.h"
 #include "serve/serve.h"
 
-#define BIND_WAIT_MS  2000ul /* port 53 in use: retry this long */
-#define BIND_RETRY_MS 250ul
-#define DRAIN_MS      1000ul /* output left open after the exit */
-#define READ_CHUNK    65536u
-#define WINDOW_SHOWN  64u   /* queries kept per step for reports */
-#define ENV_MAX	      4096u /* variables passed to a program */
+#define BIND_WAIT_MS 2000ul /* port 53 in use: retry this long */
+#define DRAIN_MS     1000ul /* output left open after the exit */
+#define READ_CHUNK   65536u
+#define ENV_MAX	     4096u /* variables passed to a program */
 
 extern char **environ;
 
@@ -76,30 +75,14 @@ typedef struct cl {
 
 static const char *keep(cl_t *c, const char *s)
 {
-	const char *k =
-	    s != NULL ? dns_arena_dup(&c->out->arena, s, strlen(s) + 1) : NULL;
-	return k != NULL ? k : "";
+	return play_keep(&c->out->arena, s);
 }
 
 static void verdict_one(cl_t *c, sc_result_t *res, sc_verdict_kind_t k,
 			const char *check, const char *expected,
 			const char *got)
 {
-	sc_reason_t *why = dns_arena_alloc(&c->out->arena, sizeof(*why));
-	res->verdict.kind = k;
-	res->verdict.reasons = why;
-	res->verdict.nreasons = why != NULL;
-	if (why != NULL)
-		*why = (sc_reason_t){keep(c, check), keep(c, expected),
-				     keep(c, got)};
-}
-
-static void sleep_ms(unsigned long ms)
-{
-	struct timespec ts = {(time_t)(ms / 1000),
-			      (long)(ms % 1000) * 1000000l};
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
+	play_verdict_one(&c->out->arena, res, k, check, expected, got);
 }
 
 /* ---- the variables of a run --------------------------------------------- */
@@ -190,19 +173,9 @@ static void vars_init(cl_t *c)
 static bool servers_start(cl_t *c)
 {
 	char err[512];
-	serve_run_opts_t so = {.port_mode = SERVE_PORT_53,
-			       .tap = c->o->pcap ? &c->loop->tap : NULL};
-	int rc = 0;
-	for (unsigned long waited = 0;; waited += BIND_RETRY_MS) {
-		rc = serve_start(&c->srv, c->loop, c->s->servers, &so, err,
-				 sizeof(err));
-		if (rc != UV_EADDRINUSE)
-			break;
-		if (waited >= BIND_WAIT_MS && so.port_mode == SERVE_PORT_53)
-			so.port_mode = SERVE_PORT_FREE;
-		else
-			sleep_ms(BIND_RETRY_MS);
-	}
+	int rc = play_servers_start(&c->srv, c->loop, c->s->servers,
+				    c->o->pcap ? &c->loop->tap : NULL,
+				    BIND_WAIT_MS, true, err, sizeof(err));
 	if (rc != 0) {
 		char msg[600];
 		snprintf(msg, sizeof(msg),
@@ -537,27 +510,6 @@ static sc_client_obs_t *observe(cl_t *c, char *const *argv,
 
 /* ---- steps -------------------------------------------------------------- */
 
-/* The upstream: verdict of res's step (PASS when none), into scratch,
- * and the window for the report. */
-static void judge_upstream(cl_t *c, sc_result_t *res, sc_verdict_t *v)
-{
-	size_t count = serve_log_count(c->srv);
-	size_t n = count > c->mark ? count - c->mark : 0;
-	serve_log_entry_t *w =
-	    dns_arena_alloc(&c->scratch, (n ? n : 1) * sizeof(*w));
-	*v = (sc_verdict_t){SC_PASS, NULL, 0};
-	if (w == NULL)
-		return;
-	for (size_t i = 0; i < n; i++)
-		w[i] = *serve_log_get(c->srv, c->mark + i);
-	const char *text =
-	    sc_upstream_window_text(w, n, WINDOW_SHOWN, &c->scratch);
-	res->upstream_log = text != NULL ? keep(c, text) : NULL;
-	res->upstream_count = n;
-	if (res->c->upstream != NULL)
-		sc_upstream_eval(res->c->upstream, w, n, &c->scratch, v);
-}
-
 /* Add the reasons of u (in scratch) to res's verdict. */
 static void verdict_add(cl_t *c, sc_result_t *res, const sc_verdict_t *u)
 {
@@ -652,7 +604,8 @@ static void run_program(cl_t *c, sc_result_t *res)
 	sc_client_eval(&e, res->client, k->timeout_ms, &c->out->arena,
 		       &res->verdict);
 	sc_verdict_t u;
-	judge_upstream(c, res, &u);
+	play_judge_upstream(c->srv, c->mark, &c->scratch, &c->out->arena, res,
+			    &u);
 	verdict_add(c, res, &u);
 }
 
@@ -704,23 +657,13 @@ static bool cl_open(cl_t *c)
 		c->fatal = "out of memory for the programs' output";
 		return false;
 	}
-	c->loop = dns_mem_alloc(sizeof(*c->loop));
-	if (c->loop == NULL || net_loop_init(c->loop) != 0) {
-		dns_mem_free(c->loop);
-		c->loop = NULL;
+	c->loop = play_loop_new(c->o->pcap);
+	if (c->loop == NULL) {
 		c->fatal = "no event loop";
 		return false;
 	}
-	if (c->o->pcap != NULL)
-		c->loop->tap = play_pcap_tap(c->o->pcap);
-	if (c->o->handle_sigint &&
-	    uv_signal_init(&c->loop->uv, &c->sigint) == 0) {
-		c->sigint.data = c;
-		c->sig_open =
-		    uv_signal_start(&c->sigint, on_sigint, SIGINT) == 0;
-		if (!c->sig_open)
-			uv_close((uv_handle_t *)&c->sigint, NULL);
-	}
+	c->sig_open = c->o->handle_sigint &&
+		      play_sigint_start(c->loop, &c->sigint, on_sigint, c);
 	return true;
 }
 
@@ -729,10 +672,7 @@ static void cl_close(cl_t *c)
 	if (c->sig_open)
 		uv_close((uv_handle_t *)&c->sigint, NULL);
 	serve_free(c->srv);
-	if (c->loop != NULL) {
-		net_loop_close(c->loop);
-		dns_mem_free(c->loop);
-	}
+	play_loop_free(c->loop);
 	free(c->p.out.buf);
 	free(c->p.err.buf);
 	dns_arena_free(&c->scratch);

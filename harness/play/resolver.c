@@ -18,14 +18,13 @@
 #include "expect/upstream.h"
 #include "net/exchange.h"
 #include "net/loop.h"
+#include "play/steps.h"
 #include "scenario/query.h"
 #include "serve/config.h"
 #include "serve/serve.h"
 #include "target/target.h"
 
 #define BIND_WAIT_MS	 10000ul /* port 53 in use: retry this long */
-#define BIND_RETRY_MS	 250ul
-#define WINDOW_SHOWN	 64u /* upstream queries kept per step for reports */
 #define FAKETIME_ENV_MAX 4u
 #define RSV_VARS_MAX	 64u
 
@@ -69,9 +68,7 @@ typedef struct rsv {
 
 static const char *keep(rsv_t *r, const char *s)
 {
-	const char *c =
-	    s != NULL ? dns_arena_dup(&r->out->arena, s, strlen(s) + 1) : NULL;
-	return c != NULL ? c : "";
+	return play_keep(&r->out->arena, s);
 }
 
 /* A verdict with one reason (no network). */
@@ -79,13 +76,7 @@ static void verdict_one(rsv_t *r, sc_result_t *res, sc_verdict_kind_t k,
 			const char *check, const char *expected,
 			const char *got)
 {
-	sc_reason_t *why = dns_arena_alloc(&r->out->arena, sizeof(*why));
-	res->verdict.kind = k;
-	res->verdict.reasons = why;
-	res->verdict.nreasons = why != NULL;
-	if (why != NULL)
-		*why = (sc_reason_t){keep(r, check), keep(r, expected),
-				     keep(r, got)};
+	play_verdict_one(&r->out->arena, res, k, check, expected, got);
 }
 
 /* "PREFIX: TEXT" in the run's arena. */
@@ -209,14 +200,6 @@ static bool load_recipe(rsv_t *r)
 
 /* ---- the scripted servers ----------------------------------------------- */
 
-static void sleep_ms(unsigned long ms)
-{
-	struct timespec ts = {(time_t)(ms / 1000),
-			      (long)(ms % 1000) * 1000000l};
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
 static const net_tap_t *tap_of(rsv_t *r)
 {
 	return r->o->pcap != NULL ? &r->loop->tap : NULL;
@@ -227,15 +210,8 @@ static const net_tap_t *tap_of(rsv_t *r)
 static bool servers_start(rsv_t *r)
 {
 	char err[512];
-	serve_run_opts_t so = {.port_mode = SERVE_PORT_53, .tap = tap_of(r)};
-	int rc = 0;
-	for (unsigned long waited = 0;; waited += BIND_RETRY_MS) {
-		rc = serve_start(&r->srv, r->loop, r->s->servers, &so, err,
-				 sizeof(err));
-		if (rc != UV_EADDRINUSE || waited >= BIND_WAIT_MS)
-			break;
-		sleep_ms(BIND_RETRY_MS);
-	}
+	int rc = play_servers_start(&r->srv, r->loop, r->s->servers, tap_of(r),
+				    BIND_WAIT_MS, false, err, sizeof(err));
 	if (rc != 0) {
 		r->fatal = join2(r, "the scripted servers cannot listen", err);
 		return false;
@@ -492,39 +468,6 @@ static sc_net_status_t map_status(net_status_t s)
 	}
 }
 
-/* The log entries since the mark, copied (the log may grow meanwhile). */
-static serve_log_entry_t *window(rsv_t *r, size_t *n)
-{
-	size_t count = serve_log_count(r->srv);
-	*n = count > r->mark ? count - r->mark : 0;
-	serve_log_entry_t *w =
-	    dns_arena_alloc(&r->scratch, (*n ? *n : 1) * sizeof(*w));
-	for (size_t i = 0; w != NULL && i < *n; i++)
-		w[i] = *serve_log_get(r->srv, r->mark + i);
-	return w;
-}
-
-/* The upstream verdict of res's case (PASS when it has none), and the
- * window for the report. */
-static void judge_upstream(rsv_t *r, sc_result_t *res, sc_verdict_t *v)
-{
-	size_t n = 0;
-	serve_log_entry_t *w = window(r, &n);
-	static sc_reason_t nomem = {"internal", "memory for the query log",
-				    "out of memory"};
-	*v = (sc_verdict_t){SC_PASS, NULL, 0};
-	if (w == NULL) {
-		*v = (sc_verdict_t){SC_ERROR, &nomem, 1};
-		return;
-	}
-	const char *text =
-	    sc_upstream_window_text(w, n, WINDOW_SHOWN, &r->scratch);
-	res->upstream_log = text != NULL ? keep(r, text) : NULL;
-	res->upstream_count = n;
-	if (res->c->upstream != NULL)
-		sc_upstream_eval(res->c->upstream, w, n, &r->scratch, v);
-}
-
 static sc_transport_t step_transport(const rsv_t *r, const sc_case_t *c)
 {
 	return r->o->transport_forced ? r->o->transport : c->transport;
@@ -648,14 +591,16 @@ static void step_query(rsv_t *r, sc_result_t *res)
 	judge_more(r, c, &m);
 	verdict_append(r, &all, &v, c->nmore ? 0 : SIZE_MAX);
 	verdict_append(r, &all, &m, SIZE_MAX);
-	judge_upstream(r, res, &u);
+	play_judge_upstream(r->srv, r->mark, &r->scratch, &r->out->arena, res,
+			    &u);
 	verdict_merge(r, res, &all, &u);
 }
 
 static void step_upstream(rsv_t *r, sc_result_t *res)
 {
 	sc_verdict_t none = {SC_PASS, NULL, 0}, u;
-	judge_upstream(r, res, &u);
+	play_judge_upstream(r->srv, r->mark, &r->scratch, &r->out->arena, res,
+			    &u);
 	verdict_merge(r, res, &none, &u);
 }
 
@@ -756,23 +701,13 @@ static void play_steps(rsv_t *r)
 static bool rsv_open(rsv_t *r)
 {
 	dns_arena_init(&r->scratch, 0);
-	r->loop = dns_mem_alloc(sizeof(*r->loop));
-	if (r->loop == NULL || net_loop_init(r->loop) != 0) {
-		dns_mem_free(r->loop);
-		r->loop = NULL;
+	r->loop = play_loop_new(r->o->pcap);
+	if (r->loop == NULL) {
 		r->fatal = "no event loop";
 		return false;
 	}
-	if (r->o->pcap != NULL)
-		r->loop->tap = play_pcap_tap(r->o->pcap);
-	if (r->o->handle_sigint &&
-	    uv_signal_init(&r->loop->uv, &r->sigint) == 0) {
-		r->sigint.data = r;
-		r->sig_open =
-		    uv_signal_start(&r->sigint, on_sigint, SIGINT) == 0;
-		if (!r->sig_open)
-			uv_close((uv_handle_t *)&r->sigint, NULL);
-	}
+	r->sig_open = r->o->handle_sigint &&
+		      play_sigint_start(r->loop, &r->sigint, on_sigint, r);
 	return true;
 }
 
@@ -790,10 +725,7 @@ static void rsv_close(rsv_t *r)
 	if (r->sig_open)
 		uv_close((uv_handle_t *)&r->sigint, NULL);
 	serve_free(r->srv);
-	if (r->loop != NULL) {
-		net_loop_close(r->loop);
-		dns_mem_free(r->loop);
-	}
+	play_loop_free(r->loop);
 	if (r->fake_path[0] != '\0')
 		unlink(r->fake_path);
 	if (r->have_own)

@@ -15,6 +15,7 @@
 #include "net/exchange.h"
 #include "net/loop.h"
 #include "play/client.h"
+#include "play/prime.h"
 #include "play/resolver.h"
 #include "scenario/query.h"
 
@@ -462,6 +463,46 @@ static bool playable(const runner_t *r, const sc_result_t *res, unplayable_t *u)
 	return false;
 }
 
+static int exchange_start(runner_t *r, slot_t *s, sc_result_t *res);
+
+/* cookie: {server: primed}: the prime ended; send the case (prime.h). */
+static void prime_done(net_exchange_t *x)
+{
+	slot_t *s = x->user;
+	uint8_t server[32];
+	size_t slen = 0;
+	if (x->res.status == NET_ABORTED) {
+		case_done(x);
+		return;
+	}
+	(void)play_prime_cookie(&x->res, server, &slen);
+	dns_arena_reset(&s->scratch);
+	sc_query_t *q = play_prime_apply(s->q, server, slen, &s->compiled);
+	int rc = UV_ENOMEM;
+	if (q != NULL) {
+		s->q = q;
+		rc = exchange_start(s->r, s, &s->r->out->run.results[s->idx]);
+	}
+	if (rc != 0) {
+		x->res.status = NET_ERROR;
+		x->res.uv_err = rc;
+		case_done(x);
+	}
+}
+
+/* x sends the prime of q first (prime.h); false on memory failure. */
+static bool prime_setup(slot_t *s, const sc_query_t *q, net_exchange_t *x)
+{
+	x->msg = play_prime_query(q, &s->compiled, &x->len);
+	x->fresh_id = true;
+	x->multi = false;
+	x->wait_ms = 0; /* tcp: {idle:, partial:} are the case's own */
+	x->partial = false;
+	x->arena = &s->scratch;
+	x->done = prime_done;
+	return x->msg != NULL;
+}
+
 /* Set up s's exchange for the case of result res and start it. */
 static int exchange_start(runner_t *r, slot_t *s, sc_result_t *res)
 {
@@ -478,12 +519,17 @@ static int exchange_start(runner_t *r, slot_t *s, sc_result_t *res)
 	x->len = q->len;
 	x->fresh_id = q->random_id;
 	x->split_prefix = q->tcp_split_prefix;
+	x->wait_ms = q->tcp_idle_ms;
+	x->partial = q->tcp_partial;
+	x->partial_len = q->tcp_partial_len;
 	x->multi = tcp && is_transfer(q);
 	x->timeout_ms = case_timeout(r, c);
 	x->retries = c->retries;
 	x->arena = &r->out->arena;
 	x->done = case_done;
 	x->user = s;
+	if (q->cookie_primed && !prime_setup(s, q, x))
+		return UV_ENOMEM;
 	if (tr == SC_DOT)
 		return net_tcp_start(&r->dot_pool, x);
 	return tcp ? net_tcp_start(pool_of(r, res), x)

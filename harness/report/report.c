@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -462,19 +464,99 @@ static void member(jsonw_t *w, bool *first, int depth, const char *key)
 	*first = false;
 }
 
+/* Cases from..to-1 of run, each on a line of its own after ",\n" (or
+ * "\n" for the first) and depth+1 spaces. */
+static void case_lines(jrep_t *j, const sc_run_t *run, size_t from, size_t to,
+		       size_t depth)
+{
+	static const char pad[] = "         ";
+	for (size_t i = from; i < to; i++) {
+		jsonw_raw(&j->w, i ? ",\n" : "\n", i ? 2 : 1);
+		jsonw_raw(&j->w, pad, depth + 1);
+		result_json(j, run, &run->results[i]);
+	}
+}
+
+/* Rendering cases is most of the cost of report.json: a helper thread
+ * renders the second half of each block of 2 * CASES_HALF into memory
+ * while the caller writes the first half, then the caller appends it;
+ * the text is the same, memory stays bounded. Everything read is the
+ * finished run; each side has its own writer and arena. */
+#define CASES_HALF 512u
+
+typedef struct cases_part {
+	jrep_t j;
+	const sc_run_t *run;
+	size_t from, to, depth;
+	FILE *f;
+	char *buf;
+	size_t len;
+	pthread_t tid;
+} cases_part_t;
+
+static void *part_main(void *arg)
+{
+	cases_part_t *p = arg;
+	case_lines(&p->j, p->run, p->from, p->to, p->depth);
+	jsonw_flush(&p->j.w);
+	return NULL;
+}
+
+/* Start the helper on cases from..to-1; false when it cannot run. */
+static bool part_start(cases_part_t *p, size_t from, size_t to)
+{
+	p->buf = NULL;
+	p->len = 0;
+	p->f = open_memstream(&p->buf, &p->len);
+	if (p->f == NULL)
+		return false;
+	jsonw_init(&p->j.w, p->f);
+	p->from = from;
+	p->to = to;
+	if (pthread_create(&p->tid, NULL, part_main, p) == 0)
+		return true;
+	fclose(p->f);
+	free(p->buf);
+	return false;
+}
+
+/* Wait for the helper and append what it rendered to w. */
+static void part_join(cases_part_t *p, jsonw_t *w)
+{
+	pthread_join(p->tid, NULL);
+	if (fclose(p->f) != 0 || p->j.w.err)
+		w->err = true;
+	else
+		jsonw_raw(w, p->buf, p->len);
+	free(p->buf);
+}
+
 /* "cases": [...], one case per line, in the run's order. */
 static void cases_json(jrep_t *j, const sc_run_t *run, bool *first, int depth)
 {
 	static const char pad[] = "         ";
-	size_t d = (size_t)depth < 8 ? (size_t)depth : 8;
+	size_t d = (size_t)depth < 8 ? (size_t)depth : 8, n = run->nresults;
 	member(&j->w, first, depth, "cases");
 	jsonw_raw(&j->w, "[", 1);
-	for (size_t i = 0; i < run->nresults; i++) {
-		jsonw_raw(&j->w, i ? ",\n" : "\n", i ? 2 : 1);
-		jsonw_raw(&j->w, pad, d + 1);
-		result_json(j, run, &run->results[i]);
+	cases_part_t *p = n > CASES_HALF ? malloc(sizeof(*p)) : NULL;
+	if (p != NULL) {
+		p->run = run;
+		p->depth = d;
+		dns_arena_init(&p->j.arena, 0);
 	}
-	if (run->nresults > 0) {
+	for (size_t i = 0; i < n; i += 2 * CASES_HALF) {
+		size_t mid = n - i > CASES_HALF ? i + CASES_HALF : n;
+		size_t end = n - mid > CASES_HALF ? mid + CASES_HALF : n;
+		bool helped = p != NULL && mid < end && part_start(p, mid, end);
+		case_lines(j, run, i, helped ? mid : end, d);
+		if (helped)
+			part_join(p, &j->w);
+	}
+	if (p != NULL) {
+		dns_arena_free(&p->j.arena);
+		free(p);
+	}
+	if (n > 0) {
 		jsonw_raw(&j->w, "\n", 1);
 		jsonw_raw(&j->w, pad, d);
 	}

@@ -40,11 +40,16 @@ typedef struct qb {
 	size_t len;
 	bool random_id;
 	bool split;
+	unsigned long idle_ms; /* tcp: {idle:} */
+	bool partial;	       /* tcp: {partial:} */
+	unsigned long partial_len;
 	dns_edit_t *edits;
 	const node_t **edit_at;
 	size_t nedits;
 	sq_tsig_t tsig;
 	const struct dns_tsig_key *tsig_key;
+	bool primed; /* cookie: {server: primed} */
+	uint8_t prime_client[8];
 } qb_t;
 
 /* ---- helpers shared with query_edns.c --------------------------------- */
@@ -650,6 +655,8 @@ static bool build_structured(qb_t *b, const node_t *q)
 		ok = read_section(b, q, (dns_section_t)s, &opt, &m) && ok;
 	ok = read_compression(b, node_get(q, "compression"), &eo) && ok;
 	ok = read_counts(b, node_get(q, "counts"), &eo) && ok;
+	b->primed = opt.cookie_primed;
+	memcpy(b->prime_client, opt.prime_client, 8);
 	return ok && encode(b, q, &m, &eo);
 }
 
@@ -797,15 +804,54 @@ static bool apply_edits(qb_t *b)
 
 /* ---- tcp: and the result ---------------------------------------------- */
 
+#define TCP_IDLE_MAX_MS 60000ul /* tcp: {idle:} at most one minute */
+
+static bool read_idle(qb_t *b, const node_t *v)
+{
+	if (!node_ms(v, &b->idle_ms, b->d))
+		return false;
+	if (b->idle_ms == 0 || b->idle_ms > TCP_IDLE_MAX_MS)
+		return diag_error(b->d, v, "idle: from 1ms to 60s");
+	return true;
+}
+
 static bool read_tcp(qb_t *b, const node_t *v)
 {
-	static const char *const keys[] = {"split_prefix", NULL};
+	static const char *const keys[] = {"split_prefix", "idle", "partial",
+					   NULL};
 	if (v == NULL)
 		return true;
 	if (!node_check_keys(v, "tcp", keys, b->d))
 		return false;
 	const node_t *s = node_get(v, "split_prefix");
-	return s == NULL || node_bool(s, &b->split, b->d);
+	const node_t *idle = node_get(v, "idle");
+	const node_t *part = node_get(v, "partial");
+	bool ok = s == NULL || node_bool(s, &b->split, b->d);
+	if (idle != NULL)
+		ok = read_idle(b, idle) && ok;
+	b->partial = part != NULL;
+	if (part != NULL)
+		ok =
+		    node_u32(part, DNS_MSG_MAXLEN, &b->partial_len, b->d) && ok;
+	return ok;
+}
+
+/* Where the server cookie of a primed query goes: after the client
+ * cookie of the first COOKIE of an OPT owned by the root. */
+static bool find_prime(qb_t *b, const dns_rr_t *opt, const dns_edns_t *e,
+		       sc_query_t *out)
+{
+	dns_edns_opt_t ck;
+	size_t rr = opt->wire_off;
+	if (!dns_edns_find(e, DNS_OPT_COOKIE, &ck) || ck.len != 8 ||
+	    rr + 11 > out->len || out->wire[rr] != 0)
+		return false;
+	out->prime_rdlen_at = rr + 9;
+	out->prime_optlen_at = rr + 11 + ck.offset + 2;
+	out->prime_at = out->prime_optlen_at + 2 + 8;
+	memcpy(out->prime_client, b->prime_client, 8);
+	out->cookie_primed = out->prime_at <= out->len;
+	return out->cookie_primed;
 }
 
 /* What the final bytes ask, read back as a server would see them. */
@@ -838,6 +884,24 @@ static void read_back(qb_t *b, sc_query_t *out)
 		memcpy(out->cookie, ck.data, 8);
 		out->has_cookie = true;
 	}
+	if (b->primed)
+		(void)find_prime(b, opt, &e, out);
+}
+
+/* server: primed needs the COOKIE where the runner can find it again. */
+static bool check_primed(qb_t *b, const node_t *q, const sc_query_t *out)
+{
+	if (!b->primed)
+		return true;
+	if (b->nedits > 0 || b->tsig.in != NULL)
+		return diag_error(b->d, q,
+				  "cookie: {server: primed} cannot be combined "
+				  "with wire: or tsig:");
+	if (!out->cookie_primed)
+		return diag_error(b->d, q,
+				  "cookie: {server: primed} must be the first "
+				  "COOKIE of an OPT owned by the root");
+	return true;
 }
 
 static bool finish(qb_t *b, const node_t *q, dns_arena_t *arena,
@@ -849,9 +913,12 @@ static bool finish(qb_t *b, const node_t *q, dns_arena_t *arena,
 	out->len = b->len;
 	out->random_id = b->random_id;
 	out->tcp_split_prefix = b->split;
+	out->tcp_idle_ms = b->idle_ms;
+	out->tcp_partial = b->partial;
+	out->tcp_partial_len = b->partial_len;
 	out->tsig_key = b->tsig_key;
 	read_back(b, out);
-	return true;
+	return check_primed(b, q, out);
 }
 
 static const char *const query_keys[] = {

@@ -32,9 +32,24 @@ typedef struct sc_query {
 	bool has_cookie;
 	/* TCP: write the 2-byte length prefix and the message separately */
 	bool tcp_split_prefix;
+	/* TCP: on a connection of its own, connected, wait tcp_idle_ms
+	 * before sending (tcp: {idle:}); send the length prefix and only
+	 * the first tcp_partial_len bytes (tcp: {partial:}) */
+	unsigned long tcp_idle_ms;
+	bool tcp_partial;
+	size_t tcp_partial_len;
 	/* tsig: the key the query was signed with (arena), for verifying
 	 * the response; NULL for an unsigned query. */
 	const struct dns_tsig_key *tsig_key;
+	/* cookie: {server: primed} (scenarios/README.md): before sending,
+	 * the runner primes - sends this query with prime_client as the
+	 * client cookie - and inserts the server cookie of the answer at
+	 * wire[prime_at] (after the client cookie of the first COOKIE),
+	 * adding its length to the u16s at prime_optlen_at (OPTION-LENGTH)
+	 * and prime_rdlen_at (the OPT's RDLENGTH). play/prime.h. */
+	bool cookie_primed;
+	uint8_t prime_client[8];
+	size_t prime_at, prime_optlen_at, prime_rdlen_at;
 } sc_query_t;
 
 /* Hex bytes of scalar n (white space ignored; what names it in errors)

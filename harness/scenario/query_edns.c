@@ -20,6 +20,7 @@ typedef struct opt_ctx {
 	dns_arena_t *scratch;
 	diag_t *d;
 	const node_t *at; /* the option entry, for located errors */
+	sq_opt_t *out;	  /* cookie_primed is set here */
 } opt_ctx_t;
 
 /* After a builder: turn a sticky writer error into a located message. */
@@ -184,9 +185,32 @@ static bool cookie_client(opt_ctx_t *c, const node_t *v, uint8_t out[8])
 	return true;
 }
 
+static bool is_primed(const node_t *v)
+{
+	return v != NULL && v->kind == NODE_SCALAR &&
+	       strcasecmp(v->str, "primed") == 0;
+}
+
+/* cookie: {client: C, server: primed, prime_client: P}: only C goes in
+ * the option now; the runner primes with P (default C). */
+static bool cookie_primed(opt_ctx_t *c, const node_t *v, const uint8_t *client)
+{
+	const node_t *pc = node_get(v, "prime_client");
+	if (c->out->cookie_primed)
+		return diag_error(c->d, v,
+				  "only one COOKIE can be server: primed");
+	memcpy(c->out->prime_client, client, 8);
+	if (pc != NULL && !cookie_client(c, pc, c->out->prime_client))
+		return false;
+	c->out->cookie_primed = true;
+	dns_edns_put_cookie(&c->w, client, NULL, 0);
+	return opt_done(c, v, "cannot build COOKIE");
+}
+
 static bool opt_cookie(opt_ctx_t *c, const node_t *v)
 {
-	static const char *const keys[] = {"client", "server", NULL};
+	static const char *const keys[] = {"client", "server", "prime_client",
+					   NULL};
 	uint8_t client[8];
 	if (is_random(v)) {
 		if (!cookie_client(c, v, client))
@@ -197,16 +221,21 @@ static bool opt_cookie(opt_ctx_t *c, const node_t *v)
 	if (!node_check_keys(v, "cookie (or cookie: random)", keys, c->d))
 		return false;
 	const node_t *sv = node_get(v, "server");
+	if (!cookie_client(c, node_get(v, "client"), client))
+		return false;
+	if (is_primed(sv))
+		return cookie_primed(c, v, client);
+	if (node_get(v, "prime_client") != NULL)
+		return diag_error(c->d, node_key(v, "prime_client"),
+				  "prime_client: needs server: primed");
 	size_t slen = 0;
 	const uint8_t *server = NULL;
-	bool ok = cookie_client(c, node_get(v, "client"), client);
 	if (sv != NULL) {
 		server =
 		    sc_hex_bytes(sv, "server", 65535, c->scratch, &slen, c->d);
-		ok = server != NULL && ok;
+		if (server == NULL)
+			return false;
 	}
-	if (!ok)
-		return false;
 	dns_edns_put_cookie(&c->w, client, server, slen);
 	return opt_done(c, sv ? sv : v,
 			"a server cookie is 8 to 32 bytes; use {code: COOKIE, "
@@ -431,7 +460,8 @@ bool sq_edns_build(const node_t *e, dns_arena_t *scratch, uint8_t *buf,
 	if (e->kind == NODE_SCALAR && !out->present)
 		return true;
 	edns_fields_t f = {0};
-	opt_ctx_t c = {dns_wire_writer(buf, DNS_MSG_MAXLEN), scratch, d, e};
+	opt_ctx_t c = {dns_wire_writer(buf, DNS_MSG_MAXLEN), scratch, d, e,
+		       out};
 	bool ok = edns_read(e, &f, d);
 	ok = edns_options(node_get(e, "options"), &c) && ok;
 	if (!ok)

@@ -36,6 +36,11 @@ typedef struct sq_opt {
 	dns_rr_t rr;	       /* the OPT (rdata in the scratch arena) */
 	unsigned count;	       /* copies to place (two OPTs: 2) */
 	dns_section_t section; /* where they go (additional by default) */
+	/* cookie: {server: primed} - the COOKIE carries only its client
+	 * cookie here; the runner first sends the query with prime_client
+	 * as the client cookie and inserts the server cookie it gets. */
+	bool cookie_primed;
+	uint8_t prime_client[8];
 } sq_opt_t;
 
 /* Compile the edns: value e (NULL: no OPT) into out. scratch holds the

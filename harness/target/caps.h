@@ -20,7 +20,7 @@ typedef enum target_cap {
 	TARGET_CAP_TCP_FALLBACK = 1u << 3, /* "tcp-fallback": asks again
 					      over TCP after TC=1 */
 	TARGET_CAP_VALIDATE = 1u << 4,	   /* "validate": DNSSEC validation
-					      with ${trust_anchor_file} */
+					      with ${trust_anchor} */
 	TARGET_CAP_FAKETIME = 1u << 5,	   /* "faketime": runs under
 					      libfaketime, so time_passes:
 					      moves its clock */

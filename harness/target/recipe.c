@@ -292,13 +292,18 @@ static bool load_vars(loader_t *L, const node_t *n)
 	bool ok = true;
 	for (size_t i = 0; i < n->n; i++) {
 		const char *name = n->keys[i]->str;
-		bool builtin = false;
+		bool builtin = false, derived = false;
 		for (unsigned b = 0; target_builtins[b]; b++)
 			builtin |= strcmp(target_builtins[b], name) == 0;
-		if (builtin || !env_name_ok(name))
+		for (unsigned b = 0; target_derived[b]; b++)
+			derived |= strcmp(target_derived[b], name) == 0;
+		if (builtin || derived || !env_name_ok(name))
 			ok = diag_error(L->d, n->keys[i],
 					"'%s' cannot be a var name%s", name,
-					builtin ? " (it is a builtin)" : "");
+					builtin	  ? " (it is a builtin)"
+					: derived ? " (it is derived from "
+						    "trust_anchor)"
+						  : "");
 		if (!template_ok(L, n->vals[i], "a var's default"))
 			ok = false;
 		r->vars[i].name = name;
@@ -549,11 +554,13 @@ static bool load_role(loader_t *L, const node_t *root)
 /* Every template must expand with the builtins and the recipe's vars. */
 static bool check_template(loader_t *L, const node_t *n, const char *what)
 {
-	target_var_t vars[TARGET_NBUILTINS + TARGET_MAX_VARS];
+	target_var_t vars[TARGET_NBUILTINS + TARGET_NDERIVED + TARGET_MAX_VARS];
 	const target_recipe_t *r = L->r;
 	size_t nv = 0;
 	for (unsigned b = 0; target_builtins[b]; b++)
 		vars[nv++] = (target_var_t){target_builtins[b], ""};
+	for (unsigned b = 0; target_derived[b]; b++)
+		vars[nv++] = (target_var_t){target_derived[b], ""};
 	for (size_t i = 0; i < r->nvars; i++)
 		vars[nv++] = r->vars[i];
 	char *out;

@@ -311,8 +311,10 @@ static char *read_all(const char *path, size_t *len)
 
 typedef struct launch {
 	char path[PATH_MAX]; /* the program */
-	target_var_t vars[TARGET_NBUILTINS + 2 * TARGET_MAX_VARS];
+	target_var_t
+	    vars[TARGET_NBUILTINS + 2 * TARGET_MAX_VARS + TARGET_NDERIVED];
 	size_t nvars;
+	target_anchor_t anchor; /* the trust_anchor_* vars point into it */
 	char port_s[8];
 	char user[64];
 	char zone_file[PATH_MAX];
@@ -366,6 +368,45 @@ static void set_vars(launch_t *L, const target_t *t, const char *zone,
 				L->vars[L->nvars++] = o->vars[i];
 				break;
 			}
+}
+
+/* Does a template of the recipe use a trust_anchor_* var? */
+static bool uses_anchor_vars(const target_recipe_t *r)
+{
+	const char *key = "${trust_anchor_";
+	for (size_t i = 0; i < r->nfiles; i++)
+		if (strstr(r->files[i].text->str, key) != NULL)
+			return true;
+	for (size_t i = 0; i < r->nargs; i++)
+		if (strstr(r->args[i]->str, key) != NULL)
+			return true;
+	for (size_t i = 0; i < r->nenv; i++)
+		if (strstr(r->env[i].text->str, key) != NULL)
+			return true;
+	for (size_t i = 0; i < r->nsetup; i++)
+		for (size_t j = 0; j < r->setup[i].argc; j++)
+			if (strstr(r->setup[i].argv[j]->str, key) != NULL)
+				return true;
+	return false;
+}
+
+/* The trust_anchor_* vars, from the last trust_anchor in L->vars. A value
+ * that is no DS fails the start only for recipes using them (Unbound and
+ * kresd also take a DNSKEY). */
+static target_rc_t add_anchor_vars(launch_t *L, const target_recipe_t *r,
+				   target_err_t *err)
+{
+	const char *ta = NULL;
+	for (size_t i = 0; i < L->nvars; i++)
+		if (strcmp(L->vars[i].name, "trust_anchor") == 0)
+			ta = L->vars[i].value;
+	target_rc_t rc = target_anchor_derive(ta, &L->anchor, err);
+	L->nvars += target_anchor_vars(&L->anchor, L->vars + L->nvars);
+	if (rc != TARGET_OK && uses_anchor_vars(r)) {
+		target_err_add(err, " (recipe %s)", r->name);
+		return rc;
+	}
+	return TARGET_OK;
 }
 
 /* Expand a recipe template; errors name the recipe location. */
@@ -591,6 +632,8 @@ static target_rc_t prepare(target_t *t, const target_opts_t *o, launch_t *L,
 	if (rc == TARGET_OK && r->serves_zone)
 		rc = put_zone(t, zone, zfile, L, err);
 	set_vars(L, t, zone, o);
+	if (rc == TARGET_OK)
+		rc = add_anchor_vars(L, r, err);
 	if (rc == TARGET_OK)
 		rc = put_files(t, L, err);
 	if (rc == TARGET_OK)

@@ -276,4 +276,31 @@ target_rc_t target_pyzone(const char *zone_path, const char *zone,
 			  const char *out_path, unsigned *written,
 			  unsigned *skipped, target_err_t *err);
 
+/* Vars derived from the recipe var trust_anchor (one DS record in
+ * presentation form, e.g. ". 86400 IN DS 22699 13 2 A362..."; the TTL
+ * may be left out), in this order: trust_anchor_owner (".") _keytag
+ * ("22699") _alg ("13") _digest_type ("2") _digest (uppercase hex)
+ * _validate ("yes") _comment (""). Without an anchor (trust_anchor empty
+ * or not declared) the fields are empty, _validate is "no" and _comment
+ * "#" (it comments out a line of a configuration that only belongs there
+ * with an anchor). Every recipe may use them; none may declare them. */
+#define TARGET_NDERIVED 7u
+extern const char *const target_derived[]; /* their names, NULL-ended */
+
+typedef struct target_anchor {
+	char owner[1024]; /* >= DNS_NAME_TEXT_MAX */
+	char keytag[6], alg[4], digest_type[4];
+	char digest[129]; /* up to 64 digest bytes in hex */
+	char validate[4], comment[2];
+} target_anchor_t;
+
+/* Parse ta (NULL or blank: no anchor) into a. A value that is not one DS
+ * record is TARGET_E_SETUP naming what is wrong; a is then "no anchor". */
+target_rc_t target_anchor_derive(const char *ta, target_anchor_t *a,
+				 target_err_t *err);
+
+/* The TARGET_NDERIVED vars of a into out (pointing into a); returns
+ * TARGET_NDERIVED. */
+size_t target_anchor_vars(const target_anchor_t *a, target_var_t *out);
+
 #endif

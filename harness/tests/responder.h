@@ -37,6 +37,9 @@ typedef enum behaviour {
 	U_FLOOD,       /* 200 datagrams with other IDs, then the answer */
 	U_REVERSE,     /* holds up to 8 queries (150 ms at most), answers
 			  them last first */
+	U_COOKIE,      /* as U_OK; a query ending in an OPT whose one option
+			  is a client-only COOKIE gets server cookie
+			  a0a1..a7 added to it */
 	/* TCP */
 	T_OK,	      /* answers each query */
 	T_REVERSE,    /* reads 3 queries, answers them last first */
@@ -121,6 +124,21 @@ static size_t make_answer(const uint8_t *q, size_t qlen, uint8_t *out)
 	return qlen;
 }
 
+/* U_COOKIE: add server cookie a0..a7 to answer a (alen bytes, room for
+ * 8 more) when it ends in an OPT holding only a client-only COOKIE. */
+static size_t add_server_cookie(uint8_t *a, size_t alen)
+{
+	static const uint8_t tail[] = {0, 12, 0, 10, 0, 8};
+	if (alen < 12 + 1 + 10 + 12 ||
+	    memcmp(a + alen - 14, tail, sizeof(tail)) != 0)
+		return alen;
+	a[alen - 13] = 20;
+	a[alen - 9] = 16;
+	for (int i = 0; i < 8; i++)
+		a[alen + (size_t)i] = (uint8_t)(0xa0 + i);
+	return alen + 8;
+}
+
 static void udp_send(int fd, const void *p, size_t n,
 		     const struct sockaddr_in *to)
 {
@@ -179,6 +197,9 @@ static void udp_behave(responder_t *r, const uint8_t *q, size_t n,
 	switch (r->b) {
 	case U_OK:
 		udp_send(r->fd, a, alen, from);
+		break;
+	case U_COOKIE:
+		udp_send(r->fd, a, add_server_cookie(a, alen), from);
 		break;
 	case U_GARBAGE:
 	case U_GARBAGE_ID:

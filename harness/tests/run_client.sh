@@ -27,26 +27,14 @@
 #    passes.
 # 5. Loader errors: run: as one string (a shell line), a bad regular
 #    expression, an unknown key, a query: in a client step.
-# Binds port 53 on 127.54.0.x when it may: when other runs may do the
-# same, run it as flock /tmp/dnsharness-port53.lock sh harness/tests/run_client.sh.
+# Binds port 53 on 127.54.0.x when it may, under the port-53 lock
+# (lock_port53, lib/common.sh).
 # Ends with "N passed, N failed" (harness/mk/run-tests.sh).
 set -u
 
-SRC=${DNSHARNESS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-BIN=${DNSHARNESS:-$SRC/build/asan/dnsharness}
-case "$BIN" in /*) ;; *) BIN=$SRC/$BIN ;; esac
+. "$(dirname "$0")/lib/common.sh"
+lock_port53 "$@"
 GAI=$(dirname "$BIN")/dnsharness-gai
-
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; }
-check() { # check NAME COMMAND... : passes when the command succeeds
-	name=$1
-	shift
-	if "$@"; then ok "$name"; else bad "$name"; fi
-}
-hasf() { grep -qF -- "$2" "$1"; }
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -8,12 +8,8 @@
 # Ends with "N passed, N failed" (harness/mk/run-tests.sh).
 set -u
 
-SRC=${DNSHARNESS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-BIN=${DNSHARNESS:-$SRC/build/asan/dnsharness}
-case "$BIN" in /*) ;; *) BIN=$SRC/$BIN ;; esac
+. "$(dirname "$0")/lib/common.sh"
 
-passed=0
-failed=0
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 trap 'exit 1' INT TERM

@@ -13,19 +13,7 @@
 # 0 failed) when unbound or openssl is missing.
 set -u
 
-SRC=${DNSHARNESS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-BIN=${DNSHARNESS:-$SRC/build/asan/dnsharness}
-case "$BIN" in /*) ;; *) BIN=$SRC/$BIN ;; esac
-
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; }
-check() { # check NAME COMMAND... : passes when the command succeeds
-	name=$1
-	shift
-	if "$@"; then ok "$name"; else bad "$name"; fi
-}
+. "$(dirname "$0")/lib/common.sh"
 
 UNBOUND=$(command -v unbound || echo /usr/sbin/unbound)
 for tool in "$UNBOUND" openssl; do
@@ -139,7 +127,6 @@ run() {
 	fi
 }
 
-has() { grep -q -- "$2" "$1"; }
 count() { grep -c -- "$2" "$1"; }
 
 mkdir -p "$TMP/sc"

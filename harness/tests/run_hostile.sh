@@ -17,9 +17,7 @@
 # program), as `make test` sets it. Ends with "N passed, N failed".
 set -u
 
-SRC=${DNSHARNESS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-BIN=${DNSHARNESS:-$SRC/build/asan/dnsharness}
-case "$BIN" in /*) ;; *) BIN=$SRC/$BIN ;; esac
+. "$(dirname "$0")/lib/common.sh"
 LIMIT=30 # seconds; the suites take about 2
 
 # Cases whose right outcome, against a server that behaves, is the same
@@ -35,8 +33,6 @@ tmp=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 trap 'exit 1' INT TERM
-passed=0
-failed=0
 
 ok() {
 	passed=$((passed + 1))

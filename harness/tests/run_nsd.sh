@@ -9,19 +9,7 @@
 # Skips (0 passed, 0 failed) when nsd is not installed.
 set -u
 
-SRC=${DNSHARNESS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-BIN=${DNSHARNESS:-$SRC/build/asan/dnsharness}
-case "$BIN" in /*) ;; *) BIN=$SRC/$BIN ;; esac
-
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; }
-check() { # check NAME COMMAND... : passes when the command succeeds
-	name=$1
-	shift
-	if "$@"; then ok "$name"; else bad "$name"; fi
-}
+. "$(dirname "$0")/lib/common.sh"
 
 NSD=$(command -v nsd || echo /usr/sbin/nsd)
 if [ ! -x "$NSD" ]; then
@@ -133,7 +121,6 @@ run() {
 	fi
 }
 
-has() { grep -q -- "$2" "$1"; }
 cases_in() { grep -c '"verdict"' "$1"; }
 names_in() { grep -o '"name": *"[^"]*"' "$1"; }
 

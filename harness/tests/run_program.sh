@@ -13,21 +13,7 @@
 # program (nsd, python3) is missing are skipped.
 set -u
 
-SRC=${DNSHARNESS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-BIN=${DNSHARNESS:-$SRC/build/asan/dnsharness}
-case "$BIN" in /*) ;; *) BIN=$SRC/$BIN ;; esac
-
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; }
-check() { # check NAME COMMAND... : passes when the command succeeds
-	name=$1
-	shift
-	if "$@"; then ok "$name"; else bad "$name"; fi
-}
-has() { grep -q -- "$2" "$1"; }
-hasf() { grep -qF -- "$2" "$1"; }
+. "$(dirname "$0")/lib/common.sh"
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT

@@ -22,29 +22,17 @@
 #    0, no new failure, no new pass, no error), in under 60 s; the time
 #    is printed ("time: ...").
 # 6. Nothing left behind: no unbound process, no faketime offset file.
-# Binds port 53 on 127.53.0.x: when other runs may do the same, run it as
-# flock /tmp/dnsharness-port53.lock sh harness/tests/run_resolver.sh.
+# Binds port 53 on 127.53.0.x, under the port-53 lock (lock_port53,
+# lib/common.sh).
 # Ends with "N passed, N failed" (harness/mk/run-tests.sh). Skipped (with
 # the reason) when unbound or libfaketime is missing or port 53 cannot be
 # bound (not root, no CAP_NET_BIND_SERVICE).
 set -u
 
-SRC=${DNSHARNESS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-BIN=${DNSHARNESS:-$SRC/build/asan/dnsharness}
-case "$BIN" in /*) ;; *) BIN=$SRC/$BIN ;; esac
+. "$(dirname "$0")/lib/common.sh"
+lock_port53 "$@"
 SUITE=scenarios/resolver/basic.yaml
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; }
-check() { # check NAME COMMAND... : passes when the command succeeds
-	name=$1
-	shift
-	if "$@"; then ok "$name"; else bad "$name"; fi
-}
-has() { grep -q -- "$2" "$1"; }
-hasf() { grep -qF -- "$2" "$1"; }
 skip_all() {
 	echo "skip: $1"
 	echo "$passed passed, $failed failed"

@@ -15,9 +15,9 @@
 #    "cannot move the clock"; steps are never failed for a capability the
 #    recipe lacks. kresd and named, which hang under libfaketime alone, pass
 #    resolver-basic's expiry step with libdnsharness-ftshim.so preloaded.
-# 3. DNSSEC validation bites: kresd passes scenarios/resolver/dnssec.yaml
-#    (part of 1) with the suite's trust anchor, and without it the AD and
-#    SERVFAIL steps fail.
+# 3. DNSSEC validation bites: kresd and named (bind-resolver) pass
+#    scenarios/resolver/dnssec.yaml (part of 1) with the suite's trust
+#    anchor, and without it the AD and SERVFAIL steps fail.
 # 4. requires: and provides: with an unknown capability are load errors.
 # A program that is not installed is skipped with the reason. Binding port
 # 53 needs root (or CAP_NET_BIND_SERVICE); the script takes
@@ -25,19 +25,9 @@
 # resolver run. Ends with "N passed, N failed" (harness/mk/run-tests.sh).
 set -u
 
-SRC=${DNSHARNESS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-BIN=${DNSHARNESS:-$SRC/build/asan/dnsharness}
-case "$BIN" in /*) ;; *) BIN=$SRC/$BIN ;; esac
-LOCK=/tmp/dnsharness-port53.lock
+. "$(dirname "$0")/lib/common.sh"
+lock_port53 "$@"
 
-if [ -z "${DNSHARNESS_PORT53_LOCKED:-}" ] && command -v flock >/dev/null 2>&1; then
-	DNSHARNESS_PORT53_LOCKED=1 exec flock "$LOCK" sh "$0" "$@"
-fi
-
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; }
 finish() {
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
@@ -128,7 +118,6 @@ done
 
 # ---- 2. capabilities --------------------------------------------------------
 
-has() { grep -q -- "$2" "$1"; }
 case " $ran " in
 *" dnsmasq "*)
 	R=$TMP/dnsmasq/report.json
@@ -168,26 +157,25 @@ done
 # Without the trust anchor the resolver does not validate: the AD and the
 # SERVFAIL steps of scenarios/resolver/dnssec.yaml must fail then.
 
-case " $ran " in
-*" kresd "*)
-	mkdir -p "$TMP/nota"
-	cp -r scenarios/resolver/_dnssec "$TMP/nota/"
-	sed 's/^    trust_anchor: .*/    no_trust_anchor: "1"/' scenarios/resolver/dnssec.yaml \
-		>"$TMP/nota/dnssec.yaml"
-	"$BIN" run --program kresd --no-color --report-dir "$TMP/nota/r" \
-		"$TMP/nota/dnssec.yaml" >"$TMP/nota.out" 2>&1
+mkdir -p "$TMP/nota"
+cp -r scenarios/resolver/_dnssec "$TMP/nota/"
+sed 's/^    trust_anchor: .*/    no_trust_anchor: "1"/' scenarios/resolver/dnssec.yaml \
+	>"$TMP/nota/dnssec.yaml"
+for t in kresd bind-resolver; do
+	case " $ran " in *" $t "*) ;; *) continue ;; esac
+	"$BIN" run --program "$t" --no-color --report-dir "$TMP/nota/r-$t" \
+		"$TMP/nota/dnssec.yaml" >"$TMP/nota-$t.out" 2>&1
 	rc=$?
 	if [ "$rc" -eq 1 ] &&
-		has "$TMP/nota.out" '^FAIL resolver-dnssec/secure-answer-has-ad' &&
-		has "$TMP/nota.out" '^FAIL resolver-dnssec/broken-signature-servfail' &&
-		has "$TMP/kresd.out" '^resolver-dnssec  *must  *[1-9][0-9]*  *0  *0  *0$'; then
-		ok "dnssec: kresd validates only with the suite's trust anchor"
+		has "$TMP/nota-$t.out" '^FAIL resolver-dnssec/secure-answer-has-ad' &&
+		has "$TMP/nota-$t.out" '^FAIL resolver-dnssec/broken-signature-servfail' &&
+		has "$TMP/$t.out" '^resolver-dnssec  *must  *[1-9][0-9]*  *0  *0  *0$'; then
+		ok "dnssec: $t validates only with the suite's trust anchor"
 	else
-		bad "dnssec: without a trust anchor the validation steps did not fail (exit $rc)"
-		grep -E '^(FAIL|ERROR|total)' "$TMP/nota.out" | sed 's/^/    /'
+		bad "dnssec: $t: without a trust anchor the validation steps did not fail (exit $rc)"
+		grep -E '^(FAIL|ERROR|total)' "$TMP/nota-$t.out" | sed 's/^/    /'
 	fi
-	;;
-esac
+done
 
 # ---- 4. unknown capabilities are load errors --------------------------------
 

@@ -12,15 +12,11 @@
 # Needs DNSHARNESS (the program) and DNSHARNESS_SRC (the source tree), as
 # `make test` sets them. Ends with "N passed, N failed".
 set -u
-SRC=${DNSHARNESS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-BIN=${DNSHARNESS:-$SRC/build/asan/dnsharness}
-case "$BIN" in /*) ;; *) BIN=$SRC/$BIN ;; esac
+. "$(dirname "$0")/lib/common.sh"
+lock_port53 "$@"
 DATA=$SRC/harness/tests/data/rpl
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
 bad() {
 	failed=$((failed + 1))
 	echo "FAIL $1"
@@ -96,25 +92,25 @@ else
 	sed "s/[*] IN A 10.20.30.40'/* IN A 10.20.30.41'/" "$TMP/iter.yaml" \
 		>"$TMP/wrong.yaml"
 	expect "iter_basic passes against unbound" 0 "iter_basic  " "$TMP/out" \
-		flock /tmp/dnsharness-port53.lock "$BIN" run \
+		"$BIN" run \
 		--report-dir "$TMP/r1" "$TMP/iter.yaml"
 	grep -q "must  *1  *0  *0  *0" "$TMP/out" && ok "1 step passed" ||
 		bad "1 step passed"
 	expect "a wrong address fails against unbound" 1 \
 		"missing: www.example.com. * IN A 10.20.30.41" "$TMP/out" \
-		flock /tmp/dnsharness-port53.lock "$BIN" run \
+		"$BIN" run \
 		--report-dir "$TMP/r2" "$TMP/wrong.yaml"
 	"$BIN" import-rpl -o "$TMP/ranges.yaml" "$DATA/iter_ranges.rpl" \
 		2>/dev/null
 	sed "s/step: 3}/step: 4}/" "$TMP/ranges.yaml" >"$TMP/late.yaml"
 	expect "iter_ranges passes against unbound" 0 "iter_ranges  " \
-		"$TMP/out" flock /tmp/dnsharness-port53.lock "$BIN" run \
+		"$TMP/out" "$BIN" run \
 		--report-dir "$TMP/r3" "$TMP/ranges.yaml"
 	grep -q "must  *2  *0  *0  *0" "$TMP/out" && ok "2 steps passed" ||
 		bad "2 steps passed"
 	expect "a range a step late fails against unbound" 1 \
 		"missing: www.example.com. * IN A 10.20.30.41" "$TMP/out" \
-		flock /tmp/dnsharness-port53.lock "$BIN" run \
+		"$BIN" run \
 		--report-dir "$TMP/r4" "$TMP/late.yaml"
 fi
 echo "$passed passed, $failed failed"

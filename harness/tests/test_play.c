@@ -227,6 +227,88 @@ static void test_tcp_forced(void **state)
 	sc_suite_free(&s);
 }
 
+static const char primed_cases[] =
+    "suite: primed\n"
+    "defaults:\n"
+    "  query: {name: example., type: SOA}\n"
+    "  timeout: 1s\n"
+    "cases:\n"
+    "  - name: primed\n"
+    "    query:\n"
+    "      edns: {options: [{cookie: {client: 2122232425262728, server: "
+    "primed}}]}\n"
+    "    expect: {opt: {cookie: server}}\n";
+
+/* cookie: {server: primed}: the case's query carries the server cookie
+ * the prime's answer gave (U_COOKIE), or only its client cookie when the
+ * answer had none (U_OK). */
+static void test_cookie_primed(void **state)
+{
+	(void)state;
+	static const uint8_t server[8] = {0xa0, 0xa1, 0xa2, 0xa3,
+					  0xa4, 0xa5, 0xa6, 0xa7};
+	for (int cookies = 1; cookies >= 0; cookies--) {
+		responder_t *resp =
+		    responder_start(cookies ? U_COOKIE : U_OK, false);
+		sc_suite_t s;
+		load("primed.yaml", primed_cases, &s);
+		seen_t seen = {0};
+		play_result_t r;
+		play(&s, resp->port, 4, &seen, &r);
+		responder_stop(resp);
+		const sc_observed_t *obs = &r.run.results[0].obs;
+		const sc_query_t *q = s.cases[0].query;
+		assert_int_equal(obs->qlen, q->len + (cookies ? 8 : 0));
+		assert_memory_equal(obs->query + q->len - 8, q->cookie, 8);
+		if (cookies)
+			assert_memory_equal(obs->query + q->len, server, 8);
+		assert_int_equal(r.run.results[0].verdict.kind,
+				 cookies ? SC_PASS : SC_FAIL);
+		play_result_free(&r);
+		sc_suite_free(&s);
+	}
+}
+
+static const char idle_cases[] =
+    "suite: idle\n"
+    "defaults:\n"
+    "  query: {name: example., type: SOA}\n"
+    "  transport: tcp\n"
+    "  timeout: 400ms\n"
+    "cases:\n"
+    "  - name: idle\n"
+    "    query: {tcp: {idle: 300ms}}\n"
+    "    expect: {rcode: NOERROR}\n"
+    "  - name: partial\n"
+    "    query: {tcp: {partial: 5}}\n"
+    "    expect: {implicit: false, no_response: true}\n";
+
+/* tcp: {idle:} sends after the wait, on a connection of its own;
+ * tcp: {partial:} sends part of the message, which is never answered. */
+static void test_tcp_idle_partial(void **state)
+{
+	(void)state;
+	responder_t *resp = responder_start(T_OK, true);
+	sc_suite_t s;
+	load("idle.yaml", idle_cases, &s);
+	seen_t seen = {0};
+	play_result_t r;
+	play(&s, resp->port, 4, &seen, &r);
+	int accepted = atomic_load(&resp->accepted);
+	int queries = atomic_load(&resp->queries);
+	responder_stop(resp);
+	assert_int_equal(r.run.results[0].verdict.kind, SC_PASS);
+	/* libuv times the wait from its cached loop time, which may run a
+	 * little behind the case's start */
+	assert_true(r.run.results[0].elapsed_ms >= 250.0);
+	assert_int_equal(r.run.results[1].verdict.kind, SC_PASS);
+	assert_int_equal(r.run.results[1].obs.status, SC_NET_TIMEOUT);
+	assert_int_equal(accepted, 2); /* each alone */
+	assert_int_equal(queries, 1);  /* the partial one never complete */
+	play_result_free(&r);
+	sc_suite_free(&s);
+}
+
 static const char alive_cases[] =
     "suite: alive\n"
     "defaults:\n"
@@ -458,6 +540,8 @@ int main(void)
 	    cmocka_unit_test(test_lazy_suite),
 	    cmocka_unit_test(test_jobs_bound),
 	    cmocka_unit_test(test_tcp_forced),
+	    cmocka_unit_test(test_cookie_primed),
+	    cmocka_unit_test(test_tcp_idle_partial),
 	    cmocka_unit_test(test_alive_probe),
 	    cmocka_unit_test(test_unplayable),
 	    cmocka_unit_test(test_unreachable),

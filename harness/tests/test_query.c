@@ -409,6 +409,23 @@ static void test_tcp_split(void **state)
 	assert_false(f->q.tcp_split_prefix);
 	build_ok(f, "{}");
 	assert_false(f->q.tcp_split_prefix);
+	assert_int_equal(f->q.tcp_idle_ms, 0);
+	assert_false(f->q.tcp_partial);
+}
+
+static void test_tcp_idle_partial(void **state)
+{
+	fixture_t *f = *state;
+	build_ok(f, "{tcp: {idle: 1.5s}}");
+	assert_int_equal(f->q.tcp_idle_ms, 1500);
+	assert_false(f->q.tcp_partial);
+	build_ok(f, "{tcp: {partial: 0, idle: 20ms}}");
+	assert_true(f->q.tcp_partial);
+	assert_int_equal(f->q.tcp_partial_len, 0);
+	assert_int_equal(f->q.tcp_idle_ms, 20);
+	build_ok(f, "{tcp: {partial: 12}}");
+	assert_true(f->q.tcp_partial);
+	assert_int_equal(f->q.tcp_partial_len, 12);
 }
 
 /* Block-style YAML: the error points inside the record string. */
@@ -539,6 +556,10 @@ static const bad_case_t bad_cases[] = {
      "unknown key 'sett' in a wire edit"},
     {"{wire: {truncate: 1}}", 1, 8, "must be a sequence"},
     {"{tcp: {split: true}}", 1, 8, "unknown key 'split' in tcp"},
+    {"{tcp: {idle: 0}}", 1, 14, "idle: from 1ms to 60s"},
+    {"{tcp: {idle: 2m}}", 1, 14, "idle: from 1ms to 60s"},
+    {"{tcp: {idle: soon}}", 1, 14, "expected a duration"},
+    {"{tcp: {partial: 65536}}", 1, 17, "65535"},
     {"[1, 2]", 1, 1, "query must be a mapping"},
 };
 
@@ -705,6 +726,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_facts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_cookie, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_tcp_split, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tcp_idle_partial, setup,
+					    teardown),
 	    cmocka_unit_test_setup_teardown(test_block_location, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_size_limit, setup, teardown),

@@ -346,6 +346,49 @@ static int lines_with(const char *path, const char *needle)
 	return n;
 }
 
+/* report.json of a run larger than a block of cases (report.c renders
+ * half of each block in a helper thread): every case once, in order, the
+ * decoded responses of each half, one case per line. */
+static void test_json_many(void **state)
+{
+	fixture_t *f = *state;
+	char path[128], err[256];
+	size_t n = 2600; /* two whole blocks of 1024 and a part */
+	sc_result_t *rs = calloc(n, sizeof(*rs));
+	sc_case_t *cs = calloc(n, sizeof(*cs));
+	char(*names)[16] = calloc(n, sizeof(*names));
+	assert_true(rs != NULL && cs != NULL && names != NULL);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(names[i], sizeof(names[i]), "c%05zu", i);
+		cs[i] = f->cases[i % 3 == 1 ? 1 : 0];
+		cs[i].name = names[i];
+		rs[i] = f->results[i % 3 == 1 ? 1 : 0];
+		rs[i].c = &cs[i];
+	}
+	sc_run_t run = f->run;
+	run.results = rs;
+	run.nresults = n;
+	snprintf(path, sizeof(path), "%s/many.json", f->dir);
+	assert_true(report_write_json(&run, path, err, sizeof(err)));
+	json_error_t je;
+	json_t *root = json_load_file(path, 0, &je);
+	assert_non_null(root);
+	json_t *cases = json_object_get(root, "cases");
+	assert_int_equal(json_array_size(cases), n);
+	for (size_t i = 0; i < n; i++) {
+		json_t *c = json_array_get(cases, i);
+		assert_string_equal(
+		    json_string_value(json_object_get(c, "name")), names[i]);
+		json_t *resp = json_object_get(c, "responses");
+		assert_int_equal(json_array_size(resp), i % 3 == 1 ? 1 : 0);
+	}
+	json_decref(root);
+	assert_int_equal(lines_with(path, "\"verdict\""), (int)n);
+	free(names);
+	free(cs);
+	free(rs);
+}
+
 /* Hostile bytes anywhere a text comes from a scenario, a server or a
  * target still give valid JSON: control bytes escaped, bytes that are not
  * UTF-8 as U+FFFD, valid UTF-8 kept; one case per line. */
@@ -505,6 +548,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_json),
 	    cmocka_unit_test(test_json_hostile),
+	    cmocka_unit_test(test_json_many),
 	    cmocka_unit_test(test_jsonw_values),
 	    cmocka_unit_test(test_json_targets_order),
 	    cmocka_unit_test(test_html_large),

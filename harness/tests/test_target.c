@@ -539,6 +539,151 @@ static void test_recipe_caps(void **state)
 
 /* ---- starting ----------------------------------------------------------- */
 
+/* ---- vars derived from trust_anchor ------------------------------------- */
+
+#define TEST_DS_DIGEST                                                         \
+	"A3628BFEEB8BB2BFE16E26E1EDFDB353B8C12FCDFDE6D40A6A570C0F2191F759"
+
+static void test_anchor_derive(void **state)
+{
+	(void)state;
+	target_anchor_t a;
+	target_err_t err;
+	target_var_t v[TARGET_NDERIVED];
+	/* a DS: its fields, digest in uppercase hex whatever the input case */
+	assert_int_equal(
+	    target_anchor_derive(". 86400 IN DS 22699 13 2 "
+				 "a3628bfeeb8bb2bfe16e26e1edfdb353"
+				 "b8c12fcdfde6d40a6a570c0f2191f759",
+				 &a, &err),
+	    TARGET_OK);
+	assert_int_equal(target_anchor_vars(&a, v), TARGET_NDERIVED);
+	static const char *const want[][2] = {
+	    {"trust_anchor_owner", "."},
+	    {"trust_anchor_keytag", "22699"},
+	    {"trust_anchor_alg", "13"},
+	    {"trust_anchor_digest_type", "2"},
+	    {"trust_anchor_digest", TEST_DS_DIGEST},
+	    {"trust_anchor_validate", "yes"},
+	    {"trust_anchor_comment", ""},
+	};
+	for (size_t i = 0; i < TARGET_NDERIVED; i++) {
+		assert_string_equal(v[i].name, want[i][0]);
+		assert_string_equal(v[i].name, target_derived[i]);
+		assert_string_equal(v[i].value, want[i][1]);
+	}
+	assert_null(target_derived[TARGET_NDERIVED]);
+	/* no TTL, no class, another owner, SHA-1 digest */
+	assert_int_equal(target_anchor_derive("tld. DS 7 8 1 "
+					      "0123456789abcdef0123456789abcdef"
+					      "01234567",
+					      &a, &err),
+			 TARGET_OK);
+	assert_string_equal(a.owner, "tld.");
+	assert_string_equal(a.keytag, "7");
+	assert_string_equal(a.alg, "8");
+	assert_string_equal(a.digest_type, "1");
+	assert_string_equal(a.digest,
+			    "0123456789ABCDEF0123456789ABCDEF01234567");
+	/* no anchor: empty fields, validation off, lines commented out */
+	const char *none[] = {NULL, "", " \n\t"};
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(target_anchor_derive(none[i], &a, &err),
+				 TARGET_OK);
+		target_anchor_vars(&a, v);
+		for (size_t j = 0; j < 5; j++)
+			assert_string_equal(v[j].value, "");
+		assert_string_equal(a.validate, "no");
+		assert_string_equal(a.comment, "#");
+	}
+	/* not one DS: errors that say why, and no anchor left behind */
+	static const struct {
+		const char *ta, *err;
+	} bad[] = {
+	    {". 3600 IN DNSKEY 257 3 13 AAAA", "holds a DNSKEY record"},
+	    {". 3600 IN DS 22699 13 2 XYZ",
+	     "is not a DS record: invalid hexadecimal data: bad hex character "
+	     "'X' (line 1, column 25)"},
+	    {". 3600 IN DS 22699 13", "is not a DS record"},
+	    {"22699 13 2 " TEST_DS_DIGEST, "is not a DS record"},
+	    {". DS 1 13 2 " TEST_DS_DIGEST "\n. DS 2 13 2 " TEST_DS_DIGEST,
+	     "one DS record, not 2"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(target_anchor_derive(bad[i].ta, &a, &err),
+				 TARGET_E_SETUP);
+		if (strstr(err.msg, bad[i].err) == NULL)
+			fail_msg("%s: got '%s'", bad[i].ta, err.msg);
+		assert_string_equal(a.validate, "no");
+		assert_string_equal(a.keytag, "");
+	}
+}
+
+/* Recipes may use the derived vars without declaring them, may not declare
+ * them, and get them filled in at start from the var trust_anchor. */
+static void test_anchor_recipe(void **state)
+{
+	(void)state;
+	char path[PATH_MAX + 64], text[PATH_MAX + 1024];
+	target_recipe_t r;
+	diag_t d = {0};
+	snprintf(path, sizeof(path), "%s/targets/ta-bad.yaml", base);
+	write_text(path, "program: true\npackages: x\n"
+			 "vars: {trust_anchor_alg: \"8\"}\n");
+	assert_false(target_load_recipe("ta-bad", base, &r, &d));
+	assert_true(d.n >= 1);
+	assert_non_null(strstr(d.e[0].msg, "derived from trust_anchor"));
+	target_recipe_free(&r);
+
+	snprintf(path, sizeof(path), "%s/targets/ta.yaml", base);
+	snprintf(text, sizeof(text),
+		 "program: %s\npackages: [fake-a]\n"
+		 "zone: {name: mini., file: mini.zone}\n"
+		 "vars: {trust_anchor: \"\"}\n"
+		 "files:\n"
+		 "  ta.conf: |\n"
+		 "    validation ${trust_anchor_validate};\n"
+		 "    ${trust_anchor_comment}anchor ${trust_anchor_owner} "
+		 "${trust_anchor_keytag} ${trust_anchor_alg} "
+		 "${trust_anchor_digest_type} \"${trust_anchor_digest}\";\n"
+		 "args: [--fake-server, serve, \"${port}\"]\n"
+		 "probe: {qname: \"${zone}\", qtype: SOA}\n",
+		 self);
+	write_text(path, text);
+	r = load_ok("ta");
+	static const struct {
+		const char *ta, *conf; /* conf NULL: the start fails */
+	} cases[] = {
+	    {". 86400 IN DS 22699 13 2 " TEST_DS_DIGEST,
+	     "validation yes;\nanchor . 22699 13 2 \"" TEST_DS_DIGEST "\";\n"},
+	    {"", "validation no;\n#anchor     \"\";\n"},
+	    {". 86400 IN DNSKEY 257 3 13 AAAA", NULL},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		target_var_t var = {"trust_anchor", cases[i].ta};
+		target_opts_t o = {.vars = &var, .nvars = 1};
+		target_t *t = NULL;
+		target_err_t err;
+		target_rc_t rc = target_start(&r, &o, &t, &err);
+		if (cases[i].conf == NULL) {
+			assert_int_equal(rc, TARGET_E_SETUP);
+			assert_non_null(strstr(err.msg, "DNSKEY"));
+			assert_null(t);
+			continue;
+		}
+		if (rc != TARGET_OK)
+			fail_msg("%s\n%s", err.msg, err.log);
+		char conf[PATH_MAX + 16];
+		snprintf(conf, sizeof(conf), "%s/ta.conf", target_dir(t));
+		const char *got = read_text(conf);
+		assert_non_null(got);
+		assert_string_equal(got, cases[i].conf);
+		target_free(t);
+	}
+	assert_int_equal(leftovers(), 0);
+	target_recipe_free(&r);
+}
+
 static void test_missing_program(void **state)
 {
 	(void)state;
@@ -984,6 +1129,8 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_recipe_fields),
 	    cmocka_unit_test(test_caps),
 	    cmocka_unit_test(test_recipe_caps),
+	    cmocka_unit_test(test_anchor_derive),
+	    cmocka_unit_test(test_anchor_recipe),
 	    cmocka_unit_test(test_missing_program),
 	    cmocka_unit_test(test_exec_failure),
 	    cmocka_unit_test(test_start_and_stop),
