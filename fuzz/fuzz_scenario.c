@@ -117,9 +117,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size > MAX_INPUT)
 		return 0;
+	/* libyaml breaks lines at LF, CR (CR LF is one), NEL (C2 85), LS and
+	 * PS (E2 80 A8/A9): counting each of them bounds its line numbers */
 	unsigned lines = 1;
 	for (size_t i = 0; i < size; i++)
-		lines += data[i] == '\n';
+		lines += data[i] == '\n' || data[i] == '\r' ||
+			 (data[i] == 0x85 && i > 0 && data[i - 1] == 0xc2) ||
+			 ((data[i] == 0xa8 || data[i] == 0xa9) && i > 1 &&
+			  data[i - 1] == 0x80 && data[i - 2] == 0xe2);
 	fuzz_tmp_write(data, size);
 	sc_suite_t a, b;
 	diag_t da, db;
