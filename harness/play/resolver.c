@@ -424,8 +424,10 @@ static void on_sigint(uv_signal_t *h, int signum)
 	(void)signum;
 	r->interrupted = true;
 	r->out->run.interrupted = true;
-	if (r->done)
+	if (r->done) {
+		uv_stop(&r->loop->uv); /* a settle: ends at once */
 		return;
+	}
 	net_exchange_abort(&r->x);
 	for (size_t i = 0; i < r->nmore; i++)
 		net_exchange_abort(&r->more[i]);
@@ -448,6 +450,26 @@ static void run_exchange(rsv_t *r)
 		;
 	for (int i = 0; i < 2; i++)
 		uv_run(&r->loop->uv, UV_RUN_NOWAIT);
+}
+
+static void settle_over(uv_timer_t *t)
+{
+	uv_stop(t->loop);
+}
+
+/* Keep serving for ms more (the resolver's queries after its answer go
+ * into this step's window); SIGINT ends it early. */
+static void settle(rsv_t *r, unsigned long ms)
+{
+	uv_timer_t t;
+	if (uv_timer_init(&r->loop->uv, &t) != 0)
+		return;
+	uv_timer_start(&t, settle_over, ms, 0);
+	while (!r->interrupted && uv_is_active((uv_handle_t *)&t) &&
+	       uv_run(&r->loop->uv, UV_RUN_DEFAULT) != 0)
+		;
+	uv_close((uv_handle_t *)&t, NULL);
+	uv_run(&r->loop->uv, UV_RUN_NOWAIT); /* the close callback */
 }
 
 /* ---- steps -------------------------------------------------------------- */
@@ -580,6 +602,8 @@ static void step_query(rsv_t *r, sc_result_t *res)
 		return;
 	}
 	run_exchange(r);
+	if (c->settle_ms > 0 && !r->interrupted)
+		settle(r, c->settle_ms);
 	observe(r, c, &res->obs, &r->x);
 	if (r->interrupted || r->x.res.status == NET_ABORTED) {
 		verdict_one(r, res, SC_SKIP, "run", "the step to finish",

@@ -18,23 +18,6 @@ enum { RANK_FAIL, RANK_NEW_PASS, RANK_DEVIATION, RANK_OK, NRANKS };
 
 /* ---- escaping ----------------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	size_t len = c < 0x80		     ? 1
-		     : c >= 0xc2 && c < 0xe0 ? 2
-		     : c >= 0xe0 && c < 0xf0 ? 3
-		     : c >= 0xf0 && c < 0xf5 ? 4
-					     : 0;
-	if (len == 0 || len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return len;
-}
-
 /* n bytes of s as HTML text (also safe in a quoted attribute); ASCII
  * letters lowered when lower. */
 static void esc_n(FILE *f, const char *s, size_t n, bool lower)
@@ -57,7 +40,7 @@ static void esc_n(FILE *f, const char *s, size_t n, bool lower)
 			fputs("&#xFFFD;", f);
 		else if (c < 0x80)
 			fputc(lower && c >= 'A' && c <= 'Z' ? c + 32 : c, f);
-		else if ((len = utf8_len(p, (size_t)(end - p))) == 0) {
+		else if ((len = report_utf8_len(p, (size_t)(end - p))) == 0) {
 			fputs("&#xFFFD;", f);
 			len = 1;
 		} else

@@ -57,7 +57,8 @@
 #define DEFAULT_TIMEOUT_MS 2000ul
 #define DEFAULT_RETRIES	   1ul
 #define RETRIES_MAX	   10ul
-#define SLICE_CASES	   256u /* lazy: cases parsed at a time */
+#define SLICE_CASES	   256u	   /* lazy: cases parsed at a time */
+#define SETTLE_MAX_MS	   10000ul /* settle: of a resolver step */
 #define FILE_MAX	   (16u * 1024u * 1024u) /* as node_load_file */
 
 static const char *const level_names[] = {"must", "should", "may", NULL};
@@ -80,9 +81,9 @@ static const char *const resolver_keys[] = {
     "suite",  "about", "role",	"vars",	   "defaults", "servers",
     "target", "steps", "cases", "include", NULL};
 static const char *const step_keys[] = {
-    "name",	   "rfc",     "level",	  "tags",    "transport",
-    "timeout",	   "retries", "query",	  "expect",  "upstream",
-    "time_passes", "skip",    "requires", "queries", NULL};
+    "name",	"rfc",	   "level",  "tags",	 "transport",	"timeout",
+    "retries",	"query",   "expect", "upstream", "time_passes", "skip",
+    "requires", "queries", "settle", NULL};
 static const char *const target_keys[] = {"recipe", "upstream", "vars",
 					  "requires", NULL};
 /* A client suite (play/client.h): steps run programs. */
@@ -1362,6 +1363,18 @@ static void load_step(loader_t *L, file_ctx_t *fc, const node_t *raw,
 	if ((c.upstream_node = node_get(m, "upstream")) != NULL)
 		ok = sc_upstream_compile(c.upstream_node, L->s->servers,
 					 L->arena, &c.upstream, &L->tmp) &&
+		     ok;
+	const node_t *st = node_get(m, "settle");
+	if (st != NULL && q == NULL && qs == NULL)
+		ok = diag_error(&L->tmp, st,
+				"settle: needs a query: or queries: in the "
+				"step") &&
+		     ok;
+	else if (st != NULL && !node_ms(st, &c.settle_ms, &L->tmp))
+		ok = false;
+	else if (c.settle_ms > SETTLE_MAX_MS)
+		ok = diag_error(&L->tmp, st, "settle: at most %lu ms",
+				SETTLE_MAX_MS) &&
 		     ok;
 	unsigned req = 0;
 	ok = read_requires(L, node_get(cs, "requires"), &req) && ok;

@@ -71,6 +71,10 @@ typedef struct sc_case {
 	size_t ntags;
 	sc_transport_t transport;
 	unsigned long timeout_ms; /* per attempt */
+	unsigned long settle_ms;  /* role: resolver - after the answers, let
+				     the servers take this long more of the
+				     resolver's queries before upstream: is
+				     judged (its after-the-answer lookups) */
 	unsigned retries;	  /* extra attempts after a timeout (UDP) */
 	const node_t *node;	  /* the case mapping, for locations (NULL:
 				     see sc_load_file_lazy) */

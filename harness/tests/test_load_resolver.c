@@ -85,7 +85,8 @@ static const char good[] =
 	 "  - upstream: [{server: any, never: true}]\n"
 	 "  - time_passes: 1h\n"
 	 "  - query: {name: x., flags: {rd: false}}\n"
-	 "    timeout: 1s\n";
+	 "    timeout: 1s\n"
+	 "    settle: 250ms\n";
 
 static void test_resolver_model(void **state)
 {
@@ -136,6 +137,8 @@ static void test_resolver_model(void **state)
 	c = &s.cases[2];
 	assert_int_equal(dns_get_u16(c->query->wire + 2) & DNS_F_RD, 0);
 	assert_int_equal(c->timeout_ms, 1000);
+	assert_int_equal(c->settle_ms, 250);
+	assert_int_equal(s.cases[0].settle_ms, 0);
 	assert_null(c->upstream);
 	sc_suite_free(&s);
 }
@@ -211,6 +214,11 @@ static const bad_t bad[] = {
     {"suite: s\nrole: resolver\nservers:\n"
      "  - {name: x, addresses: [10.0.0.1]}\nsteps:\n  - query: {}\n",
      "4:27", "127.0.0.0/8"},
+    /* settle: only where a query is sent, and bounded */
+    {HEAD "steps:\n  - upstream: {server: root}\n    settle: 1s\n", "12:13",
+     "settle: needs a query"},
+    {HEAD "steps:\n  - query: {name: x.}\n    settle: 11s\n", "12:13",
+     "at most 10000 ms"},
 };
 
 static void test_malformed(void **state)
