@@ -5,7 +5,8 @@
 #
 # SRC   the source tree (DNSHARNESS_SRC, else two levels above the script)
 # BIN   the dnsharness binary under test (DNSHARNESS, else the ASan build;
-#       a relative path is taken from SRC)
+#       a relative path is taken from SRC); the script fails when it is
+#       not there
 # ok NAME / bad NAME        count a passed / failed check and say so
 # check NAME COMMAND...     ok when the command succeeds, else bad
 # has FILE RE / hasf FILE S the file holds the regex / the fixed string
@@ -24,6 +25,11 @@
 SRC=${DNSHARNESS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 BIN=${DNSHARNESS:-$SRC/build/asan/dnsharness}
 case "$BIN" in /*) ;; *) BIN=$SRC/$BIN ;; esac
+if [ ! -x "$BIN" ]; then # never "0 passed" for want of the binary
+	echo "FAIL $BIN is not built (make test-build, or set DNSHARNESS)"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
 
 passed=0
 failed=0
