@@ -194,9 +194,9 @@ static bool tri(cc_t *c, const node_t *v, xp_tri_t *out)
 
 /* ---- flow text of a node (for messages about any/all/not) ---------------- */
 
-static void flow(const node_t *n, dns_strbuf_t *sb, unsigned depth)
+void xp_flow(const node_t *n, dns_strbuf_t *sb, size_t max, unsigned depth)
 {
-	if (depth > 8 || sb->len > TEXT_MAX) {
+	if (depth > 8 || sb->len > max) {
 		dns_sb_puts(sb, "...");
 		return;
 	}
@@ -215,7 +215,7 @@ static void flow(const node_t *n, dns_strbuf_t *sb, unsigned depth)
 			dns_sb_puts(sb, n->keys[i]->str);
 			dns_sb_puts(sb, ": ");
 		}
-		flow(n->vals[i], sb, depth + 1);
+		xp_flow(n->vals[i], sb, max, depth + 1);
 	}
 	dns_sb_putc(sb, n->kind == NODE_MAP ? '}' : ']');
 }
@@ -224,7 +224,7 @@ static const char *flow_text(cc_t *c, const node_t *n)
 {
 	char buf[TEXT_MAX + 64];
 	dns_strbuf_t sb = dns_strbuf_init(buf, sizeof(buf));
-	flow(n, &sb, 0);
+	xp_flow(n, &sb, TEXT_MAX, 0);
 	if (sb.len > TEXT_MAX) {
 		buf[TEXT_MAX - 3] = '\0';
 		strcat(buf, "...");

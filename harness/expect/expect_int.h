@@ -156,4 +156,8 @@ const char *xp_flag_name(uint16_t bit);
 /* Write the header flag bits of mask in mask as names ("qr aa rd"). */
 void xp_flags_text(uint16_t flags, uint16_t mask, dns_strbuf_t *sb);
 
+/* n in YAML flow form ({a: 1, b: [x, y]}) into sb, "..." once sb holds
+ * more than max bytes or the nesting passes 8 (depth: n's own). */
+void xp_flow(const node_t *n, dns_strbuf_t *sb, size_t max, unsigned depth);
+
 #endif

@@ -12,6 +12,7 @@
 #include "dns/name.h"
 #include "dns/rdata.h"
 #include "dns/strbuf.h"
+#include "expect/expect_int.h"
 
 #define UP_TEXT_MAX   160u /* flow rendering of an assertion */
 #define UP_SHOWN      12u  /* queries listed in a reason */
@@ -49,32 +50,6 @@ static const char *const item_keys[] = {
 
 /* ---- compiling ---------------------------------------------------------- */
 
-static void flow(const node_t *n, dns_strbuf_t *sb, unsigned depth)
-{
-	if (depth > 8 || sb->len > UP_TEXT_MAX) {
-		dns_sb_puts(sb, "...");
-		return;
-	}
-	if (n->kind == NODE_SCALAR) {
-		if (n->quoted || n->len == 0)
-			dns_sb_charstr(sb, (const uint8_t *)n->str, n->len);
-		else
-			dns_sb_put(sb, n->str, n->len);
-		return;
-	}
-	dns_sb_putc(sb, n->kind == NODE_MAP ? '{' : '[');
-	for (size_t i = 0; i < n->n; i++) {
-		if (i > 0)
-			dns_sb_puts(sb, ", ");
-		if (n->kind == NODE_MAP) {
-			dns_sb_puts(sb, n->keys[i]->str);
-			dns_sb_puts(sb, ": ");
-		}
-		flow(n->vals[i], sb, depth + 1);
-	}
-	dns_sb_putc(sb, n->kind == NODE_MAP ? '}' : ']');
-}
-
 /* The keys of m other than count: and never:, in flow form. */
 static const char *crit_text(const node_t *m, dns_arena_t *arena)
 {
@@ -89,7 +64,7 @@ static const char *crit_text(const node_t *m, dns_arena_t *arena)
 		dns_sb_puts(&sb, shown++ ? ", " : "");
 		dns_sb_puts(&sb, k);
 		dns_sb_puts(&sb, ": ");
-		flow(m->vals[i], &sb, 1);
+		xp_flow(m->vals[i], &sb, UP_TEXT_MAX, 1);
 	}
 	dns_sb_putc(&sb, '}');
 	if (sb.len > UP_TEXT_MAX)

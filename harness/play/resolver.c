@@ -474,22 +474,6 @@ static void settle(rsv_t *r, unsigned long ms)
 
 /* ---- steps -------------------------------------------------------------- */
 
-static sc_net_status_t map_status(net_status_t s)
-{
-	switch (s) {
-	case NET_ANSWERED:
-		return SC_NET_ANSWERED;
-	case NET_TIMEOUT:
-		return SC_NET_TIMEOUT;
-	case NET_CLOSED:
-		return SC_NET_CLOSED;
-	case NET_RESET:
-		return SC_NET_RESET;
-	default:
-		return SC_NET_ERROR;
-	}
-}
-
 static sc_transport_t step_transport(const rsv_t *r, const sc_case_t *c)
 {
 	return r->o->transport_forced ? r->o->transport : c->transport;
@@ -498,23 +482,7 @@ static sc_transport_t step_transport(const rsv_t *r, const sc_case_t *c)
 static void observe(rsv_t *r, const sc_case_t *c, sc_observed_t *obs,
 		    const net_exchange_t *x)
 {
-	obs->status = map_status(x->res.status);
-	obs->transport = step_transport(r, c);
-	obs->query = x->msg;
-	obs->qlen = x->len;
-	obs->msgs = x->res.msgs;
-	obs->lens = x->res.lens;
-	obs->nmsgs = x->res.nmsgs;
-	obs->ignored = x->res.ignored;
-	obs->rtt_ms = x->res.rtt_ms;
-	if (x->res.detail[0] != '\0')
-		obs->net_detail = keep(r, x->res.detail);
-	else if (x->res.status == NET_ERROR)
-		obs->net_detail = uv_strerror(x->res.uv_err);
-	if (x->res.status != NET_ABORTED)
-		r->out->sent++;
-	if (x->res.unreachable)
-		r->out->unreachable++;
+	play_observe(r->out, step_transport(r, c), x, obs);
 }
 
 /* Start x: query q of step c. */

@@ -2,6 +2,7 @@
  * slots, play each one's exchange and alive probe, judge it, and keep the
  * results in case order. */
 #include "play/play.h"
+#include "play/steps.h"
 
 #include <signal.h>
 #include <stdint.h>
@@ -175,22 +176,6 @@ static void judge(runner_t *r, const slot_t *s, sc_result_t *res)
 		verdict_only(r, res, SC_ERROR, "memory",
 			     "memory to keep the verdict", "out of memory");
 	dns_arena_reset(&r->scratch);
-}
-
-static sc_net_status_t map_status(net_status_t s)
-{
-	switch (s) {
-	case NET_ANSWERED:
-		return SC_NET_ANSWERED;
-	case NET_TIMEOUT:
-		return SC_NET_TIMEOUT;
-	case NET_CLOSED:
-		return SC_NET_CLOSED;
-	case NET_RESET:
-		return SC_NET_RESET;
-	default:
-		return SC_NET_ERROR;
-	}
 }
 
 /* Where the cases of res's suite go, and their TCP pool. */
@@ -397,24 +382,7 @@ static sc_transport_t case_transport(const runner_t *r, const sc_case_t *c)
 /* What the exchange saw, into the result's observation. */
 static void observe(runner_t *r, sc_result_t *res, const net_exchange_t *x)
 {
-	sc_observed_t *obs = &res->obs;
-	obs->status = map_status(x->res.status);
-	obs->transport = case_transport(r, res->c);
-	obs->query = x->msg;
-	obs->qlen = x->len;
-	obs->msgs = x->res.msgs;
-	obs->lens = x->res.lens;
-	obs->nmsgs = x->res.nmsgs;
-	obs->ignored = x->res.ignored;
-	obs->rtt_ms = x->res.rtt_ms;
-	if (x->res.detail[0] != '\0')
-		obs->net_detail = arena_str(&r->out->arena, x->res.detail);
-	else if (x->res.status == NET_ERROR)
-		obs->net_detail = uv_strerror(x->res.uv_err);
-	if (x->res.status != NET_ABORTED)
-		r->out->sent++;
-	if (x->res.unreachable)
-		r->out->unreachable++;
+	play_observe(r->out, case_transport(r, res->c), x, &res->obs);
 }
 
 static void case_done(net_exchange_t *x)

@@ -113,3 +113,41 @@ bool play_sigint_start(net_loop_t *loop, uv_signal_t *sig, uv_signal_cb cb,
 	uv_close((uv_handle_t *)sig, NULL);
 	return false;
 }
+
+static sc_net_status_t net_status(net_status_t s)
+{
+	switch (s) {
+	case NET_ANSWERED:
+		return SC_NET_ANSWERED;
+	case NET_TIMEOUT:
+		return SC_NET_TIMEOUT;
+	case NET_CLOSED:
+		return SC_NET_CLOSED;
+	case NET_RESET:
+		return SC_NET_RESET;
+	default:
+		return SC_NET_ERROR;
+	}
+}
+
+void play_observe(play_result_t *out, sc_transport_t t, const net_exchange_t *x,
+		  sc_observed_t *obs)
+{
+	obs->status = net_status(x->res.status);
+	obs->transport = t;
+	obs->query = x->msg;
+	obs->qlen = x->len;
+	obs->msgs = x->res.msgs;
+	obs->lens = x->res.lens;
+	obs->nmsgs = x->res.nmsgs;
+	obs->ignored = x->res.ignored;
+	obs->rtt_ms = x->res.rtt_ms;
+	if (x->res.detail[0] != '\0')
+		obs->net_detail = play_keep(&out->arena, x->res.detail);
+	else if (x->res.status == NET_ERROR)
+		obs->net_detail = uv_strerror(x->res.uv_err);
+	if (x->res.status != NET_ABORTED)
+		out->sent++;
+	if (x->res.unreachable)
+		out->unreachable++;
+}

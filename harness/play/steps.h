@@ -1,7 +1,8 @@
-/* steps.h - what the step runners (resolver.c: role resolver, client.c:
- * role client) share: keeping text in the run's arena, one-reason
- * verdicts, starting the scripted servers on port 53, and judging a
- * step's upstream: assertions on the query log.
+/* steps.h - what the runners share: the step runners (resolver.c: role
+ * resolver, client.c: role client) keeping text in the run's arena,
+ * one-reason verdicts, starting the scripted servers on port 53 and
+ * judging a step's upstream: assertions on the query log; with run.c,
+ * turning an exchange into an observation.
  *
  * Internal to harness/play/.
  */
@@ -12,7 +13,9 @@
 #include <stddef.h>
 
 #include "dns/arena.h"
+#include "net/exchange.h"
 #include "net/loop.h"
+#include "play/play.h"
 #include "report/report.h"
 #include "scenario/scenario.h"
 #include "serve/config.h"
@@ -46,6 +49,12 @@ void play_judge_upstream(serve_t *srv, size_t mark, dns_arena_t *scratch,
 			 dns_arena_t *a, sc_result_t *res, sc_verdict_t *v);
 
 void play_sleep_ms(unsigned long ms);
+
+/* What exchange x saw (over transport t) into obs, its text kept in
+ * out's arena; out counts the exchange as sent (unless aborted) and
+ * unreachable. */
+void play_observe(play_result_t *out, sc_transport_t t, const net_exchange_t *x,
+		  sc_observed_t *obs);
 
 /* A new event loop (NULL when none can be made) whose traffic goes to
  * pcap when it is not NULL. Freed with play_loop_free. */
