@@ -93,6 +93,9 @@ $(BUILD)/libdnsharness-ftshim.so $(BUILD)/asan/libdnsharness-ftshim.so: \
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) -O2 -g -shared -fPIC $(CFLAGS) $< -o $@ -ldl
 
+# test_ftshim opens the shim from the directory above its own
+$(BUILD)/asan/tests/test_ftshim: $(BUILD)/asan/libdnsharness-ftshim.so
+
 deps-build:
 	@harness/mk/deps.sh build
 
@@ -140,8 +143,9 @@ demo:
 	echo "HTML report: $(CURDIR)/reports/demo/report.html"; exit $$status
 
 # The compliance matrix: the server suites against every installed target
-# of COMPLIANCE_TARGETS, one report with a column per target.
-COMPLIANCE_TARGETS ?= nsd knot bind pdns twisted
+# of COMPLIANCE_TARGETS, one report with a column per target (a resolver
+# with the harness's authoritative server behind it).
+COMPLIANCE_TARGETS ?= nsd knot bind pdns twisted unbound pdns-recursor kresd dnsmasq
 
 compliance:
 	@harness/mk/deps.sh build

@@ -13,8 +13,9 @@
 # place (fuzz/fuzz.mk). jansson is linked statically: the runner image has
 # no -dev packages. CFLITE_SKIP names targets left out: by default `diff`,
 # whose peers (ldns, libknot and their crypto libraries) are not on the
-# runner image either, and `rpl` and `scenario`, which need the whole
-# library (libyaml, libuv, OpenSSL, libpcap: fuzz/fuzz.mk FUZZ_FULL_CODECS).
+# runner image either, and `node`, `rpl` and `scenario`, which need the
+# whole library (libyaml, libuv, OpenSSL, libpcap: fuzz/fuzz.mk
+# FUZZ_FULL_CODECS).
 #
 # To check it without Docker, from any directory:
 #   SRC=/tmp/src (holding a dnsharness link to the repository) WORK=/tmp/w \
@@ -24,7 +25,7 @@
 
 : "${CXX:=clang++}"
 : "${CXXFLAGS:=$CFLAGS}"
-: "${CFLITE_SKIP:=diff rpl scenario}"
+: "${CFLITE_SKIP:=diff node rpl scenario}"
 cd "$SRC/dnsharness"
 
 codecs=

@@ -78,10 +78,11 @@ FUZZ_BIN     := $(FUZZ_CODECS:%=$(BUILD)/fuzz/fuzz_%)
 # whole library (scenario, expect, serve, ...) and libyaml: they link
 # libdnsharness-full.a. The AFL++/ClusterFuzzLite builds (engine.mk) and
 # `make coverage` (harness/dns only) leave them out.
-FUZZ_FULL_CODECS := $(filter rpl scenario,$(FUZZ_CODECS))
+FUZZ_FULL_CODECS := $(filter node rpl scenario,$(FUZZ_CODECS))
 FUZZ_FULL_OBJ    := $(LIB_SRC:harness/%.c=$(BUILD)/fuzz/obj/%.o)
 FUZZ_LIB_rpl      = $(BUILD)/fuzz/libdnsharness-full.a
 FUZZ_LIB_scenario = $(BUILD)/fuzz/libdnsharness-full.a
+FUZZ_LIB_node     = $(BUILD)/fuzz/libdnsharness-full.a
 
 $(BUILD)/fuzz/libdnsharness-full.a: $(FUZZ_FULL_OBJ)
 	@rm -f $@

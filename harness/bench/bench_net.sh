@@ -10,7 +10,9 @@
 #   run-100k      peak RSS of `dnsharness run` on a 100,000-case suite;
 #   serve-answer  dnsperf's queries/s against `dnsharness serve` serving
 #                 scenarios/zones/example.signed.zone, beside dnsperf
-#                 against NSD serving the same zone.
+#                 against NSD serving the same zone;
+#   resolver-suites  seconds for every suite of scenarios/resolver/ against
+#                 Unbound, and the number of steps played.
 #
 # Each figure is the median of BENCH_REPS repetitions (default 5), the
 # two sides of a comparison interleaved; dnsperf runs BENCH_SECS seconds
@@ -245,6 +247,29 @@ serve_ours=$(median <"$work/serve.ours")
 serve_peer=$(median <"$work/serve.nsd")
 stop_all
 
+# --- resolver-suites: every suite of scenarios/resolver/ against Unbound
+# started from its recipe (issue #5: 100 scenarios in under 60 s), once:
+# wall seconds and the number of steps (cases of the report) played. The
+# suites bind port 53 on 127.x addresses: taken under the lock the tests
+# use, so a bench never runs beside a test doing the same.
+res_secs=null
+res_steps=0
+if "$bin" target list 2>/dev/null | grep -q '^unbound .* installed$'; then
+	rm -rf "$work/resolver"
+	t0=$(now)
+	DNSHARNESS_PORT53_LOCKED=1 \
+		flock -w 600 "${DNSHARNESS_PORT53_LOCK:-/tmp/dnsharness-port53.lock}" \
+		timeout 300 "$bin" run --program unbound --no-color --report-dir "$work/resolver" \
+		"$scen/resolver/" >"$work/resolver.log" 2>&1
+	t1=$(now)
+	[ -s "$work/resolver/report.json" ] ||
+		{ tail -n 20 "$work/resolver.log" >&2; die "resolver suites against unbound wrote no report"; }
+	res_secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+	res_steps=$(grep -c '^  {"suite": ' "$work/resolver/report.json")
+else
+	echo "bench_net: unbound is not installed: no resolver-suites row" >&2
+fi
+
 # --- the rows, the report, the table
 rows=$work/net.rows
 {
@@ -256,6 +281,8 @@ rows=$work/net.rows
 		"$big_mb"
 	printf '  {"name":"serve-answer","unit":"qps","ours":%s,"peers":{"nsd":%s},"ratio":%s,"goal":"ours >= 0.5 x nsd"}\n' \
 		"$serve_ours" "$serve_peer" "$(ratio "$serve_ours" "$serve_peer")"
+	printf '  {"name":"resolver-suites","unit":"s","ours":%s,"peers":{},"steps":%s,"goal":"100 scenarios against unbound < 60 s"}\n' \
+		"$res_secs" "$res_steps"
 } >"$rows"
 
 tmp=$out.tmp.$$
@@ -283,4 +310,6 @@ printf '%-13s %-12s %12s %-8s %12s %8s  %s\n' run-100k "MB peak RSS" "$big_mb" -
 	"<= 64 ($n_big cases in $big_secs s)"
 printf '%-13s %-12s %12.0f %-8s %12.0f %7.3fx  %s\n' serve-answer qps "$serve_ours" nsd \
 	"$serve_peer" "$(ratio "$serve_ours" "$serve_peer")" ">= 0.5x"
+printf '%-13s %-12s %12s %-8s %12s %8s  %s\n' resolver-suites "s (unbound)" "$res_secs" - - - \
+	"< 60 for 100 ($res_steps steps)"
 echo "wrote $out"

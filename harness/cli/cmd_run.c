@@ -462,13 +462,16 @@ typedef enum report_kind {
 	REPORT_HTML
 } report_kind_t;
 
-/* Write one report of the runs to path; false after saying why. */
-static bool write_one(const sc_run_t *runs, size_t n, const char *path,
-		      report_kind_t k)
+/* Write one report of the runs to path (report.json with the cases
+ * stream rendered while the run played, when there is one); false after
+ * saying why. */
+static bool write_one(const sc_run_t *runs, size_t n, report_stream_t *stream,
+		      const char *path, report_kind_t k)
 {
 	char err[256];
 	bool ok = k == REPORT_JSON
-		      ? report_write_json_runs(runs, n, path, err, sizeof(err))
+		      ? report_write_json_stream(runs, n, stream, path, err,
+						 sizeof(err))
 		  : k == REPORT_JUNIT
 		      ? report_write_junit_runs(runs, n, path, err, sizeof(err))
 		      : report_write_html(runs, n, path, err, sizeof(err));
@@ -477,52 +480,56 @@ static bool write_one(const sc_run_t *runs, size_t n, const char *path,
 	return ok;
 }
 
-/* report.json written by a thread of its own while the caller writes
- * the others: the writers only read the finished runs. */
-typedef struct json_job {
+/* The three reports are written at once, report.json and junit.xml by
+ * threads of their own while the caller writes report.html: the writers
+ * only read the finished runs. */
+typedef struct report_job {
 	const sc_run_t *runs;
 	size_t n;
+	report_stream_t *stream;
+	report_kind_t kind;
 	char path[4200];
-	bool ok;
-} json_job_t;
+	bool ok, threaded;
+	pthread_t tid;
+} report_job_t;
 
-static void *json_job_main(void *arg)
+static void *report_job_main(void *arg)
 {
-	json_job_t *j = arg;
-	j->ok = write_one(j->runs, j->n, j->path, REPORT_JSON);
+	report_job_t *j = arg;
+	j->ok = write_one(j->runs, j->n, j->stream, j->path, j->kind);
 	return NULL;
 }
 
 static bool write_reports(const sc_run_t *runs, size_t n, const char *dir,
-			  const run_opts_t *o)
+			  report_stream_t *stream, const run_opts_t *o)
 {
 	static const char *const names[] = {"report.json", "junit.xml",
 					    "report.html"};
-	char path[4200];
+	report_job_t jobs[3];
 	bool ok = true;
-	json_job_t *j = malloc(sizeof(*j));
-	pthread_t tid;
-	bool threaded = false;
-	if (j != NULL) {
-		*j = (json_job_t){runs, n, "", false};
-		snprintf(j->path, sizeof(j->path), "%s/%s", dir, names[0]);
-		threaded = pthread_create(&tid, NULL, json_job_main, j) == 0;
-	}
 	for (int k = REPORT_JSON; k <= REPORT_HTML; k++) {
-		if (k == REPORT_JSON && threaded)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, names[k]);
-		ok = write_one(runs, n, path, (report_kind_t)k) && ok;
+		report_job_t *j = &jobs[k];
+		*j = (report_job_t){.runs = runs,
+				    .n = n,
+				    .stream = stream,
+				    .kind = (report_kind_t)k};
+		snprintf(j->path, sizeof(j->path), "%s/%s", dir, names[k]);
+		j->threaded =
+		    k != REPORT_HTML &&
+		    pthread_create(&j->tid, NULL, report_job_main, j) == 0;
 	}
-	if (threaded) {
-		pthread_join(tid, NULL);
-		ok = j->ok && ok;
+	for (int k = REPORT_JSON; k <= REPORT_HTML; k++)
+		if (!jobs[k].threaded)
+			report_job_main(&jobs[k]);
+	for (int k = REPORT_JSON; k <= REPORT_HTML; k++) {
+		if (jobs[k].threaded)
+			pthread_join(jobs[k].tid, NULL);
+		ok = jobs[k].ok && ok;
 	}
-	free(j);
 	if (o->json != NULL)
-		ok = write_one(runs, n, o->json, REPORT_JSON) && ok;
+		ok = write_one(runs, n, stream, o->json, REPORT_JSON) && ok;
 	if (o->junit != NULL)
-		ok = write_one(runs, n, o->junit, REPORT_JUNIT) && ok;
+		ok = write_one(runs, n, NULL, o->junit, REPORT_JUNIT) && ok;
 	return ok;
 }
 
@@ -539,7 +546,29 @@ typedef struct run_ctx {
 	progress_t prog;
 	run_serve_t *serve; /* no --target, no --program: the files' own
 			       servers */
+	/* one target: report.json's cases rendered while it plays */
+	report_stream_t *stream;
 } run_ctx_t;
+
+/* A result of the one target's run is final: compared with its
+ * expectations file at once, then handed to the report stream. */
+static void on_ended(const sc_run_t *run, size_t idx, void *ctx)
+{
+	run_ctx_t *rc = ctx;
+	run_target_t *rt = &rc->targets[0];
+	(void)run; /* the same as rt->res.run, which may be written */
+	if (rt->have_exp)
+		exp_compare_one(&rt->exp, &rt->res.run, idx);
+	report_stream_ended(rc->stream, &rt->res.run, idx);
+}
+
+/* -j, capped by the recipe's jobs: (dnsmasq's verdicts only mean something
+ * one case at a time, see scenarios/targets/dnsmasq.yaml). */
+static unsigned jobs_for(const run_opts_t *o, const run_target_t *rt)
+{
+	unsigned cap = rt->have_recipe ? rt->recipe.jobs : 0;
+	return cap != 0 && (o->jobs == 0 || cap < o->jobs) ? cap : o->jobs;
+}
 
 static void play_opts_for(run_ctx_t *rc, run_target_t *rt, play_opts_t *po)
 {
@@ -552,7 +581,7 @@ static void play_opts_for(run_ctx_t *rc, run_target_t *rt, play_opts_t *po)
 	    .tls = o->dot.tls,
 	    .target_text = rt->text,
 	    .run_id = rc->run_id,
-	    .jobs = o->jobs,
+	    .jobs = jobs_for(o, rt),
 	    .transport_forced = o->transport_forced,
 	    .transport = o->transport,
 	    .timeout_ms = o->timeout_ms,
@@ -561,6 +590,8 @@ static void play_opts_for(run_ctx_t *rc, run_target_t *rt, play_opts_t *po)
 	    .select_ctx = o,
 	    .progress = isatty(STDERR_FILENO) ? on_progress : NULL,
 	    .progress_ctx = &rc->prog,
+	    .ended = rc->stream != NULL ? on_ended : NULL,
+	    .ended_ctx = rc,
 	    .handle_sigint = true,
 	    .watch = rt->t != NULL ? run_target_watch : NULL,
 	    .watch_ctx = rt->t,
@@ -594,7 +625,8 @@ static bool play_target(run_ctx_t *rc, run_target_t *rt)
 	if (rt->program != NULL && !needs_program(rc))
 		snprintf(rt->text, sizeof(rt->text),
 			 "%s (one per resolver suite)", rt->program);
-	else if (rt->program != NULL && !run_target_start(rt)) {
+	else if (rt->program != NULL &&
+		 !run_target_start(rt, rc->o->vars, rc->o->nvars)) {
 		play_opts_for(rc, rt, &po);
 		if (run_target_failed(rt, rc->l->suites, rc->l->n, &po))
 			return true;
@@ -711,7 +743,8 @@ static int finish(run_ctx_t *rc)
 		}
 	if (isatty(STDERR_FILENO) && interrupted)
 		fputs("\r\033[K", stderr);
-	bool reports_ok = n > 0 && write_reports(runs, n, rc->dir, o);
+	bool reports_ok =
+	    n > 0 && write_reports(runs, n, rc->dir, rc->stream, o);
 	FILE *out = o->tap ? stderr : stdout;
 	bool color =
 	    !o->no_color && getenv("NO_COLOR") == NULL && isatty(fileno(out));
@@ -745,6 +778,8 @@ static int run_loaded(run_ctx_t *rc)
 			rc->dir, strerror(errno));
 		return EXIT_USAGE;
 	}
+	if (rc->ntargets == 1 && !getenv("XNOSTREAM"))
+		rc->stream = report_stream_start(rc->dir);
 	char path[4200], err[256];
 	snprintf(path, sizeof(path), "%s/traffic.pcap", rc->dir);
 	rc->pcap = pcap_log_open(path, err, sizeof(err));
@@ -757,10 +792,16 @@ static int run_loaded(run_ctx_t *rc)
 			break; /* SIGINT: no more targets */
 		ok = play_target(rc, &rc->targets[i]);
 		compare_expected(rc, &rc->targets[i]);
+		if (rc->targets[i].ran)
+			report_stream_finish(rc->stream,
+					     &rc->targets[i].res.run);
 	}
 	if (rc->pcap != NULL)
 		pcap_log_close(rc->pcap);
-	return ok ? finish(rc) : EXIT_FAIL;
+	int result = ok ? finish(rc) : EXIT_FAIL;
+	report_stream_free(rc->stream);
+	rc->stream = NULL;
+	return result;
 }
 
 /* --expected FILE into the run's one target. A missing file is an error

@@ -24,7 +24,8 @@ typedef struct serve_cli {
 static void serve_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: dnsharness serve [--port N|free] [-q] PATH\n"
+		"usage: dnsharness serve [--port N|free] [-q] "
+		"[--formerr-question] PATH\n"
 		"  Start the scripted servers of a scenario file (its "
 		"servers: key), UDP and\n"
 		"  TCP on each of their 127.x.y.z addresses; print one line "
@@ -41,6 +42,11 @@ static void serve_usage(FILE *f)
 		"  --port free  ... on one free port, even when 53 is "
 		"possible\n"
 		"  -q           do not log the queries\n"
+		"  --formerr-question  the FORMERR to a query that does not "
+		"decode copies\n"
+		"               its question when one was read (as the server "
+		"behind a\n"
+		"               resolver in the server suites does)\n"
 		"  Exit 0 after SIGINT/SIGTERM; 1 when the servers cannot "
 		"listen; 2 for bad\n"
 		"  usage or a bad file.\n");
@@ -79,6 +85,8 @@ static bool parse_args(int argc, char **argv, serve_run_opts_t *o,
 			}
 		} else if (strcmp(a, "-q") == 0) {
 			cli->quiet = true;
+		} else if (strcmp(a, "--formerr-question") == 0) {
+			o->answer.formerr_qd = true;
 		} else if (a[0] == '-' || *path != NULL) {
 			fprintf(stderr, "dnsharness serve: unexpected '%s'\n",
 				a);

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
+#include "play/behind.h"
 #include "play/play.h"
 #include "report/expected.h"
 #include "scenario/scenario.h"
@@ -23,6 +24,9 @@ typedef struct run_target {
 	bool exp_found; /* the file exists */
 	char *exp_path;
 	target_t *t; /* while it runs */
+	const char *scenarios_dir;
+	play_behind_t *behind; /* a resolver's upstream while it runs */
+	char behind_port[8];
 	struct sockaddr_storage addr;
 	char text[300]; /* "127.0.0.1:5300", as reported */
 	play_result_t res;
@@ -40,14 +44,19 @@ int run_target_prepare(run_target_t *rt, const char *program,
 		       const char *scenarios_dir);
 
 /* Start rt's program and wait until it is ready; false after saying why
- * on stderr (with the tail of its output). */
-bool run_target_start(run_target_t *rt);
+ * on stderr (with the tail of its output). A resolver first gets the
+ * harness's authoritative server behind it (play/behind.h) through its
+ * vars upstream, upstream_port, upstream_zone and upstream_mode, unless
+ * vars (--var, which override the recipe's vars of the same name) set
+ * upstream. */
+bool run_target_start(run_target_t *rt, const sc_var_t *vars, size_t nvars);
 
 /* A watch for play_opts_t: the started target's health. */
 bool run_target_watch(void *ctx, char *why, size_t cap);
 
-/* Stop the program, keep its output in rt->res (run.target_log) and
- * release it. Says on stderr when it had died during the run. */
+/* Stop the program (and the server behind it), keep its output in
+ * rt->res (run.target_log) and release it. Says on stderr when it had
+ * died during the run. */
 void run_target_stop(run_target_t *rt);
 
 /* A run in which every selected case is ERROR because the target did not

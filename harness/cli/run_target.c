@@ -41,6 +41,7 @@ int run_target_prepare(run_target_t *rt, const char *program,
 {
 	memset(rt, 0, sizeof(*rt));
 	rt->program = program;
+	rt->scenarios_dir = scenarios_dir;
 	diag_t d = {0};
 	rt->have_recipe = true;
 	if (!target_load_recipe(program, scenarios_dir, &rt->recipe, &d)) {
@@ -63,23 +64,103 @@ int run_target_prepare(run_target_t *rt, const char *program,
 	return load_expectations(rt, scenarios_dir) ? 0 : EXIT_USAGE;
 }
 
-bool run_target_start(run_target_t *rt)
+/* Is var name among vars? */
+static bool has_var(const sc_var_t *vars, size_t nvars, const char *name)
+{
+	for (size_t i = 0; i < nvars; i++)
+		if (strcmp(vars[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/* Does the recipe take var name? */
+static bool recipe_has_var(const target_recipe_t *r, const char *name)
+{
+	for (size_t i = 0; i < r->nvars; i++)
+		if (strcmp(r->vars[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/* A resolver that takes an upstream (vars: upstream ...): start the
+ * authoritative server behind it and point the recipe's vars at it (into
+ * v, *n of them). A recipe without such a var has its own data. false
+ * after saying why. */
+static bool start_behind(run_target_t *rt, const sc_var_t *vars, size_t nvars,
+			 target_var_t *v, size_t *n)
+{
+	char err[512];
+	if (rt->recipe.role != TARGET_ROLE_RESOLVER ||
+	    !recipe_has_var(&rt->recipe, "upstream"))
+		return true;
+	if (has_var(vars, nvars, "upstream")) {
+		fprintf(stderr, "dnsharness run: %s: upstream from --var\n",
+			rt->program);
+		return true;
+	}
+	int rc =
+	    play_behind_start(&rt->behind, rt->scenarios_dir, err, sizeof(err));
+	if (rc != 0) {
+		fprintf(stderr, "dnsharness run: %s: %s\n", rt->program, err);
+		rt->start_error = strdup(err);
+		rt->start_failed = true;
+		return false;
+	}
+	snprintf(rt->behind_port, sizeof(rt->behind_port), "%u",
+		 play_behind_port(rt->behind));
+	v[(*n)++] = (target_var_t){"upstream", PLAY_BEHIND_ADDR};
+	v[(*n)++] = (target_var_t){"upstream_port", rt->behind_port};
+	v[(*n)++] = (target_var_t){"upstream_zone", "."};
+	v[(*n)++] = (target_var_t){"upstream_mode", "forward"};
+	fprintf(stderr,
+		"dnsharness run: %s resolves through the harness's "
+		"authoritative server on %s port %s (the root, and %s from "
+		"zones/%s)\n",
+		rt->program, PLAY_BEHIND_ADDR, rt->behind_port,
+		PLAY_BEHIND_ZONE, PLAY_BEHIND_ZONE_FILE);
+	return true;
+}
+
+/* The target did not start: say why; false. */
+static bool start_failed(run_target_t *rt, const target_err_t *err)
+{
+	fprintf(stderr, "dnsharness run: %s did not start: %s: %s\n",
+		rt->program, target_rc_name(err->code), err->msg);
+	if (err->log[0] != '\0')
+		fprintf(stderr, "---- output of %s ----\n%s\n", rt->program,
+			err->log);
+	rt->start_error = strdup(err->msg);
+	rt->start_log = err->log[0] ? strdup(err->log) : NULL;
+	rt->start_failed = true;
+	play_behind_stop(rt->behind);
+	rt->behind = NULL;
+	return false;
+}
+
+bool run_target_start(run_target_t *rt, const sc_var_t *vars, size_t nvars)
 {
 	static target_err_t err; /* large: not on the stack */
 	memset(&err, 0, sizeof(err));
 	target_opts_t o = {0};
-	fprintf(stderr, "dnsharness run: starting %s ...\n", rt->program);
-	if (target_start(&rt->recipe, &o, &rt->t, &err) != TARGET_OK) {
-		fprintf(stderr, "dnsharness run: %s did not start: %s: %s\n",
-			rt->program, target_rc_name(err.code), err.msg);
-		if (err.log[0] != '\0')
-			fprintf(stderr, "---- output of %s ----\n%s\n",
-				rt->program, err.log);
-		rt->start_error = strdup(err.msg);
-		rt->start_log = err.log[0] ? strdup(err.log) : NULL;
-		rt->start_failed = true;
+	target_var_t *v = calloc(nvars + 4, sizeof(*v));
+	if (v == NULL) {
+		fprintf(stderr, "dnsharness run: out of memory\n");
 		return false;
 	}
+	size_t n = 0;
+	bool ok = start_behind(rt, vars, nvars, v, &n);
+	for (size_t i = 0; i < nvars; i++) /* --var wins */
+		v[n++] = (target_var_t){vars[i].name, vars[i].value};
+	o.vars = v;
+	o.nvars = n;
+	if (ok)
+		fprintf(stderr, "dnsharness run: starting %s ...\n",
+			rt->program);
+	if (ok && target_start(&rt->recipe, &o, &rt->t, &err) != TARGET_OK)
+		ok = start_failed(rt, &err);
+	free(v);
+	if (!ok)
+		return false;
 	const char *addr = target_addr(rt->t);
 	snprintf(rt->text, sizeof(rt->text),
 		 strchr(addr, ':') ? "[%s]:%u" : "%s:%u", addr,
@@ -95,6 +176,18 @@ bool run_target_start(run_target_t *rt)
 	}
 	fprintf(stderr, "dnsharness run: %s listens on %s (pid %d)\n",
 		rt->program, rt->text, target_pid(rt->t));
+	if (rt->recipe.jobs != 0)
+		fprintf(stderr,
+			"dnsharness run: %s: at most %u case%s in flight "
+			"(its recipe's jobs:)\n",
+			rt->program, rt->recipe.jobs,
+			rt->recipe.jobs == 1 ? "" : "s");
+	if (rt->behind != NULL) {
+		size_t len = strlen(rt->text);
+		snprintf(rt->text + len, sizeof(rt->text) - len,
+			 " (upstream %s:%s)", PLAY_BEHIND_ADDR,
+			 rt->behind_port);
+	}
 	return true;
 }
 
@@ -136,6 +229,12 @@ void run_target_stop(run_target_t *rt)
 			len > 0 && log[len - 1] != '\n' ? "\n" : "");
 	target_free(rt->t);
 	rt->t = NULL;
+	if (rt->behind != NULL)
+		fprintf(stderr,
+			"dnsharness run: %s asked the server behind it %zu "
+			"queries\n",
+			rt->program, play_behind_stop(rt->behind));
+	rt->behind = NULL;
 }
 
 /* The selected cases of suites, in order; false when out of memory. */
@@ -205,6 +304,7 @@ void run_target_free(run_target_t *rt)
 {
 	if (rt->t != NULL)
 		target_free(rt->t);
+	play_behind_stop(rt->behind);
 	if (rt->ran)
 		play_result_free(&rt->res);
 	if (rt->have_exp)

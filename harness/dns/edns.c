@@ -152,7 +152,7 @@ const char *dns_rcode_to_text(uint16_t rcode, char buf[16])
 	const char *name =
 	    mnemonic_name(rcode_names, COUNT(rcode_names), rcode);
 	if (name != NULL)
-		snprintf(buf, 16, "%s", name);
+		memcpy(buf, name, strlen(name) + 1); /* < 16 */
 	else
 		snprintf(buf, 16, "RCODE%u", (unsigned)rcode);
 	return buf;
@@ -174,7 +174,7 @@ const char *dns_opcode_to_text(uint8_t opcode, char buf[16])
 	uint16_t op = opcode & 0xfu;
 	const char *name = mnemonic_name(opcode_names, COUNT(opcode_names), op);
 	if (name != NULL)
-		snprintf(buf, 16, "%s", name);
+		memcpy(buf, name, strlen(name) + 1); /* < 16 */
 	else
 		snprintf(buf, 16, "OPCODE%u", (unsigned)op);
 	return buf;

@@ -296,9 +296,24 @@ static bool is_special(uint8_t c)
 	       c == ';' || c == '@' || c == '$';
 }
 
+/* Bytes written as they are in presentation form. */
+static bool plain_char(uint8_t c)
+{
+	return c > 0x20 && c < 0x7f && !is_special(c);
+}
+
 static void label_text(dns_strbuf_t *sb, const uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
+		size_t run = i;
+		while (run < n && plain_char(p[run]))
+			run++;
+		if (run > i) { /* the common case: the whole label at once */
+			dns_sb_put(sb, (const char *)p + i, run - i);
+			i = run;
+			if (i == n)
+				break;
+		}
 		uint8_t c = p[i];
 		if (c <= 0x20 || c >= 0x7f) {
 			char esc[5] = {'\\', (char)('0' + c / 100),

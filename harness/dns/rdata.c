@@ -911,13 +911,13 @@ static void sb_mnemonic(dns_strbuf_t *sb, char kind, uint16_t v)
 	if (name != NULL)
 		dns_sb_puts(sb, name);
 	else
-		dns_sb_printf(sb, "%u", (unsigned)v);
+		dns_sb_putu(sb, v);
 }
 
 static void sb_data16(printer_t *p, const uint8_t *f)
 {
 	uint16_t n = dns_get_u16(f);
-	dns_sb_printf(p->sb, "%u", (unsigned)n);
+	dns_sb_putu(p->sb, n);
 	if (n > 0) {
 		dns_sb_putc(p->sb, ' ');
 		sb_base64(p->sb, f + 2, n);
@@ -950,20 +950,24 @@ static void print_word(printer_t *p, char kind, const uint8_t *f, size_t n)
 	dns_strbuf_t *sb = p->sb;
 	switch (kind) {
 	case K_U8:
-		dns_sb_printf(sb, "%u", (unsigned)f[0]);
+		dns_sb_putu(sb, f[0]);
 		break;
 	case K_U16:
-		dns_sb_printf(sb, "%u", (unsigned)dns_get_u16(f));
+		dns_sb_putu(sb, dns_get_u16(f));
 		break;
 	case K_U32:
 	case K_PERIOD:
-		dns_sb_printf(sb, "%lu", (unsigned long)dns_get_u32(f));
+		dns_sb_putu(sb, dns_get_u32(f));
 		break;
 	case K_U48:
-		dns_sb_printf(sb, "%llu", (unsigned long long)get_u48(f));
+		dns_sb_putu(sb, get_u48(f));
 		break;
 	case K_IPV4:
-		dns_sb_printf(sb, "%u.%u.%u.%u", f[0], f[1], f[2], f[3]);
+		for (int i = 0; i < 4; i++) {
+			if (i > 0)
+				dns_sb_putc(sb, '.');
+			dns_sb_putu(sb, f[i]);
+		}
 		break;
 	case K_IPV6:
 		sb_ipv6(sb, f);

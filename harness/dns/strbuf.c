@@ -36,6 +36,16 @@ void dns_sb_puts(dns_strbuf_t *sb, const char *s)
 	dns_sb_put(sb, s, strlen(s));
 }
 
+void dns_sb_putu(dns_strbuf_t *sb, uint64_t v)
+{
+	char b[20], *p = b + sizeof(b);
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	dns_sb_put(sb, p, (size_t)(b + sizeof(b) - p));
+}
+
 void dns_sb_printf(dns_strbuf_t *sb, const char *fmt, ...)
 {
 	char tmp[256];

@@ -24,6 +24,8 @@ dns_strbuf_t dns_strbuf_init(char *buf, size_t cap);
 void dns_sb_putc(dns_strbuf_t *sb, char c);
 void dns_sb_put(dns_strbuf_t *sb, const char *s, size_t n);
 void dns_sb_puts(dns_strbuf_t *sb, const char *s);
+/* v in decimal (what "%llu" prints, without printf's cost). */
+void dns_sb_putu(dns_strbuf_t *sb, uint64_t v);
 void dns_sb_printf(dns_strbuf_t *sb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Bytes as uppercase hex pairs, no separators (as dig prints). */

@@ -188,7 +188,7 @@ const char *dns_type_to_text(uint16_t type, char buf[16])
 {
 	const dns_type_info_t *ti = dns_type_info(type);
 	if (ti != NULL)
-		snprintf(buf, 16, "%s", ti->name);
+		memcpy(buf, ti->name, strlen(ti->name) + 1); /* < 16 */
 	else
 		snprintf(buf, 16, "TYPE%u", (unsigned)type);
 	return buf;
@@ -210,7 +210,8 @@ const char *dns_class_to_text(uint16_t cls, char buf[16])
 {
 	for (size_t i = 0; i < CLASS_PRINTED; i++) {
 		if (class_table[i].code == cls) {
-			snprintf(buf, 16, "%s", class_table[i].name);
+			memcpy(buf, class_table[i].name,
+			       strlen(class_table[i].name) + 1); /* < 16 */
 			return buf;
 		}
 	}

@@ -1220,6 +1220,15 @@ static void check_implicit(const sc_expect_t *e, ev_t *ev)
 		per_message(ev, e, "", &opcode, false);
 	if (im->question && ev->q->has_question)
 		per_message(ev, e, "", &question, false);
+	if (im->unsolicited && obs->hold != NULL && obs->hold->bytes > 0) {
+		txt_t got;
+		txt_init(&got);
+		sc_hold_text(obs->hold, &got.sb);
+		reason(ev, "", "implicit.unsolicited",
+		       "nothing from the server after the response (on the "
+		       "held connection)",
+		       txt_end(&got));
+	}
 }
 
 static bool eval_node(const sc_expect_t *e, ev_t *ev, const char *prefix);
@@ -1586,6 +1595,38 @@ static void check_stream(const sc_expect_t *e, ev_t *ev, const char *prefix)
 		stream_each(s->each, ev, prefix);
 }
 
+/* ---- hold: (tcp: {hold:}) ------------------------------------------------ */
+
+/* The TCP-KEEPALIVE timeout the response advertised, in ms; of several
+ * messages the last one carrying the option (RFC 7828 3.2.2: a later one
+ * overrides). XP_KEEPALIVE_NONE / _EMPTY when there is none / no value. */
+static long keepalive_ms(const ev_t *ev)
+{
+	for (size_t i = ev->nmsgs; i-- > 0;) {
+		dns_edns_t ed;
+		dns_edns_opt_t o;
+		if (!opt_of(&ev->msgs[i], &ed, NULL) ||
+		    !dns_edns_find(&ed, DNS_OPT_KEEPALIVE, &o))
+			continue;
+		if (o.len < 2)
+			return XP_KEEPALIVE_EMPTY;
+		return 100L * (long)(((unsigned)o.data[0] << 8) | o.data[1]);
+	}
+	return XP_KEEPALIVE_NONE;
+}
+
+static void check_hold(const sc_expect_t *e, ev_t *ev, const char *prefix)
+{
+	if (!e->hold.set)
+		return;
+	static const sc_hold_obs_t none; /* no hold was asked */
+	const sc_hold_obs_t *h = ev->obs->hold ? ev->obs->hold : &none;
+	xp_hold_fail_t f[XP_HOLD_FAILS];
+	size_t n = xp_hold_judge(&e->hold, h, keepalive_ms(ev), f);
+	for (size_t i = 0; i < n; i++)
+		reason(ev, prefix, f[i].check, f[i].expected, f[i].got);
+}
+
 /* ---- the tree ------------------------------------------------------------ */
 
 static void check_outcome(const sc_expect_t *e, ev_t *ev, const char *prefix)
@@ -1618,7 +1659,7 @@ static void check_outcome(const sc_expect_t *e, ev_t *ev, const char *prefix)
 		txt_init(&got);
 		range_text(&e->ignored, "response", &ex.sb);
 		dns_sb_puts(&ex.sb, " ignored");
-		dns_sb_printf(&got.sb, "%zu ignored (%s)", obs->ignored,
+		dns_sb_printf(&got.sb, "%zu ignored (%s)", (size_t)obs->ignored,
 			      status_text(obs));
 		reason(ev, prefix, "ignored", txt_end(&ex), txt_end(&got));
 	}
@@ -1702,6 +1743,7 @@ static bool eval_node(const sc_expect_t *e, ev_t *ev, const char *prefix)
 		check_opt(e, ev, prefix);
 		check_tsig(e, ev, prefix);
 		check_stream(e, ev, prefix);
+		check_hold(e, ev, prefix);
 	}
 	if (e->nany)
 		eval_any(e, ev, prefix);

@@ -1018,27 +1018,35 @@ static bool key_not(cc_t *c, const char *key, const node_t *v, sc_expect_t *e)
 static bool key_implicit(cc_t *c, const char *key, const node_t *v,
 			 sc_expect_t *e)
 {
-	static const char *const keys[] = {"id",       "qr",	 "opcode",
-					   "question", "strict", NULL};
-	bool *fields[] = {&e->implicit.id, &e->implicit.qr, &e->implicit.opcode,
-			  &e->implicit.question, &e->implicit.strict};
+	static const char *const keys[] = {
+	    "id", "qr", "opcode", "question", "strict", "unsolicited", NULL};
+	bool *fields[] = {&e->implicit.id,     &e->implicit.qr,
+			  &e->implicit.opcode, &e->implicit.question,
+			  &e->implicit.strict, &e->implicit.unsolicited};
+	size_t n = sizeof(fields) / sizeof(fields[0]);
 	bool b;
 	if (v->kind == NODE_SCALAR) {
 		if (!node_bool(v, &b, c->d))
 			return false;
-		for (size_t i = 0; i < 5; i++)
+		for (size_t i = 0; i < n; i++)
 			*fields[i] = b;
 		return true;
 	}
 	if (!node_check_keys(v, key, keys, c->d))
 		return false;
 	bool ok = true;
-	for (size_t i = 0; i < 5; i++) {
+	for (size_t i = 0; i < n; i++) {
 		const node_t *f = node_get(v, keys[i]);
 		if (f != NULL)
 			ok = node_bool(f, fields[i], c->d) && ok;
 	}
 	return ok;
+}
+
+static bool key_hold(cc_t *c, const char *key, const node_t *v, sc_expect_t *e)
+{
+	(void)key;
+	return xp_hold_compile(v, &e->hold, c->d);
 }
 
 static const struct {
@@ -1057,15 +1065,16 @@ static const struct {
     {"messages", key_messages, false}, {"any", key_any, false},
     {"all", key_all, false},	       {"not", key_not, false},
     {"implicit", key_implicit, false}, {"tsig", key_tsig, true},
-    {"stream", key_stream, true},
+    {"stream", key_stream, true},      {"hold", key_hold, true},
 };
 #define NKEYS (sizeof(key_table) / sizeof(key_table[0]))
 
 static const char *const all_keys[] = {
-    "rcode",   "opcode",      "flags",	    "tc",    "question", "qdcount",
-    "answer",  "authority",   "additional", "opt",   "size",	 "violations",
-    "ignored", "no_response", "closed",	    "alive", "messages", "any",
-    "all",     "not",	      "implicit",   "tsig",  "stream",	 NULL};
+    "rcode",	"opcode",     "flags",	   "tc",	  "question",
+    "qdcount",	"answer",     "authority", "additional",  "opt",
+    "size",	"violations", "ignored",   "no_response", "closed",
+    "alive",	"messages",   "any",	   "all",	  "not",
+    "implicit", "tsig",	      "stream",	   "hold",	  NULL};
 
 /* Contradictions between the keys of one mapping. */
 static bool consistency(cc_t *c, const node_t *n, sc_expect_t *e)
@@ -1131,7 +1140,8 @@ static sc_expect_t *compile_node(cc_t *c, const node_t *n, bool top)
 		return NULL;
 	e->node = n;
 	e->top = top;
-	e->implicit = (xp_implicit_t){true, true, true, true, true, false};
+	e->implicit =
+	    (xp_implicit_t){true, true, true, true, true, true, false};
 	ok = compile_keys(c, n, e) && ok;
 	ok = ok && consistency(c, n, e);
 	e->text = flow_text(c, n);
@@ -1183,6 +1193,11 @@ static bool own_strict(const sc_expect_t *e)
 	return e->viol != XP_UNSET;
 }
 
+static bool own_unsolicited(const sc_expect_t *e)
+{
+	return e->hold.unsolicited != XP_UNSET;
+}
+
 bool sc_expect_wants_alive(const sc_expect_t *e)
 {
 	return tree_any(e, wants_alive);
@@ -1197,6 +1212,8 @@ static void implicit_defer(sc_expect_t *e)
 		e->implicit.opcode = false;
 	if (tree_any(e, own_qr))
 		e->implicit.qr = false;
+	if (tree_any(e, own_unsolicited))
+		e->implicit.unsolicited = false;
 	if (tree_any(e, own_strict)) {
 		e->implicit.strict = false;
 		e->implicit.strict_explicit = true;
@@ -1220,7 +1237,7 @@ bool sc_expect_compile(const node_t *e, dns_arena_t *arena, sc_expect_t **out,
 		x->top = true;
 		x->text = "{}";
 		x->implicit =
-		    (xp_implicit_t){true, true, true, true, true, false};
+		    (xp_implicit_t){true, true, true, true, true, true, false};
 	} else {
 		x = compile_node(&c, e, true);
 	}

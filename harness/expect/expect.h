@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "dns/arena.h"
+#include "dns/strbuf.h"
 #include "scenario/node.h"
 #include "scenario/query.h"
 #include "scenario/scenario.h"
@@ -31,20 +32,52 @@ typedef enum sc_net_status {
 	SC_NET_ERROR,	 /* could not send (unreachable, refused ...) */
 } sc_net_status_t;
 
+/* TCP, tcp: {hold:}: what the server did with the connection after the
+ * response (net/exchange.h, net_hold_result_t). */
+typedef enum sc_hold {
+	SC_HOLD_NONE,	/* no hold: not asked, not TCP, or no response */
+	SC_HOLD_OPEN,	/* still open when the hold ended */
+	SC_HOLD_CLOSED, /* the server closed it (FIN) */
+	SC_HOLD_RESET,	/* the server reset it (RST) */
+} sc_hold_t;
+
+/* "none", "open", "closed", "reset". */
+const char *sc_hold_name(sc_hold_t h);
+
+typedef struct sc_hold_obs {
+	sc_hold_t state;
+	unsigned long asked_ms; /* the hold the query asked for (0: none) */
+	double after_ms;	/* response to close; the whole hold if OPEN */
+	size_t bytes;		/* bytes the server sent during the hold */
+	double first_byte_ms;	/* response to the first of them */
+	bool reuse_asked;	/* tcp: {reuse: true} */
+	bool reuse_tried;	/* the query was sent again after the hold */
+	sc_net_status_t reuse;	/* what came of it, when tried */
+	double reuse_rtt_ms;	/* ANSWERED: send to response */
+} sc_hold_obs_t;
+
+/* What o saw, as a sentence ("closed by the server 1203 ms after the
+ * response; ..."), appended to sb. */
+void sc_hold_text(const sc_hold_obs_t *o, dns_strbuf_t *sb);
+
 /* What the engine observed for one case. */
 typedef struct sc_observed {
+	/* (laid out without padding: a large run keeps one per case) */
 	sc_net_status_t status;
 	sc_transport_t transport;
-	const uint8_t *query; /* bytes sent in the last attempt */
-	size_t qlen;
+	uint32_t qlen;	  /* bytes of query */
+	uint32_t nmsgs;	  /* responses */
+	uint32_t ignored; /* datagrams dropped as not matching (wrong ID ...) */
+	bool alive_probed, alive;
+	const uint8_t *query;	    /* bytes sent in the last attempt */
 	const uint8_t *const *msgs; /* responses, in arrival order (several on
 				       a TCP stream, e.g. AXFR) */
 	const size_t *lens;
-	size_t nmsgs;
-	size_t ignored; /* datagrams dropped as not matching (wrong ID ...) */
-	bool alive_probed, alive;
 	double rtt_ms;
 	const char *net_detail; /* e.g. strerror text, or NULL */
+	/* tcp: {hold:} over TCP or DoT, else NULL (most cases: kept out
+	 * of each of a large run's results) */
+	const sc_hold_obs_t *hold;
 } sc_observed_t;
 
 typedef enum sc_verdict_kind {

@@ -103,8 +103,43 @@ typedef struct xp_stream {
 	struct sc_expect *first, *each, *last; /* one message at a time */
 } xp_stream_t;
 
+/* hold: (tcp: {hold:}), judged on what the server did with the
+ * connection after the response (hold.c) */
+typedef struct xp_hold {
+	bool set;
+	xp_tri_t closed; /* closed (FIN or RST) during the hold; open: true
+			    is closed: false */
+	bool has_within, has_after;
+	unsigned long within_ms, after_ms; /* closed: {within:, after:} */
+	xp_tri_t keepalive;   /* not closed before the TCP-KEEPALIVE
+				 timeout the response advertised */
+	xp_tri_t unsolicited; /* bytes came during the hold */
+	xp_tri_t reuse;	      /* the query sent again was answered */
+} xp_hold_t;
+
+/* Compile a hold: mapping into h. false with located errors in d. */
+bool xp_hold_compile(const node_t *v, xp_hold_t *h, diag_t *d);
+
+#define XP_HOLD_FAILS	   4
+#define XP_KEEPALIVE_NONE  (-1L) /* no TCP-KEEPALIVE in the response */
+#define XP_KEEPALIVE_EMPTY (-2L) /* one without a timeout */
+
+typedef struct xp_hold_fail {
+	const char *check; /* "hold.closed" ... */
+	char expected[160];
+	char got[240];
+} xp_hold_fail_t;
+
+/* Judge h against o; ka_ms is the TCP-KEEPALIVE timeout of the response
+ * in ms, or XP_KEEPALIVE_NONE / _EMPTY. Returns how many checks failed,
+ * written to out. */
+size_t xp_hold_judge(const xp_hold_t *h, const sc_hold_obs_t *o, long ka_ms,
+		     xp_hold_fail_t out[XP_HOLD_FAILS]);
+
 typedef struct xp_implicit {
 	bool id, qr, opcode, question, strict;
+	bool unsolicited;     /* a held connection (tcp: {hold:}) gets no bytes
+				 after the response */
 	bool strict_explicit; /* violations: judges the decode instead of
 				 strict; a message without a header is
 				 then left to it too */
@@ -135,6 +170,7 @@ struct sc_expect {
 	xp_range_t size;
 	xp_tsig_t tsig;
 	xp_stream_t stream;
+	xp_hold_t hold;
 	xp_tri_t viol;	 /* violations: true / a list (XP_TRUE), false */
 	dns_rc_t *viols; /* the list: each is among those found */
 	size_t nviols;

@@ -34,6 +34,21 @@ const char *net_status_name(net_status_t s)
 	return "?";
 }
 
+const char *net_hold_name(net_hold_t h)
+{
+	switch (h) {
+	case NET_HOLD_NONE:
+		return "none";
+	case NET_HOLD_OPEN:
+		return "open";
+	case NET_HOLD_CLOSED:
+		return "closed";
+	case NET_HOLD_RESET:
+		return "reset";
+	}
+	return "?";
+}
+
 bool net__is_unreachable(int uv_err)
 {
 	return uv_err == UV_ECONNREFUSED || uv_err == UV_EHOSTUNREACH ||

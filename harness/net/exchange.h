@@ -28,7 +28,7 @@
  * with the same ID on one connection). Responses are matched by ID, in
  * any order; a query shorter than 2 bytes has no ID to match, so it goes
  * alone on a connection of its own and takes what comes there (as does an
- * exchange with wait_ms or partial). A close,
+ * exchange with wait_ms, partial or hold_ms). A close,
  * reset or framing error on a connection that carried other queries or
  * was reused is not blamed on a query: each query still waiting there
  * is sent again alone on a fresh connection, and only what happens there
@@ -62,6 +62,32 @@ typedef enum net_status {
 /* "answered", "timeout", "closed", "reset", "error", "aborted". */
 const char *net_status_name(net_status_t s);
 
+/* TCP, hold_ms: what the server did with the connection after the
+ * response (net_exchange_t.hold_ms). */
+typedef enum net_hold {
+	NET_HOLD_NONE =
+	    0,		 /* no hold: not asked, or no response to hold after */
+	NET_HOLD_OPEN,	 /* still open when the hold ended */
+	NET_HOLD_CLOSED, /* the server closed it (FIN; or it failed) */
+	NET_HOLD_RESET,	 /* the server reset it (RST) */
+} net_hold_t;
+
+/* "none", "open", "closed", "reset". */
+const char *net_hold_name(net_hold_t h);
+
+typedef struct net_hold_result {
+	net_hold_t state;
+	double after_ms;      /* from the response to the close, or the
+				 whole hold when OPEN */
+	size_t bytes;	      /* bytes the server sent during the hold */
+	double first_byte_ms; /* from the response to the first of them */
+	/* reuse: the query sent again once the hold ended OPEN */
+	net_status_t reuse;  /* PENDING: not sent; ANSWERED, TIMEOUT,
+				CLOSED or RESET */
+	double reuse_rtt_ms; /* ANSWERED: send to response */
+	size_t reuse_len;    /* ANSWERED: bytes of the response */
+} net_hold_result_t;
+
 typedef struct net_result {
 	net_status_t status;
 	int uv_err;	      /* libuv error behind CLOSED/RESET/ERROR, or 0 */
@@ -71,10 +97,11 @@ typedef struct net_result {
 	const uint8_t **msgs; /* accepted responses, arrival order (arena) */
 	size_t *lens;
 	size_t nmsgs;
-	size_t bytes;	   /* sum of lens */
-	size_t ignored;	   /* received, not accepted (see above) */
-	unsigned attempts; /* times the query was sent */
-	double rtt_ms;	   /* last send to first accepted response */
+	size_t bytes;		/* sum of lens */
+	size_t ignored;		/* received, not accepted (see above) */
+	unsigned attempts;	/* times the query was sent */
+	double rtt_ms;		/* last send to first accepted response */
+	net_hold_result_t hold; /* TCP with hold_ms */
 } net_result_t;
 
 typedef struct net_exchange net_exchange_t;
@@ -108,6 +135,17 @@ struct net_exchange {
 				     the answer, counting duplicates */
 	unsigned long idle_ms;	  /* multi: end this long after the last
 				     message (0: 500) */
+	unsigned long hold_ms;	  /* TCP: on a connection of its own, after
+				     the response (all of it, for multi)
+				     keep the connection open this long and
+				     watch it: res.hold says whether the
+				     server closed it, when, and what it
+				     sent meanwhile */
+	bool reuse;		  /* hold_ms: when the connection is still
+				     open at the end of the hold, send the
+				     query again on it (a fresh ID when
+				     fresh_id) and wait timeout_ms for the
+				     answer (res.hold.reuse) */
 	dns_arena_t *arena;	  /* accepted responses are copied here */
 	void (*done)(net_exchange_t *x);
 	void *user;
@@ -127,6 +165,9 @@ struct net_exchange {
 		bool lingering;
 		bool isolated;	   /* TCP: alone on a dedicated connection */
 		bool waited;	   /* TCP: wait_ms is over */
+		bool holding;	   /* TCP: answered, in hold_ms */
+		bool reusing;	   /* TCP: hold over, the query sent again */
+		double held_at;	   /* when the hold began */
 		uint16_t id;	   /* ID expected in responses */
 		unsigned soa_seen; /* multi: SOA records seen in answers */
 		double sent_at;

@@ -28,8 +28,12 @@ struct net_tcp_conn {
 	size_t peak;   /* most exchanges pending at once */
 	size_t served; /* exchanges that ended here */
 	bool connected, closing, dedicated;
-	bool ready;	     /* queries may go: connected, TLS handshake done */
-	net_tls_conn_t *tls; /* DoT: the TLS session, or NULL */
+	bool ready;   /* queries may go: connected, TLS handshake done */
+	bool stalled; /* a query here went unanswered: no new query is put
+			 on it (the server may have stopped reading it, as
+			 dnsmasq does after a QR=1 query: a later case would
+			 time out for this one); closed once idle */
+	net_tls_conn_t *tls;  /* DoT: the TLS session, or NULL */
 	net_tcp_conn_t *next; /* in the pool */
 };
 
@@ -135,6 +139,7 @@ static void conn_close(net_tcp_conn_t *c, bool by_client)
 }
 
 static int conn_send_alone(net_tcp_pool_t *p, net_exchange_t *x);
+static void hold_broken(net_exchange_t *x, net_status_t st, const char *detail);
 
 /* The connection is broken (st: CLOSED, RESET or ERROR). Each exchange
  * still waiting ends with st - or, when the connection carried others or
@@ -159,7 +164,9 @@ static void conn_fail(net_tcp_conn_t *c, net_status_t st, int err,
 		net_exchange_t *x = c->pending;
 		pending_unlink(c, x);
 		x->in.conn = NULL;
-		if (x->res.nmsgs > 0)
+		if (x->in.holding)
+			hold_broken(x, st, detail);
+		else if (x->res.nmsgs > 0)
 			net__finish(x, NET_ANSWERED, 0,
 				    "%s after %zu message%s", detail,
 				    x->res.nmsgs, x->res.nmsgs == 1 ? "" : "s");
@@ -278,6 +285,8 @@ static void conn_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 }
 
 static void tcp_timeout(uv_timer_t *t);
+static bool hold_start(net_exchange_t *x);
+static void hold_reused(net_exchange_t *x, size_t len);
 
 /* A complete message arrived on c: give it to the exchange with its ID. */
 static void conn_dispatch(net_tcp_conn_t *c, const uint8_t *msg, size_t len)
@@ -290,8 +299,14 @@ static void conn_dispatch(net_tcp_conn_t *c, const uint8_t *msg, size_t len)
 			c->pending->res.ignored++;
 		return;
 	}
+	if (x->in.reusing) {
+		hold_reused(x, len);
+		return;
+	}
 	bool complete = net__accept(x, msg, len);
 	if (x->in.finishing)
+		return;
+	if (complete && !x->res.capped && hold_start(x))
 		return;
 	if (complete) {
 		if (x->res.capped)
@@ -312,6 +327,16 @@ static void conn_dispatch(net_tcp_conn_t *c, const uint8_t *msg, size_t len)
 	uv_timer_start(&x->in.timer, tcp_timeout, wait, 0);
 }
 
+static void hold_bytes(net_exchange_t *x, size_t n);
+
+/* The exchange holding dedicated connection c (in its hold, the query
+ * not sent again yet), or NULL. */
+static net_exchange_t *held_on(const net_tcp_conn_t *c)
+{
+	net_exchange_t *x = c->dedicated ? c->pending : NULL;
+	return x != NULL && x->in.holding && !x->in.reusing ? x : NULL;
+}
+
 static void conn_data(net_tcp_conn_t *c, const uint8_t *data, size_t len)
 {
 	net_tap_t *t = tap_of(c);
@@ -319,6 +344,11 @@ static void conn_data(net_tcp_conn_t *c, const uint8_t *data, size_t len)
 		t->tcp_data(t->ctx, c->id, false, data, len);
 	size_t off = 0;
 	while (off < len && !c->closing) {
+		net_exchange_t *held = held_on(c);
+		if (held != NULL) { /* nobody asked for these */
+			hold_bytes(held, len - off);
+			return;
+		}
 		size_t used = 0, mlen = 0;
 		const uint8_t *msg = NULL;
 		dns_rc_t rc = dns_tcp_read(&c->reader, data + off, len - off,
@@ -587,7 +617,8 @@ static int conn_send_alone(net_tcp_pool_t *p, net_exchange_t *x)
 static net_tcp_conn_t *find_conn(net_tcp_pool_t *p, const net_exchange_t *x)
 {
 	for (net_tcp_conn_t *c = p->conns; c != NULL; c = c->next) {
-		if (c->closing || c->dedicated || c->npending >= p->depth)
+		if (c->closing || c->dedicated || c->stalled ||
+		    c->npending >= p->depth)
 			continue;
 		if (!x->fresh_id && x->len >= 2 &&
 		    id_in_use(c, net__query_id(x), NULL))
@@ -603,6 +634,8 @@ static void tcp_timeout(uv_timer_t *t)
 	net_tcp_conn_t *c = x->in.conn;
 	if (x->in.finishing)
 		return;
+	if (x->res.nmsgs > 0 && hold_start(x))
+		return; /* a transfer ended by silence: hold from now */
 	if (x->res.nmsgs > 0) {
 		net__finish(x, NET_ANSWERED, 0,
 			    "transfer ended: nothing more after %zu messages",
@@ -616,11 +649,14 @@ static void tcp_timeout(uv_timer_t *t)
 			    "not finish)",
 			    x->timeout_ms);
 	} else if (c != NULL && dns_tcp_pending(&c->reader) > 0) {
+		c->stalled = true; /* in the middle of a message */
 		net__finish(x, NET_TIMEOUT, 0,
 			    "no complete response within %lu ms (%zu bytes of "
 			    "a message received)",
 			    x->timeout_ms, dns_tcp_pending(&c->reader));
 	} else {
+		if (c != NULL)
+			c->stalled = true;
 		net__finish(x, NET_TIMEOUT, 0, "no response within %lu ms",
 			    x->timeout_ms);
 	}
@@ -643,6 +679,132 @@ static void tcp_wait_over(uv_timer_t *t)
 	conn_send(c, x);
 }
 
+/* ---- holding the connection after the response (hold_ms) --------------- */
+
+/* x's hold and reuse as a sentence, into res.detail. */
+static void hold_detail(net_exchange_t *x, const char *why)
+{
+	const net_hold_result_t *h = &x->res.hold;
+	char *d = x->res.detail;
+	size_t cap = sizeof(x->res.detail);
+	int n;
+	if (h->state == NET_HOLD_OPEN)
+		n = snprintf(d, cap, "still open after the %lu ms hold",
+			     x->hold_ms);
+	else
+		n = snprintf(d, cap, "%s %.0f ms after the response",
+			     why != NULL && why[0] != '\0' ? why
+			     : h->state == NET_HOLD_RESET
+				 ? "the server reset the connection"
+				 : "the server closed the connection",
+			     h->after_ms);
+	size_t at = n > 0 && (size_t)n < cap ? (size_t)n : cap - 1;
+	if (h->bytes > 0 && at < cap)
+		at += (size_t)snprintf(d + at, cap - at,
+				       "; %zu unsolicited bytes", h->bytes);
+	if (h->reuse == NET_PENDING || at >= cap)
+		return;
+	if (h->reuse == NET_ANSWERED)
+		snprintf(d + at, cap - at,
+			 "; the query sent again was answered in %.1f ms",
+			 h->reuse_rtt_ms);
+	else
+		snprintf(d + at, cap - at, "; the query sent again: %s",
+			 why != NULL && why[0] != '\0'
+			     ? why
+			     : net_status_name(h->reuse));
+}
+
+/* x is done: answered, with what its hold saw. */
+static void hold_finish(net_exchange_t *x, const char *why)
+{
+	net__finish(x, NET_ANSWERED, 0, NULL);
+	hold_detail(x, why);
+}
+
+static void hold_over(uv_timer_t *t);
+
+/* x has its response: hold its dedicated connection open for hold_ms.
+ * false when x does not hold. */
+static bool hold_start(net_exchange_t *x)
+{
+	if (x->hold_ms == 0 || !x->in.isolated || x->in.conn == NULL ||
+	    x->in.holding)
+		return false;
+	x->in.holding = true;
+	x->in.held_at = net_now_ms();
+	/* timed from now, not from the loop's cached time, so that a hold
+	 * that ends open lasted at least hold_ms */
+	uv_update_time(&x->in.loop->uv);
+	uv_timer_start(&x->in.timer, hold_over, x->hold_ms, 0);
+	return true;
+}
+
+static void hold_bytes(net_exchange_t *x, size_t n)
+{
+	if (x->res.hold.bytes == 0)
+		x->res.hold.first_byte_ms = net_now_ms() - x->in.held_at;
+	x->res.hold.bytes += n;
+}
+
+/* The connection broke (st) while x held it, or while its query sent
+ * again waited. */
+static void hold_broken(net_exchange_t *x, net_status_t st, const char *detail)
+{
+	net_hold_result_t *h = &x->res.hold;
+	if (x->in.reusing) {
+		h->reuse = st == NET_RESET ? NET_RESET : NET_CLOSED;
+	} else {
+		h->state = st == NET_RESET ? NET_HOLD_RESET : NET_HOLD_CLOSED;
+		h->after_ms = net_now_ms() - x->in.held_at;
+	}
+	hold_finish(x, detail);
+}
+
+/* The query sent again after the hold was answered (len bytes). */
+static void hold_reused(net_exchange_t *x, size_t len)
+{
+	x->res.hold.reuse = NET_ANSWERED;
+	x->res.hold.reuse_rtt_ms = net_now_ms() - x->in.sent_at;
+	x->res.hold.reuse_len = len;
+	hold_finish(x, NULL);
+}
+
+/* Send x's query again on its held connection; the bytes of the first
+ * query (what the verdict compares the response with) are kept. */
+static void hold_reuse(net_exchange_t *x, net_tcp_conn_t *c)
+{
+	uint8_t id[2] = {0, 0};
+	if (x->len >= 2)
+		memcpy(id, x->msg, 2);
+	x->in.reusing = true;
+	uv_timer_start(&x->in.timer, hold_over, x->timeout_ms, 0);
+	conn_send(c, x);
+	if (x->len >= 2)
+		memcpy(x->msg, id, 2);
+}
+
+/* The hold ended with the connection open, or the query sent again got
+ * no answer in time. */
+static void hold_over(uv_timer_t *t)
+{
+	net_exchange_t *x = t->data;
+	net_tcp_conn_t *c = x->in.conn;
+	if (x->in.finishing)
+		return;
+	if (x->in.reusing) {
+		x->res.hold.reuse = NET_TIMEOUT;
+		hold_finish(x, "no answer");
+		return;
+	}
+	x->res.hold.state = NET_HOLD_OPEN;
+	x->res.hold.after_ms = net_now_ms() - x->in.held_at;
+	if (x->reuse && c != NULL && !c->closing)
+		hold_reuse(x, c);
+	else
+		hold_finish(x, NULL);
+}
+
 void net_tcp_pool_init(net_tcp_pool_t *p, net_loop_t *l,
 		       const struct sockaddr *server, unsigned depth)
 {
@@ -662,8 +824,10 @@ int net_tcp_start(net_tcp_pool_t *p, net_exchange_t *x)
 	x->in.pool = p;
 	/* a query too short to carry an ID accepts any response: it gets a
 	 * connection of its own, so that it cannot take another's; so does
-	 * one that waits before sending or sends only part of itself */
-	bool alone = x->len < 2 || x->wait_ms > 0 || x->partial;
+	 * one that waits before sending, sends only part of itself or holds
+	 * the connection after the answer */
+	bool alone =
+	    x->len < 2 || x->wait_ms > 0 || x->partial || x->hold_ms > 0;
 	x->in.isolated = alone;
 	net_tcp_conn_t *c = alone ? NULL : find_conn(p, x);
 	if (c == NULL)
@@ -689,7 +853,7 @@ void net__tcp_release(net_exchange_t *x)
 	pending_unlink(c, x);
 	x->in.conn = NULL;
 	c->served++;
-	if (c->dedicated && c->npending == 0)
+	if ((c->dedicated || c->stalled) && c->npending == 0)
 		conn_close(c, true);
 }
 

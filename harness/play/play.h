@@ -33,8 +33,9 @@
  * program against them and is judged by its exit status, its output and
  * the queries the servers received.
  *
- * Cases the engine cannot play are not sent: a case with skip: is SKIP;
- * a case over DoT without a TLS
+ * Cases the engine cannot play are not sent: a case with skip: is SKIP,
+ * and so is one whose requires: the recipe (resolver) does not provide,
+ * with the recipe's reason; a case over DoT without a TLS
  * configuration (tls) is ERROR. On SIGINT (when handle_sigint) no new
  * case starts and those in flight finish; a second SIGINT aborts them.
  * Cases stopped or never started are SKIP with the reason "interrupted",
@@ -88,6 +89,13 @@ typedef struct play_opts {
 	/* Called after each case ends (NULL: none). */
 	void (*progress)(size_t done, size_t total, size_t failed, void *ctx);
 	void *progress_ctx;
+	/* Called once results[idx] of run is final, as soon as it is
+	 * (NULL: none): a case of a server suite when it ends, the steps of
+	 * resolver and client suites once those suites have played. Cases
+	 * the run never started (interrupted, target died) are not
+	 * announced: they are final when play_run returns. */
+	void (*ended)(const sc_run_t *run, size_t idx, void *ctx);
+	void *ended_ctx;
 	bool handle_sigint; /* SIGINT stops the run as described above */
 	/* The target's health (NULL: not watched): true while it runs;
 	 * false once it has ended, with how ("killed by signal 11
@@ -97,7 +105,9 @@ typedef struct play_opts {
 	unsigned long watch_ms; /* between checks while cases run (0: 50) */
 	/* role: resolver suites: the resolver started for each suite (a
 	 * recipe with role: resolver), or NULL: the suite's target: recipe,
-	 * loaded from scenarios_dir/targets/ (NULL: "scenarios"). */
+	 * loaded from scenarios_dir/targets/ (NULL: "scenarios"). Server
+	 * suites: the recipe of the target (any role), whose provides:
+	 * decides which cases with requires: are played (NULL: all). */
 	const target_recipe_t *resolver;
 	const char *scenarios_dir;
 } play_opts_t;

@@ -272,6 +272,16 @@ static void runner_watch(runner_t *r)
 		uv_close((uv_handle_t *)&r->watch, NULL);
 }
 
+/* Result idx is final: progress, and the ended callback. */
+static void announce(runner_t *r, size_t idx)
+{
+	if (r->o->progress != NULL)
+		r->o->progress(r->ndone, r->total, r->nfailed,
+			       r->o->progress_ctx);
+	if (r->o->ended != NULL)
+		r->o->ended(&r->out->run, idx, r->o->ended_ctx);
+}
+
 /* A case has its verdict: count it, free its slot, start more. */
 static void case_ended(runner_t *r, sc_result_t *res)
 {
@@ -283,9 +293,7 @@ static void case_ended(runner_t *r, sc_result_t *res)
 	r->ndone++;
 	if (res->verdict.kind == SC_FAIL || res->verdict.kind == SC_ERROR)
 		r->nfailed++;
-	if (r->o->progress != NULL)
-		r->o->progress(r->ndone, r->total, r->nfailed,
-			       r->o->progress_ctx);
+	announce(r, idx);
 	fill(r);
 	if (r->inflight == 0 && (r->next == r->total || r->stopping))
 		shutdown_run(r);
@@ -411,13 +419,29 @@ typedef struct unplayable {
 	const char *check, *expected, *got;
 } unplayable_t;
 
+/* Why the recipe does not do what case c requires: NULL when it does,
+ * or when the target is no recipe (--target: it is taken at its word). */
+static const char *missing_caps(const runner_t *r, const sc_case_t *c)
+{
+	const target_recipe_t *t = r->o->resolver;
+	char why[1024];
+	if (t == NULL || (c->requires & ~t->provides) == 0)
+		return NULL;
+	target_lacking(t, c->requires & ~t->provides, why, sizeof(why));
+	return play_keep(&r->out->arena, why);
+}
+
 /* Can the case of res be played? false with the reason in *u. */
 static bool playable(const runner_t *r, const sc_result_t *res, unplayable_t *u)
 {
 	const sc_case_t *c = res->c;
+	const char *lacks = NULL;
 	if (c->skip != NULL)
 		*u =
 		    (unplayable_t){SC_SKIP, "skip", "the case to run", c->skip};
+	else if ((lacks = missing_caps(r, c)) != NULL)
+		*u = (unplayable_t){SC_SKIP, "requires", "the case to apply",
+				    lacks};
 	else if (res->suite->role != SC_ROLE_SERVER)
 		*u = (unplayable_t){SC_SKIP, "role", "role server",
 				    "this role needs the scripted-server "
@@ -464,8 +488,10 @@ static bool prime_setup(slot_t *s, const sc_query_t *q, net_exchange_t *x)
 	x->msg = play_prime_query(q, &s->compiled, &x->len);
 	x->fresh_id = true;
 	x->multi = false;
-	x->wait_ms = 0; /* tcp: {idle:, partial:} are the case's own */
+	x->wait_ms = 0; /* tcp: {idle:, partial:, hold:} are the case's own */
 	x->partial = false;
+	x->hold_ms = 0;
+	x->reuse = false;
 	x->arena = &s->scratch;
 	x->done = prime_done;
 	return x->msg != NULL;
@@ -490,6 +516,8 @@ static int exchange_start(runner_t *r, slot_t *s, sc_result_t *res)
 	x->wait_ms = q->tcp_idle_ms;
 	x->partial = q->tcp_partial;
 	x->partial_len = q->tcp_partial_len;
+	x->hold_ms = q->tcp_hold_ms;
+	x->reuse = q->tcp_reuse;
 	x->multi = tcp && is_transfer(q);
 	x->timeout_ms = case_timeout(r, c);
 	x->retries = c->retries;
@@ -569,9 +597,7 @@ static void fill(runner_t *r)
 		if (res->verdict.kind == SC_FAIL ||
 		    res->verdict.kind == SC_ERROR)
 			r->nfailed++;
-		if (r->o->progress != NULL)
-			r->o->progress(r->ndone, r->total, r->nfailed,
-				       r->o->progress_ctx);
+		announce(r, idx);
 	}
 }
 
@@ -802,6 +828,10 @@ bool play_run(const sc_suite_t *suites, size_t nsuites, const play_opts_t *o,
 		r.t0 = net_now_ms();
 		play_resolver_suites(suites, nsuites, o, out, r.t0);
 		play_client_suites(suites, nsuites, o, out, r.t0);
+		for (size_t i = 0; o->ended != NULL && i < out->run.nresults;
+		     i++)
+			if (out->run.results[i].suite->role != SC_ROLE_SERVER)
+				o->ended(&out->run, i, o->ended_ctx);
 		/* they took time: the loop's cached clock would make the
 		 * first timeouts fire at once */
 		uv_update_time(&r.loop->uv);

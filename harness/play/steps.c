@@ -130,9 +130,36 @@ static sc_net_status_t net_status(net_status_t s)
 	}
 }
 
+/* What the hold of x (hold_ms; over TCP and DoT only) saw, in out's
+ * arena; NULL when the query asked for no hold (or no memory). */
+static const sc_hold_obs_t *
+observe_hold(play_result_t *out, const net_exchange_t *x, sc_transport_t t)
+{
+	static const sc_hold_t states[] = {SC_HOLD_NONE, SC_HOLD_OPEN,
+					   SC_HOLD_CLOSED, SC_HOLD_RESET};
+	const net_hold_result_t *r = &x->res.hold;
+	if (t == SC_UDP || x->hold_ms == 0)
+		return NULL;
+	sc_hold_obs_t *h = dns_arena_alloc(&out->arena, sizeof(*h));
+	if (h == NULL)
+		return NULL;
+	memset(h, 0, sizeof(*h));
+	h->asked_ms = x->hold_ms;
+	h->reuse_asked = x->reuse;
+	h->state = (unsigned)r->state < 4 ? states[r->state] : SC_HOLD_NONE;
+	h->after_ms = r->after_ms;
+	h->bytes = r->bytes;
+	h->first_byte_ms = r->first_byte_ms;
+	h->reuse_tried = r->reuse != NET_PENDING;
+	h->reuse = h->reuse_tried ? net_status(r->reuse) : SC_NET_ANSWERED;
+	h->reuse_rtt_ms = r->reuse_rtt_ms;
+	return h;
+}
+
 void play_observe(play_result_t *out, sc_transport_t t, const net_exchange_t *x,
 		  sc_observed_t *obs)
 {
+	obs->hold = observe_hold(out, x, t);
 	obs->status = net_status(x->res.status);
 	obs->transport = t;
 	obs->query = x->msg;

@@ -321,17 +321,20 @@ static sc_exp_status_t judge(const exp_entry_t *e, sc_verdict_kind_t v)
 	return v == e->verdict ? SC_EXP_DEVIATION : SC_EXP_NEW_FAIL;
 }
 
+void exp_compare_one(const exp_list_t *l, sc_run_t *run, size_t idx)
+{
+	sc_result_t *r = &run->results[idx];
+	const exp_entry_t *e = exp_find(l, report_case_suite(r), r->c->name);
+	r->exp = judge(e, r->verdict.kind);
+	r->exp_verdict = e ? e->verdict : SC_PASS;
+	r->exp_reason = e && r->verdict.kind != SC_SKIP ? e->reason : NULL;
+	run->expected_file = l->path;
+}
+
 void exp_compare(const exp_list_t *l, sc_run_t *run, size_t counts[4])
 {
-	for (size_t i = 0; i < run->nresults; i++) {
-		sc_result_t *r = &run->results[i];
-		const exp_entry_t *e =
-		    exp_find(l, report_case_suite(r), r->c->name);
-		r->exp = judge(e, r->verdict.kind);
-		r->exp_verdict = e ? e->verdict : SC_PASS;
-		r->exp_reason =
-		    e && r->verdict.kind != SC_SKIP ? e->reason : NULL;
-	}
+	for (size_t i = 0; i < run->nresults; i++)
+		exp_compare_one(l, run, i);
 	run->expected_file = l->path;
 	if (counts != NULL)
 		report_exp_counts(run, counts);

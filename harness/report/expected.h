@@ -70,6 +70,9 @@ const exp_entry_t *exp_find(const exp_list_t *l, const char *suite,
  * and run->expected_file to l->path. counts (may be NULL) get the results
  * by sc_exp_status_t. */
 void exp_compare(const exp_list_t *l, sc_run_t *run, size_t counts[4]);
+/* The same for results[idx] alone (run->expected_file set too): for a
+ * result as soon as it is final. */
+void exp_compare_one(const exp_list_t *l, sc_run_t *run, size_t idx);
 
 /* Entries that name a loaded suite but no case of it (a typo, or a case
  * renamed since): each is passed to fn; returns how many. */

@@ -20,10 +20,24 @@ enum { RANK_FAIL, RANK_NEW_PASS, RANK_DEVIATION, RANK_OK, NRANKS };
 
 /* n bytes of s as HTML text (also safe in a quoted attribute); ASCII
  * letters lowered when lower. */
+/* Bytes esc_n writes as they are. */
+static bool html_plain(unsigned char c, bool lower)
+{
+	return c >= 0x20 && c < 0x7f && c != '&' && c != '<' && c != '>' &&
+	       c != '"' && c != '\'' && !(lower && c >= 'A' && c <= 'Z');
+}
+
 static void esc_n(FILE *f, const char *s, size_t n, bool lower)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	while (p < end) {
+		const unsigned char *run = p;
+		while (p < end && html_plain(*p, lower))
+			p++;
+		if (p > run) /* the common case: all of it at once */
+			fwrite(run, 1, (size_t)(p - run), f);
+		if (p == end)
+			break;
 		unsigned char c = *p;
 		size_t len = 1;
 		if (c == '&')
@@ -289,10 +303,14 @@ static void put_row(FILE *f, const sc_run_t *runs, size_t n, size_t i,
 	const char *suite = report_case_suite(first);
 	fputs("<tr data-suite=\"", f);
 	esc(f, suite);
-	fprintf(f, "\" data-level=\"%s\" data-v=\"", sc_level_name(c->level));
+	fputs("\" data-level=\"", f);
+	fputs(sc_level_name(c->level), f);
+	fputs("\" data-v=\"", f);
 	for (size_t k = 0; k < n; k++) {
 		const sc_result_t *r = cell(runs, k, i);
-		fprintf(f, "%s%s", k ? " " : "", r ? cell_class(r) : "none");
+		if (k > 0)
+			fputc(' ', f);
+		fputs(r ? cell_class(r) : "none", f);
 	}
 	fputs("\" data-key=\"", f);
 	esc_n(f, suite, strlen(suite), true);
@@ -302,8 +320,11 @@ static void put_row(FILE *f, const sc_run_t *runs, size_t n, size_t i,
 	esc(f, suite);
 	fputs("/</span>", f);
 	esc(f, c->name);
-	fprintf(f, "</td><td class=\"lv %s\">%s</td><td class=\"rfc\">",
-		sc_level_name(c->level), sc_level_name(c->level));
+	fputs("</td><td class=\"lv ", f);
+	fputs(sc_level_name(c->level), f);
+	fputs("\">", f);
+	fputs(sc_level_name(c->level), f);
+	fputs("</td><td class=\"rfc\">", f);
 	esc(f, c->rfc ? c->rfc : "");
 	fputs("</td>", f);
 	for (size_t k = 0; k < n; k++)

@@ -2,7 +2,9 @@
  * as RFC 8259 says (invalid UTF-8 becomes U+FFFD, so any byte string
  * gives valid JSON), numbers, hex, and jansson values dumped compactly
  * with the separators ", " and ": ". */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/report_int.h"
@@ -13,10 +15,41 @@ void jsonw_init(jsonw_t *w, FILE *f)
 	w->f = f;
 }
 
+void jsonw_init_mem(jsonw_t *w)
+{
+	jsonw_init(w, NULL);
+}
+
+/* n bytes at s to the writer's sink. */
+static void sink(jsonw_t *w, const char *s, size_t n)
+{
+	if (w->f != NULL) {
+		if (fwrite(s, 1, n, w->f) != n)
+			w->err = true;
+		return;
+	}
+	if (w->err)
+		return;
+	if (n > w->mem_cap - w->mem_len) {
+		size_t cap = w->mem_cap ? w->mem_cap : 65536;
+		while (cap - w->mem_len < n && cap < SIZE_MAX / 2)
+			cap *= 2;
+		char *mem = cap - w->mem_len >= n ? realloc(w->mem, cap) : NULL;
+		if (mem == NULL) {
+			w->err = true;
+			return;
+		}
+		w->mem = mem;
+		w->mem_cap = cap;
+	}
+	memcpy(w->mem + w->mem_len, s, n);
+	w->mem_len += n;
+}
+
 void jsonw_flush(jsonw_t *w)
 {
-	if (w->len > 0 && fwrite(w->buf, 1, w->len, w->f) != w->len)
-		w->err = true;
+	if (w->len > 0)
+		sink(w, w->buf, w->len);
 	w->len = 0;
 }
 
@@ -24,8 +57,7 @@ void jsonw_put(jsonw_t *w, const char *s, size_t n)
 {
 	jsonw_flush(w);
 	if (n > sizeof(w->buf)) {
-		if (fwrite(s, 1, n, w->f) != n)
-			w->err = true;
+		sink(w, s, n);
 		return;
 	}
 	memcpy(w->buf, s, n);

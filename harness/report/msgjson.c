@@ -53,15 +53,15 @@ static bool rdata_json(jsonw_t *w, const dns_rr_t *rr)
 static bool rr_json(jsonw_t *w, const dns_rr_t *rr)
 {
 	char t[16], c[16];
-	jsonw_key(w, "{", "name");
+	JSONW_KEY(w, "{", "name");
 	name_json(w, &rr->owner);
-	jsonw_key(w, ", ", "ttl");
+	JSONW_KEY(w, ", ", "ttl");
 	jsonw_int(w, (int64_t)rr->ttl);
-	jsonw_key(w, ", ", "class");
+	JSONW_KEY(w, ", ", "class");
 	jsonw_cstr(w, dns_class_to_text(rr->rclass, c));
-	jsonw_key(w, ", ", "type");
+	JSONW_KEY(w, ", ", "type");
 	jsonw_cstr(w, dns_type_to_text(rr->type, t));
-	jsonw_key(w, ", ", "rdata");
+	JSONW_KEY(w, ", ", "rdata");
 	bool ok = rdata_json(w, rr);
 	jsonw_raw(w, "}", 1);
 	return ok;
@@ -70,11 +70,11 @@ static bool rr_json(jsonw_t *w, const dns_rr_t *rr)
 static void question_json(jsonw_t *w, const dns_question_t *q)
 {
 	char t[16], c[16];
-	jsonw_key(w, "{", "name");
+	JSONW_KEY(w, "{", "name");
 	name_json(w, &q->name);
-	jsonw_key(w, ", ", "type");
+	JSONW_KEY(w, ", ", "type");
 	jsonw_cstr(w, dns_type_to_text(q->qtype, t));
-	jsonw_key(w, ", ", "class");
+	JSONW_KEY(w, ", ", "class");
 	jsonw_cstr(w, dns_class_to_text(q->qclass, c));
 	jsonw_raw(w, "}", 1);
 }
@@ -101,17 +101,18 @@ static bool section_json(jsonw_t *w, const dns_msg_t *m, unsigned sec)
 
 static void header_json(jsonw_t *w, const dns_msg_t *m)
 {
-	static const char *const counts[] = {"question", "answer", "authority",
-					     "additional"};
+	static const char *const counts[] = {
+	    "{\"question\": ", ", \"answer\": ", ", \"authority\": ",
+	    ", \"additional\": "};
 	char op[16], rc[16];
 	bool first = true;
-	jsonw_key(w, "{", "id");
+	JSONW_KEY(w, "{", "id");
 	jsonw_int(w, m->id);
-	jsonw_key(w, ", ", "opcode");
+	JSONW_KEY(w, ", ", "opcode");
 	jsonw_cstr(w, dns_opcode_to_text((uint8_t)DNS_OPCODE(m->flags), op));
-	jsonw_key(w, ", ", "rcode");
+	JSONW_KEY(w, ", ", "rcode");
 	jsonw_cstr(w, dns_rcode_to_text(dns_msg_rcode(m), rc));
-	jsonw_key(w, ", ", "flags");
+	JSONW_KEY(w, ", ", "flags");
 	jsonw_raw(w, "[", 1);
 	for (size_t i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++)
 		if (m->flags & flag_names[i].bit) {
@@ -120,9 +121,9 @@ static void header_json(jsonw_t *w, const dns_msg_t *m)
 			first = false;
 		}
 	jsonw_raw(w, "]", 1);
-	jsonw_key(w, ", ", "counts");
+	JSONW_KEY(w, ", ", "counts");
 	for (unsigned s = 0; s < 4; s++) {
-		jsonw_key(w, s ? ", " : "{", counts[s]);
+		jsonw_lit(w, counts[s]);
 		jsonw_int(w, m->counts[s]);
 	}
 	jsonw_raw(w, "}", 1);
@@ -130,15 +131,16 @@ static void header_json(jsonw_t *w, const dns_msg_t *m)
 
 bool report_msg_json(jsonw_t *w, const dns_msg_t *m)
 {
-	static const char *const secs[] = {"question", "answer", "authority",
-					   "additional"};
+	static const char *const secs[] = {
+	    ", \"question\": ", ", \"answer\": ", ", \"authority\": ",
+	    ", \"additional\": "};
 	bool ok = true;
 	header_json(w, m);
 	for (unsigned sec = 0; sec < 4; sec++) {
-		jsonw_key(w, ", ", secs[sec]);
+		jsonw_lit(w, secs[sec]);
 		ok = section_json(w, m, sec) && ok;
 	}
-	jsonw_key(w, ", ", "opt");
+	JSONW_KEY(w, ", ", "opt");
 	if (m->opt == NULL) {
 		jsonw_raw(w, "null", 4);
 	} else {

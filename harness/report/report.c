@@ -133,14 +133,6 @@ static void tally_add(tally_t *t, sc_verdict_kind_t v)
 
 /* ---- JSON -------------------------------------------------------------- */
 
-/* report.json is written with jsonw (jsonw.c): the top-level members one
- * per line, indented one space, and each case on a line of its own (so
- * `grep -c '"verdict"'` counts cases); decoded messages by msgjson.c. */
-typedef struct jrep {
-	jsonw_t w;
-	dns_arena_t arena; /* a message being decoded; reset after each */
-} jrep_t;
-
 /* A message as {"hex": ..., "size": N, "decoded": {...}|null,
  * "violations": [...]} */
 static void wire_json(jrep_t *j, const uint8_t *p, size_t n)
@@ -148,28 +140,28 @@ static void wire_json(jrep_t *j, const uint8_t *p, size_t n)
 	jsonw_t *w = &j->w;
 	dns_msg_t m;
 	dns_msg_decode(&m, p, n, DNS_DECODE_SURVEY, &j->arena);
-	jsonw_key(w, "{", "hex");
+	JSONW_KEY(w, "{", "hex");
 	jsonw_hex(w, p, n);
-	jsonw_key(w, ", ", "size");
+	JSONW_KEY(w, ", ", "size");
 	jsonw_int(w, (int64_t)n);
-	jsonw_key(w, ", ", "decoded");
+	JSONW_KEY(w, ", ", "decoded");
 	if (m.wire_len >= DNS_HEADER_LEN)
 		report_msg_json(w, &m);
 	else
 		jsonw_raw(w, "null", 4);
-	jsonw_key(w, ", ", "violations");
+	JSONW_KEY(w, ", ", "violations");
 	jsonw_raw(w, "[", 1);
 	for (unsigned i = 0; i < m.nviol; i++) {
 		const dns_violation_t *v = &m.viol[i];
 		jsonw_key(w, i ? ", {" : "{", "code");
 		jsonw_cstr(w, dns_rc_name(v->code));
-		jsonw_key(w, ", ", "offset");
+		JSONW_KEY(w, ", ", "offset");
 		jsonw_int(w, (int64_t)v->offset);
-		jsonw_key(w, ", ", "section");
+		JSONW_KEY(w, ", ", "section");
 		jsonw_cstr(w, dns_section_name((dns_section_t)v->section));
-		jsonw_key(w, ", ", "index");
+		JSONW_KEY(w, ", ", "index");
 		jsonw_int(w, (int64_t)v->index);
-		jsonw_key(w, ", ", "text");
+		JSONW_KEY(w, ", ", "text");
 		jsonw_cstr(w, dns_rc_text(v->code));
 		jsonw_raw(w, "}", 1);
 	}
@@ -184,9 +176,9 @@ static void reasons_json(jsonw_t *w, const sc_verdict_t *v)
 		const sc_reason_t *r = &v->reasons[i];
 		jsonw_key(w, i ? ", {" : "{", "check");
 		jsonw_cstr(w, r->check ? r->check : "");
-		jsonw_key(w, ", ", "expected");
+		JSONW_KEY(w, ", ", "expected");
 		jsonw_cstr(w, r->expected ? r->expected : "");
-		jsonw_key(w, ", ", "got");
+		JSONW_KEY(w, ", ", "got");
 		jsonw_cstr(w, r->got ? r->got : "");
 		jsonw_raw(w, "}", 1);
 	}
@@ -197,11 +189,11 @@ static void reasons_json(jsonw_t *w, const sc_verdict_t *v)
 static void case_exp_json(jsonw_t *w, const sc_result_t *r)
 {
 	bool listed = r->exp_reason != NULL;
-	jsonw_key(w, "{", "status");
+	JSONW_KEY(w, "{", "status");
 	jsonw_cstr(w, sc_exp_status_name(r->exp));
-	jsonw_key(w, ", ", "listed");
+	JSONW_KEY(w, ", ", "listed");
 	jsonw_cstr(w, listed ? sc_verdict_name(r->exp_verdict) : NULL);
-	jsonw_key(w, ", ", "reason");
+	JSONW_KEY(w, ", ", "reason");
 	jsonw_cstr(w, r->exp_reason);
 	jsonw_raw(w, "}", 1);
 }
@@ -211,29 +203,29 @@ static void case_exp_json(jsonw_t *w, const sc_result_t *r)
  * for stderr}. */
 static void client_json(jsonw_t *w, const sc_client_obs_t *c)
 {
-	jsonw_key(w, "{", "command");
+	JSONW_KEY(w, "{", "command");
 	jsonw_cstr(w, c->command);
-	jsonw_key(w, ", ", "status");
+	JSONW_KEY(w, ", ", "status");
 	jsonw_cstr(w, c->status);
-	jsonw_key(w, ", ", "started");
+	JSONW_KEY(w, ", ", "started");
 	jsonw_bool(w, c->started);
-	jsonw_key(w, ", ", "exit");
+	JSONW_KEY(w, ", ", "exit");
 	jsonw_int(w, c->exit_code);
-	jsonw_key(w, ", ", "signal");
+	JSONW_KEY(w, ", ", "signal");
 	jsonw_int(w, c->signal);
-	jsonw_key(w, ", ", "timed_out");
+	JSONW_KEY(w, ", ", "timed_out");
 	jsonw_bool(w, c->timed_out);
-	jsonw_key(w, ", ", "stdout");
+	JSONW_KEY(w, ", ", "stdout");
 	jsonw_cstr(w, c->out);
-	jsonw_key(w, ", ", "stdout_bytes");
+	JSONW_KEY(w, ", ", "stdout_bytes");
 	jsonw_int(w, (int64_t)c->out_bytes);
-	jsonw_key(w, ", ", "stdout_truncated");
+	JSONW_KEY(w, ", ", "stdout_truncated");
 	jsonw_bool(w, c->out_cut);
-	jsonw_key(w, ", ", "stderr");
+	JSONW_KEY(w, ", ", "stderr");
 	jsonw_cstr(w, c->err);
-	jsonw_key(w, ", ", "stderr_bytes");
+	JSONW_KEY(w, ", ", "stderr_bytes");
 	jsonw_int(w, (int64_t)c->err_bytes);
-	jsonw_key(w, ", ", "stderr_truncated");
+	JSONW_KEY(w, ", ", "stderr_truncated");
 	jsonw_bool(w, c->err_cut);
 	jsonw_raw(w, "}", 1);
 }
@@ -241,9 +233,9 @@ static void client_json(jsonw_t *w, const sc_client_obs_t *c)
 /* A resolver step's upstream queries: {"count": N, "queries": [lines]}. */
 static void upstream_json(jsonw_t *w, const sc_result_t *r)
 {
-	jsonw_key(w, "{", "count");
+	JSONW_KEY(w, "{", "count");
 	jsonw_int(w, (int64_t)r->upstream_count);
-	jsonw_key(w, ", ", "queries");
+	JSONW_KEY(w, ", ", "queries");
 	jsonw_raw(w, "[", 1);
 	for (const char *p = r->upstream_log; *p != '\0';) {
 		const char *nl = strchr(p, '\n');
@@ -260,19 +252,19 @@ static void upstream_json(jsonw_t *w, const sc_result_t *r)
 static void case_head_json(jsonw_t *w, const sc_result_t *r)
 {
 	const sc_case_t *c = r->c;
-	jsonw_key(w, "{", "suite");
+	JSONW_KEY(w, "{", "suite");
 	jsonw_cstr(w, report_case_suite(r));
-	jsonw_key(w, ", ", "file");
+	JSONW_KEY(w, ", ", "file");
 	jsonw_cstr(w, r->suite ? r->suite->file : NULL);
-	jsonw_key(w, ", ", "name");
+	JSONW_KEY(w, ", ", "name");
 	jsonw_cstr(w, c->name);
 	if (c->rfc != NULL) {
-		jsonw_key(w, ", ", "rfc");
+		JSONW_KEY(w, ", ", "rfc");
 		jsonw_cstr(w, c->rfc);
 	}
-	jsonw_key(w, ", ", "level");
+	JSONW_KEY(w, ", ", "level");
 	jsonw_cstr(w, sc_level_name(c->level));
-	jsonw_key(w, ", ", "tags");
+	JSONW_KEY(w, ", ", "tags");
 	jsonw_raw(w, "[", 1);
 	for (size_t i = 0; i < c->ntags; i++) {
 		jsonw_raw(w, i ? ", " : "", i ? 2 : 0);
@@ -281,35 +273,64 @@ static void case_head_json(jsonw_t *w, const sc_result_t *r)
 	jsonw_raw(w, "]", 1);
 }
 
+/* tcp: {hold:}: what the server did with the held connection. */
+static void hold_json(jsonw_t *w, const sc_hold_obs_t *h)
+{
+	JSONW_KEY(w, ", ", "hold");
+	JSONW_KEY(w, "{", "asked_ms");
+	jsonw_int(w, (int64_t)h->asked_ms);
+	JSONW_KEY(w, ", ", "state");
+	jsonw_cstr(w, sc_hold_name(h->state));
+	JSONW_KEY(w, ", ", "after_ms");
+	jsonw_ms(w, h->after_ms);
+	JSONW_KEY(w, ", ", "unsolicited_bytes");
+	jsonw_int(w, (int64_t)h->bytes);
+	if (h->bytes > 0) {
+		JSONW_KEY(w, ", ", "first_byte_ms");
+		jsonw_ms(w, h->first_byte_ms);
+	}
+	if (h->reuse_asked) {
+		JSONW_KEY(w, ", ", "reuse");
+		jsonw_cstr(w, !h->reuse_tried	       ? "not sent"
+			      : (unsigned)h->reuse < 5 ? net_names[h->reuse]
+						       : "?");
+	}
+	if (h->reuse_tried && h->reuse == SC_NET_ANSWERED) {
+		JSONW_KEY(w, ", ", "reuse_rtt_ms");
+		jsonw_ms(w, h->reuse_rtt_ms);
+	}
+	jsonw_raw(w, "}", 1);
+}
+
 static void result_json(jrep_t *j, const sc_run_t *run, const sc_result_t *r)
 {
 	jsonw_t *w = &j->w;
 	case_head_json(w, r);
-	jsonw_key(w, ", ", "transport");
+	JSONW_KEY(w, ", ", "transport");
 	jsonw_cstr(w, sc_transport_name(r->obs.transport));
-	jsonw_key(w, ", ", "verdict");
+	JSONW_KEY(w, ", ", "verdict");
 	jsonw_cstr(w, sc_verdict_name(r->verdict.kind));
-	jsonw_key(w, ", ", "reasons");
+	JSONW_KEY(w, ", ", "reasons");
 	reasons_json(w, &r->verdict);
-	jsonw_key(w, ", ", "elapsed_ms");
+	JSONW_KEY(w, ", ", "elapsed_ms");
 	jsonw_ms(w, r->elapsed_ms);
-	jsonw_key(w, ", ", "rtt_ms");
+	JSONW_KEY(w, ", ", "rtt_ms");
 	jsonw_ms(w, r->obs.rtt_ms);
-	jsonw_key(w, ", ", "net");
+	JSONW_KEY(w, ", ", "net");
 	jsonw_cstr(w, (unsigned)r->obs.status < 5 ? net_names[r->obs.status]
 						  : "?");
 	if (r->obs.net_detail != NULL) {
-		jsonw_key(w, ", ", "net_detail");
+		JSONW_KEY(w, ", ", "net_detail");
 		jsonw_cstr(w, r->obs.net_detail);
 	}
-	jsonw_key(w, ", ", "ignored");
+	JSONW_KEY(w, ", ", "ignored");
 	jsonw_int(w, (int64_t)r->obs.ignored);
-	jsonw_key(w, ", ", "query");
+	JSONW_KEY(w, ", ", "query");
 	if (r->obs.query != NULL)
 		wire_json(j, r->obs.query, r->obs.qlen);
 	else
 		jsonw_raw(w, "null", 4);
-	jsonw_key(w, ", ", "responses");
+	JSONW_KEY(w, ", ", "responses");
 	jsonw_raw(w, "[", 1);
 	for (size_t i = 0; i < r->obs.nmsgs; i++) {
 		jsonw_raw(w, i ? ", " : "", i ? 2 : 0);
@@ -317,23 +338,25 @@ static void result_json(jrep_t *j, const sc_run_t *run, const sc_result_t *r)
 	}
 	jsonw_raw(w, "]", 1);
 	if (r->obs.alive_probed) {
-		jsonw_key(w, ", ", "alive");
+		JSONW_KEY(w, ", ", "alive");
 		jsonw_bool(w, r->obs.alive);
 	}
+	if (r->obs.hold != NULL)
+		hold_json(w, r->obs.hold);
 	if (run->expected_file != NULL) {
-		jsonw_key(w, ", ", "expected");
+		JSONW_KEY(w, ", ", "expected");
 		case_exp_json(w, r);
 	}
 	if (run->died_during == r) {
-		jsonw_key(w, ", ", "target_died");
+		JSONW_KEY(w, ", ", "target_died");
 		jsonw_cstr(w, run->target_died);
 	}
 	if (r->upstream_log != NULL) {
-		jsonw_key(w, ", ", "upstream");
+		JSONW_KEY(w, ", ", "upstream");
 		upstream_json(w, r);
 	}
 	if (r->client != NULL) {
-		jsonw_key(w, ", ", "client");
+		JSONW_KEY(w, ", ", "client");
 		client_json(w, r->client);
 	}
 	jsonw_raw(w, "}", 1);
@@ -358,7 +381,7 @@ static void summary_json(jsonw_t *w, const sc_run_t *runs, size_t n)
 			tally_add(&lv[r->c->level], r->verdict.kind);
 		}
 	tally_json(w, &all);
-	jsonw_key(w, ", ", "by_level");
+	JSONW_KEY(w, ", ", "by_level");
 	for (int l = 0; l < 3; l++) {
 		jsonw_key(w, l ? ", " : "{", sc_level_name((sc_level_t)l));
 		tally_json(w, &lv[l]);
@@ -369,9 +392,9 @@ static void summary_json(jsonw_t *w, const sc_run_t *runs, size_t n)
 
 static void case_ref_json(jsonw_t *w, const sc_result_t *r)
 {
-	jsonw_key(w, "{", "suite");
+	JSONW_KEY(w, "{", "suite");
 	jsonw_cstr(w, report_case_suite(r));
-	jsonw_key(w, ", ", "name");
+	JSONW_KEY(w, ", ", "name");
 	jsonw_cstr(w, r->c->name);
 }
 
@@ -382,9 +405,9 @@ static void died_json(jsonw_t *w, const sc_run_t *run)
 		jsonw_raw(w, "null", 4);
 		return;
 	}
-	jsonw_key(w, "{", "status");
+	JSONW_KEY(w, "{", "status");
 	jsonw_cstr(w, run->target_died);
-	jsonw_key(w, ", ", "during");
+	JSONW_KEY(w, ", ", "during");
 	if (run->died_during != NULL) {
 		case_ref_json(w, run->died_during);
 		jsonw_raw(w, "}", 1);
@@ -406,12 +429,12 @@ static void exp_list_json(jsonw_t *w, const sc_run_t *run, sc_exp_status_t st)
 		jsonw_raw(w, first ? "" : ", ", first ? 0 : 2);
 		first = false;
 		case_ref_json(w, r);
-		jsonw_key(w, ", ", "verdict");
+		JSONW_KEY(w, ", ", "verdict");
 		jsonw_cstr(w, sc_verdict_name(r->verdict.kind));
-		jsonw_key(w, ", ", "listed");
+		JSONW_KEY(w, ", ", "listed");
 		jsonw_cstr(w, r->exp_reason ? sc_verdict_name(r->exp_verdict)
 					    : NULL);
-		jsonw_key(w, ", ", "reason");
+		JSONW_KEY(w, ", ", "reason");
 		jsonw_cstr(w, r->exp_reason);
 		jsonw_raw(w, "}", 1);
 	}
@@ -427,21 +450,21 @@ static void expected_json(jsonw_t *w, const sc_run_t *run)
 	}
 	size_t counts[4];
 	report_exp_counts(run, counts);
-	jsonw_key(w, "{", "file");
+	JSONW_KEY(w, "{", "file");
 	jsonw_cstr(w, run->expected_file);
-	jsonw_key(w, ", ", "matches");
+	JSONW_KEY(w, ", ", "matches");
 	jsonw_bool(w, counts[SC_EXP_NEW_FAIL] + counts[SC_EXP_NEW_PASS] == 0);
-	jsonw_key(w, ", ", "deviations");
+	JSONW_KEY(w, ", ", "deviations");
 	jsonw_int(w, (int64_t)counts[SC_EXP_DEVIATION]);
-	jsonw_key(w, ", ", "new_failures_count");
+	JSONW_KEY(w, ", ", "new_failures_count");
 	jsonw_int(w, (int64_t)counts[SC_EXP_NEW_FAIL]);
-	jsonw_key(w, ", ", "new_passes_count");
+	JSONW_KEY(w, ", ", "new_passes_count");
 	jsonw_int(w, (int64_t)counts[SC_EXP_NEW_PASS]);
-	jsonw_key(w, ", ", "new_failures");
+	JSONW_KEY(w, ", ", "new_failures");
 	exp_list_json(w, run, SC_EXP_NEW_FAIL);
-	jsonw_key(w, ", ", "new_passes");
+	JSONW_KEY(w, ", ", "new_passes");
 	exp_list_json(w, run, SC_EXP_NEW_PASS);
-	jsonw_key(w, ", ", "expected_deviations");
+	JSONW_KEY(w, ", ", "expected_deviations");
 	exp_list_json(w, run, SC_EXP_DEVIATION);
 	jsonw_raw(w, "}", 1);
 }
@@ -464,9 +487,7 @@ static void member(jsonw_t *w, bool *first, int depth, const char *key)
 	*first = false;
 }
 
-/* Cases from..to-1 of run, each on a line of its own after ",\n" (or
- * "\n" for the first) and depth+1 spaces. */
-static void case_lines(jrep_t *j, const sc_run_t *run, size_t from, size_t to,
+void report_case_lines(jrep_t *j, const sc_run_t *run, size_t from, size_t to,
 		       size_t depth)
 {
 	static const char pad[] = "         ";
@@ -485,50 +506,38 @@ static void case_lines(jrep_t *j, const sc_run_t *run, size_t from, size_t to,
 #define CASES_HALF 512u
 
 typedef struct cases_part {
-	jrep_t j;
+	jrep_t j; /* j.w writes into memory */
 	const sc_run_t *run;
 	size_t from, to, depth;
-	FILE *f;
-	char *buf;
-	size_t len;
 	pthread_t tid;
 } cases_part_t;
 
 static void *part_main(void *arg)
 {
 	cases_part_t *p = arg;
-	case_lines(&p->j, p->run, p->from, p->to, p->depth);
+	report_case_lines(&p->j, p->run, p->from, p->to, p->depth);
 	jsonw_flush(&p->j.w);
 	return NULL;
 }
 
-/* Start the helper on cases from..to-1; false when it cannot run. */
+/* Start the helper on cases from..to-1; false when it cannot run. The
+ * memory of the writer is kept from one block to the next. */
 static bool part_start(cases_part_t *p, size_t from, size_t to)
 {
-	p->buf = NULL;
-	p->len = 0;
-	p->f = open_memstream(&p->buf, &p->len);
-	if (p->f == NULL)
-		return false;
-	jsonw_init(&p->j.w, p->f);
+	p->j.w.mem_len = 0;
 	p->from = from;
 	p->to = to;
-	if (pthread_create(&p->tid, NULL, part_main, p) == 0)
-		return true;
-	fclose(p->f);
-	free(p->buf);
-	return false;
+	return pthread_create(&p->tid, NULL, part_main, p) == 0;
 }
 
 /* Wait for the helper and append what it rendered to w. */
 static void part_join(cases_part_t *p, jsonw_t *w)
 {
 	pthread_join(p->tid, NULL);
-	if (fclose(p->f) != 0 || p->j.w.err)
+	if (p->j.w.err)
 		w->err = true;
 	else
-		jsonw_raw(w, p->buf, p->len);
-	free(p->buf);
+		jsonw_put(w, p->j.w.mem, p->j.w.mem_len);
 }
 
 /* "cases": [...], one case per line, in the run's order. */
@@ -538,25 +547,29 @@ static void cases_json(jrep_t *j, const sc_run_t *run, bool *first, int depth)
 	size_t d = (size_t)depth < 8 ? (size_t)depth : 8, n = run->nresults;
 	member(&j->w, first, depth, "cases");
 	jsonw_raw(&j->w, "[", 1);
+	if (j->stream != NULL && report_stream_copy(j->stream, run, d, &j->w))
+		n = 0; /* rendered while the run played */
 	cases_part_t *p = n > CASES_HALF ? malloc(sizeof(*p)) : NULL;
 	if (p != NULL) {
 		p->run = run;
 		p->depth = d;
+		jsonw_init_mem(&p->j.w);
 		dns_arena_init(&p->j.arena, 0);
 	}
 	for (size_t i = 0; i < n; i += 2 * CASES_HALF) {
 		size_t mid = n - i > CASES_HALF ? i + CASES_HALF : n;
 		size_t end = n - mid > CASES_HALF ? mid + CASES_HALF : n;
 		bool helped = p != NULL && mid < end && part_start(p, mid, end);
-		case_lines(j, run, i, helped ? mid : end, d);
+		report_case_lines(j, run, i, helped ? mid : end, d);
 		if (helped)
 			part_join(p, &j->w);
 	}
 	if (p != NULL) {
 		dns_arena_free(&p->j.arena);
+		free(p->j.w.mem);
 		free(p);
 	}
-	if (n > 0) {
+	if (run->nresults > 0) {
 		jsonw_raw(&j->w, "\n", 1);
 		jsonw_raw(&j->w, pad, d);
 	}
@@ -646,6 +659,13 @@ static void document_json(jrep_t *j, const sc_run_t *runs, size_t n)
 bool report_write_json_runs(const sc_run_t *runs, size_t n, const char *path,
 			    char *err, size_t errlen)
 {
+	return report_write_json_stream(runs, n, NULL, path, err, errlen);
+}
+
+bool report_write_json_stream(const sc_run_t *runs, size_t n,
+			      report_stream_t *stream, const char *path,
+			      char *err, size_t errlen)
+{
 	if (n == 0) {
 		snprintf(err, errlen, "%s: no run to report", path);
 		return false;
@@ -662,6 +682,7 @@ bool report_write_json_runs(const sc_run_t *runs, size_t n, const char *path,
 	}
 	jsonw_init(&j->w, rf.f);
 	dns_arena_init(&j->arena, 0);
+	j->stream = n == 1 ? stream : NULL;
 	document_json(j, runs, n);
 	jsonw_flush(&j->w);
 	dns_arena_free(&j->arena);
@@ -681,6 +702,16 @@ bool report_write_json(const sc_run_t *run, const char *path, char *err,
 static void xml_text(FILE *f, const char *s)
 {
 	for (; s && *s; s++) {
+		size_t run = strcspn(s, "<>&\"\x01\x02\x03\x04\x05\x06\x07\x08"
+					"\x0b\x0c\x0e\x0f\x10\x11\x12\x13\x14"
+					"\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d"
+					"\x1e\x1f");
+		if (run > 0) { /* the common case: all of it at once */
+			fwrite(s, 1, run, f);
+			s += run;
+			if (*s == '\0')
+				break;
+		}
 		unsigned char c = (unsigned char)*s;
 		switch (c) {
 		case '<':
@@ -964,6 +995,17 @@ static void print_wire(FILE *f, const char *label, const uint8_t *p, size_t n)
 	free(text);
 }
 
+/* tcp: {hold:}: "    hold: still open after the 2000 ms hold". */
+static void print_hold(FILE *f, const sc_result_t *r)
+{
+	char b[320];
+	dns_strbuf_t sb = dns_strbuf_init(b, sizeof(b));
+	if (r->obs.hold == NULL)
+		return;
+	sc_hold_text(r->obs.hold, &sb);
+	fprintf(f, "    hold: %s\n", b);
+}
+
 static void print_case_line(FILE *f, const char *word, const char *on,
 			    const char *off, const sc_result_t *r)
 {
@@ -1003,6 +1045,7 @@ static void print_failure(FILE *f, const sc_run_t *run, const sc_result_t *r,
 		print_wire(f, "query", r->obs.query, r->obs.qlen);
 	for (size_t i = 0; i < r->obs.nmsgs; i++)
 		print_wire(f, "response", r->obs.msgs[i], r->obs.lens[i]);
+	print_hold(f, r);
 	if (r->upstream_log != NULL)
 		print_upstream(f, r);
 	if (r->client != NULL)
@@ -1140,6 +1183,13 @@ static void print_expected(FILE *f, const sc_run_t *run)
 	}
 }
 
+/* -v: a passing case that held its connection, and what it saw. */
+static void print_held(FILE *f, const sc_result_t *r)
+{
+	print_case_line(f, "PASS", "", "", r);
+	print_hold(f, r);
+}
+
 static void summary_one(const sc_run_t *run, FILE *f, bool color, bool verbose)
 {
 	for (size_t i = 0; i < run->nresults; i++) {
@@ -1147,6 +1197,9 @@ static void summary_one(const sc_run_t *run, FILE *f, bool color, bool verbose)
 		if ((v == SC_FAIL || v == SC_ERROR) &&
 		    !collateral(run, &run->results[i]))
 			print_failure(f, run, &run->results[i], color, verbose);
+		else if (verbose && v == SC_PASS &&
+			 run->results[i].obs.hold != NULL)
+			print_held(f, &run->results[i]);
 	}
 	print_collateral(f, run, "");
 	print_table(f, run);

@@ -129,6 +129,35 @@ void report_tap_runs(const sc_run_t *runs, size_t n, FILE *f);
 void report_summary_runs(const sc_run_t *runs, size_t n, FILE *f, bool color,
 			 bool verbose);
 
+/* report.json's cases of a one-target run, rendered by a thread of their
+ * own while the run plays, into a scratch file in the report's directory
+ * (so memory does not grow with the run), so that writing report.json
+ * after the run is mostly a copy. The caller says when a result is final
+ * (nothing will change it again, the run-level expected_file and
+ * died_during included); the thread renders the longest run of final
+ * results from the first on. report_write_json_stream then copies those
+ * cases instead of rendering them, when the stream holds every case of
+ * the run as the run stands at the end; otherwise (the target died after
+ * some cases were rendered, a write failed) it renders them as
+ * report_write_json_runs does. A NULL stream is allowed everywhere. */
+typedef struct report_stream report_stream_t;
+
+/* A stream writing into dir, or NULL when it cannot (no memory, file or
+ * thread): the caller goes on without it. */
+report_stream_t *report_stream_start(const char *dir);
+/* run->results[idx] is final (run is the run being played; only its
+ * results and run-level fields are read, under the stream's lock). */
+void report_stream_ended(report_stream_t *s, const sc_run_t *run, size_t idx);
+/* Every result of run is final: render the rest and wait for the thread. */
+void report_stream_finish(report_stream_t *s, const sc_run_t *run);
+/* Stop the thread if it still runs, remove the file, free s. */
+void report_stream_free(report_stream_t *s);
+/* report_write_json_runs, with the cases of runs[0] from stream when n is
+ * 1 and the stream holds them all. */
+bool report_write_json_stream(const sc_run_t *runs, size_t n,
+			      report_stream_t *stream, const char *path,
+			      char *err, size_t errlen);
+
 /* The compliance matrix: one self-contained HTML page (no external
  * assets; a little inline JavaScript for the filters), cases x targets,
  * failures first, each cell opening the query and the responses decoded

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <jansson.h>
 
+#include "dns/arena.h"
 #include "dns/msg.h"
 #include "report/report.h"
 
@@ -45,13 +46,18 @@ const char *report_target_name(const sc_run_t *run);
  * escaped as RFC 8259 says and any byte string gives valid JSON (bytes
  * that are not UTF-8 become U+FFFD); err is set when a write failed. */
 typedef struct jsonw {
-	FILE *f;
+	FILE *f;   /* NULL: the text collects in mem */
+	char *mem; /* heap, mem_len of mem_cap bytes used */
+	size_t mem_len, mem_cap;
 	bool err;
 	size_t len;
 	char buf[32768];
 } jsonw_t;
 
 void jsonw_init(jsonw_t *w, FILE *f);
+/* A writer into memory: after jsonw_flush, w->mem holds w->mem_len
+ * bytes of text (free it with free; NULL when nothing was written). */
+void jsonw_init_mem(jsonw_t *w);
 void jsonw_flush(jsonw_t *w);			     /* call before fclose */
 void jsonw_put(jsonw_t *w, const char *s, size_t n); /* slow path */
 /* n bytes as they are. */
@@ -69,6 +75,10 @@ void jsonw_str(jsonw_t *w, const char *s, size_t n); /* a string */
 void jsonw_cstr(jsonw_t *w, const char *s);	     /* a string, or null */
 /* sep (e.g. ", "), then "key": ; key is plain ASCII, written as is. */
 void jsonw_key(jsonw_t *w, const char *sep, const char *key);
+/* The same with sep and key string literals: one copy of text put
+ * together by the compiler (report.json writes ~120 keys per case). */
+#define JSONW_KEY(w, sep, key)                                                 \
+	jsonw_raw((w), sep "\"" key "\": ", sizeof(sep "\"" key "\": ") - 1)
 void jsonw_int(jsonw_t *w, int64_t v);
 void jsonw_ms(jsonw_t *w, double ms); /* milliseconds, 3 decimals */
 void jsonw_bool(jsonw_t *w, bool v);
@@ -76,6 +86,27 @@ void jsonw_hex(jsonw_t *w, const uint8_t *p, size_t n); /* "0a1b..." */
 /* A jansson value, compact, keys in their order, ", " and ": " between
  * items (NULL: null). */
 void jsonw_value(jsonw_t *w, const json_t *v);
+
+/* report.json is written with jsonw (jsonw.c): the top-level members one
+ * per line, indented one space, and each case on a line of its own (so
+ * `grep -c '"verdict"'` counts cases); decoded messages by msgjson.c. */
+typedef struct jrep {
+	jsonw_t w;
+	dns_arena_t arena;	 /* a message being decoded; reset after each */
+	report_stream_t *stream; /* the cases already rendered, or NULL */
+} jrep_t;
+
+/* Cases from..to-1 of run as report.json's "cases" has them, each on a
+ * line of its own after ",\n" (or "\n" for the first) and depth+1
+ * spaces (depth <= 8). */
+void report_case_lines(jrep_t *j, const sc_run_t *run, size_t from, size_t to,
+		       size_t depth);
+
+/* The cases of a stream (stream.c) when it holds all of run's, rendered
+ * as report_case_lines(0, nresults, depth) would: copied to w; else
+ * false and nothing written. */
+bool report_stream_copy(report_stream_t *s, const sc_run_t *run, size_t depth,
+			jsonw_t *w);
 
 /* Decoded message m as the object dns_msg_to_json (dns/print.h) makes,
  * written to w; false when some RDATA could not be printed (out of

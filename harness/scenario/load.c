@@ -68,12 +68,12 @@ static const char *const role_names[] = {"server", "resolver", "client", NULL};
 static const char *const top_keys[] = {"suite",	  "about",    "role",
 				       "vars",	  "defaults", "cases",
 				       "include", "servers",  NULL};
-static const char *const defaults_keys[] = {"transport", "timeout", "retries",
-					    "level",	 "tags",    "query",
-					    "expect",	 "rfc",	    NULL};
+static const char *const defaults_keys[] = {
+    "transport", "timeout", "retries", "level",	   "tags",
+    "query",	 "expect",  "rfc",     "requires", NULL};
 static const char *const case_keys[] = {
-    "name",    "rfc",	 "level", "tags",   "transport", "timeout",
-    "retries", "matrix", "query", "expect", "skip",	 NULL};
+    "name",   "rfc",   "level",	 "tags", "transport", "timeout", "retries",
+    "matrix", "query", "expect", "skip", "requires",  NULL};
 /* Keys of the resolver and client roles (client: not supported yet). */
 static const char *const later_keys[] = {"servers", "steps", "target", NULL};
 /* A resolver suite; cases: and include: are there for a clear error. */
@@ -150,6 +150,10 @@ typedef struct loader {
 	int fd;		  /* that file, open (-1 once a lazy_file_t has it) */
 	struct stat st;
 	const struct span *span; /* the case being loaded */
+	/* not lazy: the last timeout: read (most cases share the node of
+	 * their defaults:, which no arena reset reuses while loading) */
+	const node_t *ms_node;
+	unsigned long ms;
 } loader_t;
 
 /* What a case sees of its file. */
@@ -162,6 +166,9 @@ typedef struct file_ctx {
 	const node_t *plain;
 	bool plain_done, plain_ok;
 	struct lazy_file *kept; /* lazy: this context kept in the arena */
+	/* the expect: of plain compiled once, in the suite's arena, for the
+	 * cases whose expectation it is (NULL: not yet, or it has errors) */
+	struct sc_expect *plain_expect;
 } file_ctx_t;
 
 /* What the lazy cases of a file share: its context, --var, and, when its
@@ -286,7 +293,7 @@ static char *text_dup(loader_t *L, const text_t *t)
 static bool in_list(const char *const list[], const char *s)
 {
 	for (size_t i = 0; list[i] != NULL; i++)
-		if (strcmp(list[i], s) == 0)
+		if (list[i][0] == s[0] && strcmp(list[i], s) == 0)
 			return true;
 	return false;
 }
@@ -774,13 +781,30 @@ static bool read_tags(loader_t *L, const node_t *v, sc_case_t *c)
 	return ok;
 }
 
+/* Duration v (node_ms), remembered for the next case with the same node
+ * (not lazy: no node is freed while loading, so none takes its place). */
+static bool read_ms(loader_t *L, const node_t *v, unsigned long *out)
+{
+	if (v == L->ms_node) {
+		*out = L->ms;
+		return true;
+	}
+	if (!node_ms(v, out, &L->tmp))
+		return false;
+	if (!L->lazy && !L->playing) {
+		L->ms_node = v;
+		L->ms = *out;
+	}
+	return true;
+}
+
 static bool read_timing(loader_t *L, const node_t *m, sc_case_t *c)
 {
 	bool ok = true;
 	const node_t *v = node_get(m, "timeout");
 	unsigned long n = DEFAULT_RETRIES;
 	c->timeout_ms = DEFAULT_TIMEOUT_MS;
-	if (v != NULL && !node_ms(v, &c->timeout_ms, &L->tmp))
+	if (v != NULL && !read_ms(L, v, &c->timeout_ms))
 		ok = false;
 	else if (v != NULL && c->timeout_ms == 0)
 		ok = diag_error(&L->tmp, v, "timeout must be more than 0");
@@ -811,6 +835,8 @@ static bool opt_text(loader_t *L, const node_t *m, const char *key,
 	*out = v->str;
 	return true;
 }
+
+static bool read_requires(loader_t *L, const node_t *n, unsigned *mask);
 
 /* rfc, level, tags, transport, timeout, retries, skip of merged case m. */
 static bool read_fields(loader_t *L, const node_t *m, sc_case_t *c)
@@ -843,7 +869,29 @@ static node_t *empty_map(loader_t *L, const node_t *at)
 	return m;
 }
 
-static bool compile(loader_t *L, const node_t *m, sc_case_t *c)
+/* The compiled expectation e of a case of file fc (NULL: none known):
+ * when e is the expect: of fc's defaults, compiled once and shared by
+ * every such case (compiled expectations are not changed once made). */
+static bool compile_expect(loader_t *L, file_ctx_t *fc, const node_t *e,
+			   struct sc_expect **out)
+{
+	bool shared = fc != NULL && fc->plain_done && fc->plain_ok &&
+		      e == node_get(fc->plain, "expect");
+	if (shared && fc->plain_expect != NULL) {
+		*out = fc->plain_expect;
+		return true;
+	}
+	if (!shared || L->playing || L->tmp.n + 1 >= DIAG_MAX)
+		return sc_expect_compile(e, L->arena, out, &L->tmp);
+	if (!sc_expect_compile(e, &L->s->arena, out, &L->tmp))
+		return false;
+	fc->plain_expect = *out;
+	return true;
+}
+
+/* compile, for a case of file fc (NULL: none known). */
+static bool compile_in(loader_t *L, file_ctx_t *fc, const node_t *m,
+		       sc_case_t *c)
 {
 	const node_t *q = node_get(m, "query"), *e = node_get(m, "expect");
 	if (q == NULL)
@@ -860,7 +908,12 @@ static bool compile(loader_t *L, const node_t *m, sc_case_t *c)
 		return oom(L, q);
 	memset(c->query, 0, sizeof(*c->query));
 	bool ok = sc_query_build(q, L->arena, c->query, &L->tmp);
-	return sc_expect_compile(e, L->arena, &c->expect, &L->tmp) && ok;
+	return compile_expect(L, fc, e, &c->expect) && ok;
+}
+
+static bool compile(loader_t *L, const node_t *m, sc_case_t *c)
+{
+	return compile_in(L, NULL, m, c);
 }
 
 /* The merged query q without the question keys that came from defaults:
@@ -1037,7 +1090,8 @@ static void expand_one(loader_t *L, file_ctx_t *fc, const node_t *raw,
 			oom(L, name);
 		} else { /* as many errors as there are, and duplicates */
 			read_fields(L, m, &c);
-			compile(L, m, &c);
+			read_requires(L, node_get(m, "requires"), &c.requires);
+			compile_in(L, fc, m, &c);
 			if (!L->lazy || keep_case(L, fc, raw, k, &c))
 				case_add(L, &c, name);
 		}
@@ -1377,7 +1431,7 @@ static void load_step(loader_t *L, file_ctx_t *fc, const node_t *raw,
 				SETTLE_MAX_MS) &&
 		     ok;
 	unsigned req = 0;
-	ok = read_requires(L, node_get(cs, "requires"), &req) && ok;
+	ok = read_requires(L, node_get(m, "requires"), &req) && ok;
 	size_t at = L->s->ncases, n = L->s->nsteps;
 	if (ok && case_add(L, &c, name != NULL ? name : raw))
 		step_add(L, q != NULL ? SC_STEP_QUERY : SC_STEP_UPSTREAM, raw,
@@ -1618,6 +1672,22 @@ typedef struct scan {
 	bool bad;      /* something slicing cannot take */
 } scan_t;
 
+/* Room for one more span; false (and sc->bad) when there is no memory. */
+static bool spans_room(scan_t *sc)
+{
+	if (sc->n < sc->cap)
+		return true;
+	size_t cap = sc->cap ? 2 * sc->cap : 1024;
+	span_t *v = dns_mem_realloc(sc->spans, cap * sizeof(*v));
+	if (v == NULL) {
+		sc->bad = true;
+		return false;
+	}
+	sc->spans = v;
+	sc->cap = cap;
+	return true;
+}
+
 static void scan_item(scan_t *sc, const char *text, const yaml_event_t *ev)
 {
 	size_t dash = dash_before(text, ev->start_mark.index);
@@ -1625,16 +1695,8 @@ static void scan_item(scan_t *sc, const char *text, const yaml_event_t *ev)
 		sc->bad = true; /* no dash, or '-' in column 1 */
 		return;
 	}
-	if (sc->n == sc->cap) {
-		size_t cap = sc->cap ? 2 * sc->cap : 1024;
-		span_t *v = dns_mem_realloc(sc->spans, cap * sizeof(*v));
-		if (v == NULL) {
-			sc->bad = true;
-			return;
-		}
-		sc->spans = v;
-		sc->cap = cap;
-	}
+	if (!spans_room(sc))
+		return;
 	unsigned nl = 0; /* newlines between the dash and the item */
 	for (size_t i = dash; i < ev->start_mark.index; i++)
 		nl += text[i] == '\n';
@@ -1684,13 +1746,44 @@ static void scan_event(scan_t *sc, const char *text, const yaml_event_t *ev)
 		sc->key_next = true;
 }
 
+/* scan_cases without libyaml (node_fast_items): each item of cases:,
+ * from the line of its '-'. */
+typedef struct scan_fast {
+	scan_t *sc;
+	const char *text;
+} scan_fast_t;
+
+static void scan_dash(void *ctx, size_t dash, unsigned line)
+{
+	scan_fast_t *f = ctx;
+	scan_t *sc = f->sc;
+	if (!spans_room(sc))
+		return;
+	size_t begin = line_start(f->text, dash);
+	if (sc->n == 0)
+		sc->dash = dash;
+	else
+		sc->spans[sc->n - 1].end = begin;
+	sc->spans[sc->n++] = (span_t){begin, begin, line};
+}
+
 /* The items of a block sequence cases: at the top of text; false when
  * there is none or slicing cannot take it (the file is then parsed
- * whole, and any YAML error reported from that). */
+ * whole, and any YAML error reported from that). Plain YAML is scanned
+ * without libyaml, to the same spans. */
 static bool scan_cases(const char *text, size_t len, scan_t *sc)
 {
 	yaml_parser_t p;
 	bool ok = true, done = false;
+	scan_fast_t f = {sc, text};
+	node_items_t it = {"cases", scan_dash, &f, 0, false, false};
+	memset(sc, 0, sizeof(*sc));
+	if (node_fast_items(text, len, &it) && !sc->bad && sc->n > 0) {
+		sc->end = it.end;
+		sc->spans[sc->n - 1].end = it.end;
+		return true;
+	}
+	dns_mem_free(sc->spans);
 	memset(sc, 0, sizeof(*sc));
 	if (!yaml_parser_initialize(&p))
 		return false;
@@ -2043,8 +2136,8 @@ static void load_doc(loader_t *L, const node_t *doc, bool top)
 			   node_kind_name(doc->kind));
 		return;
 	}
-	file_ctx_t fc = {NULL,	NULL, read_role(L, doc), NULL, false,
-			 false, NULL};
+	file_ctx_t fc = {NULL, NULL, read_role(L, doc), NULL, false, false,
+			 NULL, NULL};
 	bool resolver = fc.role != SC_ROLE_SERVER; /* or client: steps */
 	check_keys(L, doc, "the file",
 		   fc.role == SC_ROLE_CLIENT ? client_keys
@@ -2326,7 +2419,7 @@ bool sc_case_compile(const sc_suite_t *s, const sc_case_t *c,
 	bool ok = mnode == NULL ||
 		  matrix_read(L, &sc, node_key(raw, "matrix"), mnode, &mx);
 	ok = ok && case_merged(L, &z->lf->fc, raw, &mx, z->k, &cs, &m) &&
-	     compile(L, m, &tmp);
+	     compile_in(L, &z->lf->fc, m, &tmp);
 	matrix_free(&mx);
 	flush(L);
 	ok = ok && L->nerr == 0;

@@ -1,6 +1,7 @@
 /* node.c - YAML (libyaml events) into a located node tree; diagnostics;
  * typed accessors. */
 #include "scenario/node.h"
+#include "scenario/node_int.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -12,8 +13,7 @@
 #include <strings.h>
 #include <yaml.h>
 
-#define NODE_MAX_DEPTH 64
-#define NODE_MAX_FILE  (16u * 1024u * 1024u)
+#define NODE_MAX_FILE (16u * 1024u * 1024u)
 
 /* ---- diagnostics ------------------------------------------------------- */
 
@@ -64,24 +64,10 @@ void diag_print(const diag_t *d, void *fp)
 		fprintf(f, "(more errors not shown)\n");
 }
 
-/* ---- parsing ----------------------------------------------------------- */
+/* ---- the tree builder (node_int.h) --------------------------------------- */
 
-typedef struct frame {
-	node_t *node;
-	node_t **items; /* heap, grown; keys and values interleaved for maps */
-	size_t n, cap;
-} frame_t;
-
-typedef struct builder {
-	const char *file;
-	dns_arena_t *arena;
-	diag_t *d;
-	frame_t stack[NODE_MAX_DEPTH];
-	unsigned depth;
-	node_t *root;
-} builder_t;
-
-static node_t *node_alloc(builder_t *b, node_kind_t k, const yaml_mark_t *m)
+static node_t *node_alloc(node_builder_t *b, node_kind_t k, unsigned line,
+			  unsigned col)
 {
 	node_t *n = dns_arena_alloc(b->arena, sizeof(*n));
 	if (n == NULL)
@@ -89,171 +75,193 @@ static node_t *node_alloc(builder_t *b, node_kind_t k, const yaml_mark_t *m)
 	memset(n, 0, sizeof(*n));
 	n->kind = k;
 	n->file = b->file;
-	n->line = (unsigned)m->line + 1;
-	n->col = (unsigned)m->column + 1;
+	n->line = line;
+	n->col = col;
 	return n;
 }
 
-static bool frame_push_item(builder_t *b, frame_t *f, node_t *item)
+static bool push_item(node_builder_t *b, node_t *item)
 {
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? 2 * f->cap : 8;
-		node_t **v = dns_mem_realloc(f->items, cap * sizeof(*v));
+	if (b->nitems == b->capitems) {
+		size_t cap = b->capitems ? 2 * b->capitems : 64;
+		node_t **v = dns_mem_realloc(b->items, cap * sizeof(*v));
 		if (v == NULL)
 			return diag_error(b->d, item, "out of memory");
-		f->items = v;
-		f->cap = cap;
+		b->items = v;
+		b->capitems = cap;
 	}
-	f->items[f->n++] = item;
+	b->items[b->nitems++] = item;
 	return true;
 }
 
-static bool map_key_ok(builder_t *b, frame_t *f, node_t *key)
+static bool map_key_ok(node_builder_t *b, const node_frame_t *f, node_t *key)
 {
 	if (key->kind != NODE_SCALAR)
 		return diag_error(b->d, key, "a mapping key must be a scalar");
-	for (size_t i = 0; i < f->n; i += 2)
-		if (strcmp(f->items[i]->str, key->str) == 0)
+	for (size_t i = f->first; i < b->nitems; i += 2) {
+		const node_t *k = b->items[i];
+		if (k->str[0] == key->str[0] && strcmp(k->str, key->str) == 0)
 			return diag_error(
 			    b->d, key, "duplicate key '%s' (first at line %u)",
-			    key->str, f->items[i]->line);
+			    key->str, k->line);
+	}
 	return true;
 }
 
 /* Attach a finished node to its parent (or make it the root). */
-static bool attach(builder_t *b, node_t *n)
+static bool attach(node_builder_t *b, node_t *n)
 {
 	if (b->depth == 0) {
 		b->root = n;
 		return true;
 	}
-	frame_t *f = &b->stack[b->depth - 1];
-	if (f->node->kind == NODE_MAP && f->n % 2 == 0 && !map_key_ok(b, f, n))
+	const node_frame_t *f = &b->stack[b->depth - 1];
+	if (f->node->kind == NODE_MAP && (b->nitems - f->first) % 2 == 0 &&
+	    !map_key_ok(b, f, n))
 		return false;
-	return frame_push_item(b, f, n);
+	return push_item(b, n);
 }
 
-static bool open_container(builder_t *b, node_kind_t k, const yaml_mark_t *m)
+bool node_b_open(node_builder_t *b, node_kind_t k, unsigned line, unsigned col)
 {
-	node_t *n = node_alloc(b, k, m);
+	node_t *n = node_alloc(b, k, line, col);
 	if (n == NULL)
-		return diag_error_at(b->d, b->file, (unsigned)m->line + 1,
-				     (unsigned)m->column + 1, "out of memory");
+		return diag_error_at(b->d, b->file, line, col, "out of memory");
 	if (b->depth == NODE_MAX_DEPTH)
 		return diag_error(b->d, n, "nesting deeper than %d levels",
 				  NODE_MAX_DEPTH);
 	if (b->depth > 0) {
-		frame_t *f = &b->stack[b->depth - 1];
-		if (f->node->kind == NODE_MAP && f->n % 2 == 0)
+		const node_frame_t *f = &b->stack[b->depth - 1];
+		if (f->node->kind == NODE_MAP &&
+		    (b->nitems - f->first) % 2 == 0)
 			return diag_error(b->d, n,
 					  "a mapping key must be a scalar");
 	}
-	b->stack[b->depth++] = (frame_t){n, NULL, 0, 0};
+	b->stack[b->depth++] = (node_frame_t){n, b->nitems};
 	return true;
 }
 
-static bool close_container(builder_t *b)
+bool node_b_close(node_builder_t *b)
 {
-	frame_t *f = &b->stack[--b->depth];
+	const node_frame_t *f = &b->stack[--b->depth];
 	node_t *n = f->node;
-	bool ok = true;
-	size_t count = n->kind == NODE_MAP ? f->n / 2 : f->n;
+	size_t count = b->nitems - f->first;
+	if (n->kind == NODE_MAP)
+		count /= 2;
 	n->n = count;
-	if (count > 0) {
-		n->vals = dns_arena_alloc(b->arena, count * sizeof(node_t *));
-		n->keys =
-		    n->kind == NODE_MAP
-			? dns_arena_alloc(b->arena, count * sizeof(node_t *))
-			: NULL;
-		if (n->vals == NULL || (n->kind == NODE_MAP && n->keys == NULL))
-			ok = diag_error(b->d, n, "out of memory");
-		for (size_t i = 0; ok && i < count; i++) {
-			if (n->kind == NODE_MAP) {
-				n->keys[i] = f->items[2 * i];
-				n->vals[i] = f->items[2 * i + 1];
-			} else {
-				n->vals[i] = f->items[i];
-			}
-		}
+	b->nitems = f->first;
+	if (count == 0) /* b->items may be NULL yet */
+		return attach(b, n);
+	node_t **items = b->items + f->first;
+	n->vals = dns_arena_alloc(b->arena, count * sizeof(node_t *));
+	if (n->kind == NODE_MAP)
+		n->keys = dns_arena_alloc(b->arena, count * sizeof(node_t *));
+	if (n->vals == NULL || (n->kind == NODE_MAP && n->keys == NULL))
+		return diag_error(b->d, n, "out of memory");
+	if (n->kind == NODE_SEQ) {
+		memcpy(n->vals, items, count * sizeof(node_t *));
+		return attach(b, n);
 	}
-	dns_mem_free(f->items);
-	return ok && attach(b, n);
-}
-
-static bool add_scalar(builder_t *b, const yaml_event_t *ev)
-{
-	node_t *n = node_alloc(b, NODE_SCALAR, &ev->start_mark);
-	size_t len = ev->data.scalar.length;
-	char *s = n ? dns_arena_alloc(b->arena, len + 1) : NULL;
-	if (s == NULL)
-		return diag_error_at(b->d, b->file, 0, 0, "out of memory");
-	memcpy(s, ev->data.scalar.value, len);
-	s[len] = '\0';
-	n->str = s;
-	n->len = len;
-	n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+	for (size_t i = 0; i < count; i++) {
+		n->keys[i] = items[2 * i];
+		n->vals[i] = items[2 * i + 1];
+	}
 	return attach(b, n);
 }
 
-static bool on_event(builder_t *b, const yaml_event_t *ev)
+bool node_b_scalar(node_builder_t *b, const char *s, size_t len, bool quoted,
+		   unsigned line, unsigned col)
+{
+	node_t *n = len < SIZE_MAX - sizeof(*n)
+			? dns_arena_alloc(b->arena, sizeof(*n) + len + 1)
+			: NULL;
+	if (n == NULL)
+		return diag_error_at(b->d, b->file, 0, 0, "out of memory");
+	char *str = (char *)(n + 1); /* the node and its text together */
+	*n = (node_t){.kind = NODE_SCALAR,
+		      .file = b->file,
+		      .line = line,
+		      .col = col,
+		      .str = str,
+		      .len = len,
+		      .quoted = quoted};
+	memcpy(str, s, len);
+	str[len] = '\0';
+	return attach(b, n);
+}
+
+/* ---- libyaml's events into the builder ----------------------------------- */
+
+static bool yaml_error_at(node_builder_t *b, const yaml_mark_t *m,
+			  const char *msg)
+{
+	return diag_error_at(b->d, b->file, (unsigned)m->line + 1,
+			     (unsigned)m->column + 1, "%s", msg);
+}
+
+static bool on_event(node_builder_t *b, const yaml_event_t *ev)
 {
 	const yaml_mark_t *m = &ev->start_mark;
+	unsigned line = (unsigned)m->line + 1, col = (unsigned)m->column + 1;
 	switch (ev->type) {
 	case YAML_SCALAR_EVENT:
 		if (ev->data.scalar.anchor)
 			break;
-		return add_scalar(b, ev);
+		return node_b_scalar(b, (const char *)ev->data.scalar.value,
+				     ev->data.scalar.length,
+				     ev->data.scalar.style !=
+					 YAML_PLAIN_SCALAR_STYLE,
+				     line, col);
 	case YAML_MAPPING_START_EVENT:
 		if (ev->data.mapping_start.anchor)
 			break;
-		return open_container(b, NODE_MAP, m);
+		return node_b_open(b, NODE_MAP, line, col);
 	case YAML_SEQUENCE_START_EVENT:
 		if (ev->data.sequence_start.anchor)
 			break;
-		return open_container(b, NODE_SEQ, m);
+		return node_b_open(b, NODE_SEQ, line, col);
 	case YAML_MAPPING_END_EVENT:
 	case YAML_SEQUENCE_END_EVENT:
-		return close_container(b);
+		return node_b_close(b);
 	case YAML_ALIAS_EVENT:
 		break;
 	case YAML_DOCUMENT_START_EVENT:
 		if (b->root != NULL)
-			return diag_error_at(
-			    b->d, b->file, (unsigned)m->line + 1,
-			    (unsigned)m->column + 1,
-			    "more than one YAML document in the file");
+			return yaml_error_at(
+			    b, m, "more than one YAML document in the file");
 		return true;
 	default:
 		return true;
 	}
-	return diag_error_at(b->d, b->file, (unsigned)m->line + 1,
-			     (unsigned)m->column + 1,
+	return yaml_error_at(b, m,
 			     "YAML anchors and aliases are not supported "
 			     "(use defaults: or include:)");
 }
 
-static void builder_free(builder_t *b)
+static void builder_init(node_builder_t *b, const char *file,
+			 dns_arena_t *arena, diag_t *d)
 {
-	while (b->depth > 0)
-		dns_mem_free(b->stack[--b->depth].items);
+	b->file = file;
+	b->arena = arena;
+	b->d = d;
+	b->depth = 0;
+	b->items = NULL;
+	b->nitems = b->capitems = 0;
+	b->root = NULL;
 }
 
-node_t *node_parse(const char *text, size_t len, const char *file,
-		   dns_arena_t *arena, diag_t *d)
+static bool libyaml_parse(const char *text, size_t len, node_builder_t *b)
 {
 	yaml_parser_t p;
-	builder_t b = {file, arena, d, {{0}}, 0, NULL};
-	if (!yaml_parser_initialize(&p)) {
-		diag_error_at(d, file, 0, 0, "out of memory");
-		return NULL;
-	}
+	if (!yaml_parser_initialize(&p))
+		return diag_error_at(b->d, b->file, 0, 0, "out of memory");
 	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
 	bool ok = true, done = false;
 	while (ok && !done) {
 		yaml_event_t ev;
 		if (!yaml_parser_parse(&p, &ev)) {
 			diag_error_at(
-			    d, file, (unsigned)p.problem_mark.line + 1,
+			    b->d, b->file, (unsigned)p.problem_mark.line + 1,
 			    (unsigned)p.problem_mark.column + 1,
 			    "YAML syntax: %s%s%s",
 			    p.problem ? p.problem : "invalid",
@@ -262,16 +270,40 @@ node_t *node_parse(const char *text, size_t len, const char *file,
 			break;
 		}
 		done = ev.type == YAML_STREAM_END_EVENT;
-		ok = on_event(&b, &ev);
+		ok = on_event(b, &ev);
 		yaml_event_delete(&ev);
 	}
-	builder_free(&b);
 	yaml_parser_delete(&p);
-	if (ok && b.root == NULL) {
-		diag_error_at(d, file, 1, 1, "empty document");
-		ok = false;
-	}
+	if (ok && b->root == NULL)
+		ok = diag_error_at(b->d, b->file, 1, 1, "empty document");
+	return ok;
+}
+
+node_t *node_parse_libyaml(const char *text, size_t len, const char *file,
+			   dns_arena_t *arena, diag_t *d)
+{
+	node_builder_t b;
+	builder_init(&b, file, arena, d);
+	bool ok = libyaml_parse(text, len, &b);
+	dns_mem_free(b.items);
 	return ok ? b.root : NULL;
+}
+
+node_t *node_parse_plain(const char *text, size_t len, const char *file,
+			 dns_arena_t *arena)
+{
+	node_builder_t b;
+	builder_init(&b, file, arena, NULL);
+	bool ok = node_fast_parse(text, len, &b);
+	dns_mem_free(b.items);
+	return ok ? b.root : NULL;
+}
+
+node_t *node_parse(const char *text, size_t len, const char *file,
+		   dns_arena_t *arena, diag_t *d)
+{
+	node_t *root = node_parse_plain(text, len, file, arena);
+	return root ? root : node_parse_libyaml(text, len, file, arena, d);
 }
 
 /* Read a whole file, at most NODE_MAX_FILE bytes, into one buffer sized
@@ -338,26 +370,6 @@ node_t *node_load_file(const char *path, dns_arena_t *arena, diag_t *d)
 
 /* ---- access ------------------------------------------------------------ */
 
-node_t *node_key(const node_t *map, const char *key)
-{
-	if (map == NULL || map->kind != NODE_MAP)
-		return NULL;
-	for (size_t i = 0; i < map->n; i++)
-		if (strcmp(map->keys[i]->str, key) == 0)
-			return map->keys[i];
-	return NULL;
-}
-
-node_t *node_get(const node_t *map, const char *key)
-{
-	if (map == NULL || map->kind != NODE_MAP)
-		return NULL;
-	for (size_t i = 0; i < map->n; i++)
-		if (strcmp(map->keys[i]->str, key) == 0)
-			return map->vals[i];
-	return NULL;
-}
-
 const char *node_kind_name(node_kind_t k)
 {
 	switch (k) {
@@ -389,7 +401,8 @@ bool node_check_keys(const node_t *n, const char *what,
 	for (size_t i = 0; i < n->n; i++) {
 		const char *k = n->keys[i]->str;
 		size_t j = 0;
-		while (allowed[j] != NULL && strcmp(allowed[j], k) != 0)
+		while (allowed[j] != NULL &&
+		       (allowed[j][0] != k[0] || strcmp(allowed[j], k) != 0))
 			j++;
 		if (allowed[j] != NULL)
 			continue;

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "dns/arena.h"
 
@@ -68,14 +69,73 @@ void diag_print(const diag_t *d, void *f);
 node_t *node_parse(const char *text, size_t len, const char *file,
 		   dns_arena_t *arena, diag_t *d);
 
+/* node_parse reads text in the plain YAML most scenarios are written in
+ * without libyaml (node_fast.c), and anything else with it: the same tree
+ * and the same diagnostics either way (when the fast reader gives up
+ * after building part of a tree, that part stays in arena unused). These
+ * two take one way only, for tests comparing them: node_parse_plain
+ * gives NULL (and no diagnostic) when the text is not plain YAML or does
+ * not build. */
+node_t *node_parse_libyaml(const char *text, size_t len, const char *file,
+			   dns_arena_t *arena, diag_t *d);
+node_t *node_parse_plain(const char *text, size_t len, const char *file,
+			 dns_arena_t *arena);
+
+/* Where the items of one block sequence are in plain YAML text, found
+ * without building a tree (for reading a large file a part at a time):
+ * the value of key `key` of the root mapping, indented. true when the
+ * whole text is plain YAML (as node_parse_plain takes it) and key is
+ * there once with such a value: item was called for each of its items,
+ * in order, with the offset of the item's '-' and its line (1-based),
+ * and end is where the sequence ends (the first character of the next
+ * line with content, or len), exactly where libyaml's events put them.
+ * false otherwise (ask libyaml). */
+typedef struct node_items {
+	const char *key;
+	void (*item)(void *ctx, size_t dash, unsigned line);
+	void *ctx;
+	size_t end;	/* out */
+	bool found, in; /* inside: the key was seen; in its value */
+} node_items_t;
+
+bool node_fast_items(const char *text, size_t len, node_items_t *items);
+
 /* Read and parse a file. NULL with the reason in d. */
 node_t *node_load_file(const char *path, dns_arena_t *arena, diag_t *d);
 
+/* The index of key (len bytes, no NUL) among the keys of map, the first
+ * whose str strcmp finds equal to key; SIZE_MAX when there is none (also
+ * when map is NULL or not a map). Inline: len and key[0] are constants
+ * where node_get and node_key are called. */
+static inline size_t node_find(const node_t *map, const char *key, size_t len)
+{
+	if (map == NULL || map->kind != NODE_MAP)
+		return SIZE_MAX;
+	for (size_t i = 0; i < map->n; i++) {
+		const node_t *k = map->keys[i];
+		if (k->str[0] != key[0])
+			continue;
+		/* strcmp(k->str, key) == 0; k->str may hold a NUL (escaped) */
+		if ((k->len == len || (k->len > len && k->str[len] == '\0')) &&
+		    memcmp(k->str, key, len) == 0)
+			return i;
+	}
+	return SIZE_MAX;
+}
+
 /* The value of key in a map, or NULL (also when map is not a map). */
-node_t *node_get(const node_t *map, const char *key);
+static inline node_t *node_get(const node_t *map, const char *key)
+{
+	size_t i = node_find(map, key, strlen(key));
+	return i != SIZE_MAX ? map->vals[i] : NULL;
+}
 
 /* The key node of key in a map (for locations), or NULL. */
-node_t *node_key(const node_t *map, const char *key);
+static inline node_t *node_key(const node_t *map, const char *key)
+{
+	size_t i = node_find(map, key, strlen(key));
+	return i != SIZE_MAX ? map->keys[i] : NULL;
+}
 
 /* "a scalar", "a mapping", "a sequence". */
 const char *node_kind_name(node_kind_t k);

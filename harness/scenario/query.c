@@ -43,6 +43,8 @@ typedef struct qb {
 	unsigned long idle_ms; /* tcp: {idle:} */
 	bool partial;	       /* tcp: {partial:} */
 	unsigned long partial_len;
+	unsigned long hold_ms; /* tcp: {hold:} */
+	bool reuse;	       /* tcp: {reuse:} */
 	dns_edit_t *edits;
 	const node_t **edit_at;
 	size_t nedits;
@@ -815,10 +817,36 @@ static bool read_idle(qb_t *b, const node_t *v)
 	return true;
 }
 
+#define TCP_HOLD_MAX_MS 60000ul /* tcp: {hold:} at most one minute */
+
+/* tcp: {hold:, reuse:} (what they cannot go with: see read_tcp). */
+static bool read_hold(qb_t *b, const node_t *v)
+{
+	const node_t *hold = node_get(v, "hold");
+	const node_t *reuse = node_get(v, "reuse");
+	bool ok = true;
+	if (hold != NULL && !node_ms(hold, &b->hold_ms, b->d))
+		ok = false;
+	else if (hold != NULL &&
+		 (b->hold_ms == 0 || b->hold_ms > TCP_HOLD_MAX_MS))
+		ok = diag_error(b->d, hold, "hold: from 1ms to 60s");
+	if (reuse != NULL && !node_bool(reuse, &b->reuse, b->d))
+		ok = false;
+	else if (reuse != NULL && hold == NULL)
+		ok = diag_error(b->d, reuse,
+				"reuse: needs hold: (the query is sent again "
+				"on the held connection)");
+	if (hold != NULL && node_get(v, "partial") != NULL)
+		ok = diag_error(b->d, hold,
+				"hold: cannot go with partial: (no response "
+				"to hold the connection after)");
+	return ok;
+}
+
 static bool read_tcp(qb_t *b, const node_t *v)
 {
-	static const char *const keys[] = {"split_prefix", "idle", "partial",
-					   NULL};
+	static const char *const keys[] = {"split_prefix", "idle",  "partial",
+					   "hold",	   "reuse", NULL};
 	if (v == NULL)
 		return true;
 	if (!node_check_keys(v, "tcp", keys, b->d))
@@ -833,7 +861,7 @@ static bool read_tcp(qb_t *b, const node_t *v)
 	if (part != NULL)
 		ok =
 		    node_u32(part, DNS_MSG_MAXLEN, &b->partial_len, b->d) && ok;
-	return ok;
+	return read_hold(b, v) && ok;
 }
 
 /* Where the server cookie of a primed query goes: after the client
@@ -916,6 +944,8 @@ static bool finish(qb_t *b, const node_t *q, dns_arena_t *arena,
 	out->tcp_idle_ms = b->idle_ms;
 	out->tcp_partial = b->partial;
 	out->tcp_partial_len = b->partial_len;
+	out->tcp_hold_ms = b->hold_ms;
+	out->tcp_reuse = b->reuse;
 	out->tsig_key = b->tsig_key;
 	read_back(b, out);
 	return check_primed(b, q, out);

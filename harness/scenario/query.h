@@ -38,6 +38,12 @@ typedef struct sc_query {
 	unsigned long tcp_idle_ms;
 	bool tcp_partial;
 	size_t tcp_partial_len;
+	/* TCP: on a connection of its own, after the response keep the
+	 * connection open tcp_hold_ms and watch what the server does with
+	 * it (tcp: {hold:}); then, when tcp_reuse and it is still open,
+	 * send the query again on it (tcp: {reuse: true}) */
+	unsigned long tcp_hold_ms;
+	bool tcp_reuse;
 	/* tsig: the key the query was signed with (arena), for verifying
 	 * the response; NULL for an unsigned query. */
 	const struct dns_tsig_key *tsig_key;

@@ -83,6 +83,9 @@ typedef struct sc_case {
 	struct sc_query *query;	  /* compiled */
 	struct sc_expect *expect; /* compiled */
 	const char *skip;	  /* skip: reason (reported as skip), or NULL */
+	unsigned requires;	  /* requires: (TARGET_CAP_* bits) of a case of
+				     a server suite: skipped against a target
+				     that does not provide them */
 	/* role: resolver - assertions on what the resolver asked upstream
 	 * (compiled); NULL when the step has none. A step with upstream:
 	 * and no query: has query == NULL and expect == NULL. */

@@ -720,8 +720,8 @@ serve_action_t serve_answer_msg(const serve_zones_t *zs, const dns_msg_t *q,
 		bool ours =
 		    decode_rc == DNS_E_NOMEM || decode_rc == DNS_E_INTERNAL;
 		return error_reply(
-		    &r, ours ? DNS_RCODE_SERVFAIL : DNS_RCODE_FORMERR, false,
-		    buf, cap, res);
+		    &r, ours ? DNS_RCODE_SERVFAIL : DNS_RCODE_FORMERR,
+		    opts->formerr_qd && q->nqd == 1, buf, cap, res);
 	}
 	bool with_qd;
 	uint16_t rcode = query_error(q, &r, &with_qd);

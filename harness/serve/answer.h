@@ -120,6 +120,11 @@ typedef struct serve_opts {
 			     (also not for QTYPE ANY, DS and DNSKEY) */
 	uint16_t udp_max; /* our EDNS payload size and UDP limit; 0: 1232;
 			     below 512 counts as 512 */
+	bool formerr_qd;  /* the FORMERR to a query that does not decode
+			     copies its question when one was read, as
+			     BIND does (else a bare header, as NSD does);
+			     a forwarder in front (dnsmasq) matches replies
+			     to its queries by their question */
 } serve_opts_t;
 
 /* What the caller must do. */

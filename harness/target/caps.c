@@ -6,7 +6,7 @@
 
 static const char *const words[TARGET_CAP_COUNT] = {
     "iterate",	"forward",  "cache",	   "tcp-fallback",
-    "validate", "faketime", "serve-stale",
+    "validate", "faketime", "serve-stale", "authoritative",
 };
 
 const char *target_cap_word(unsigned i)
@@ -25,7 +25,7 @@ unsigned target_cap_from_word(const char *word)
 const char *target_cap_words(void)
 {
 	return "iterate, forward, cache, tcp-fallback, validate, faketime, "
-	       "serve-stale";
+	       "serve-stale, authoritative";
 }
 
 const char *target_cap_list(unsigned mask, char *buf, size_t cap)

@@ -539,6 +539,16 @@ static bool load_timeouts(loader_t *L, const node_t *root)
 	return ok;
 }
 
+static bool load_jobs(loader_t *L, const node_t *n)
+{
+	unsigned long v;
+	if (n->kind != NODE_SCALAR || !node_u32(n, 100000, &v, L->d) || v == 0)
+		return diag_error(L->d, n,
+				  "jobs must be a number from 1 to 100000");
+	L->r->jobs = (unsigned)v;
+	return true;
+}
+
 static bool load_role(loader_t *L, const node_t *root)
 {
 	static const char *const roles[] = {"authoritative", "resolver", NULL};
@@ -599,7 +609,7 @@ static bool load_body(loader_t *L, const node_t *root)
 	    "packages",	     "zone",	     "files", "args",
 	    "env",	     "vars",	     "port",  "probe",
 	    "start_timeout", "stop_timeout", "setup", "provides",
-	    "lacks",	     NULL,
+	    "lacks",	     "jobs",	     NULL,
 	};
 	target_recipe_t *r = L->r;
 	if (!node_check_keys(root, "recipe", keys, L->d))
@@ -636,6 +646,8 @@ static bool load_body(loader_t *L, const node_t *root)
 		ok = load_vars(L, n) && ok;
 	if ((n = node_get(root, "port")) != NULL)
 		ok = load_port(L, n) && ok;
+	if ((n = node_get(root, "jobs")) != NULL)
+		ok = load_jobs(L, n) && ok;
 	if ((n = node_get(root, "probe")) != NULL)
 		ok = load_probe(L, n) && ok;
 	if ((n = node_get(root, "setup")) != NULL)
@@ -644,6 +656,12 @@ static bool load_body(loader_t *L, const node_t *root)
 		ok = load_provides(L, n) && ok;
 	if ((n = node_get(root, "lacks")) != NULL)
 		ok = load_lacks(L, n, node_get(root, "provides") != NULL) && ok;
+	/* authoritative comes with the role, never with a resolver's
+	 * default of everything */
+	if (L->r->role == TARGET_ROLE_AUTHORITATIVE)
+		L->r->provides |= TARGET_CAP_AUTHORITATIVE;
+	else if (node_get(root, "provides") == NULL)
+		L->r->provides &= ~TARGET_CAP_AUTHORITATIVE;
 	return ok && check_templates(L);
 }
 
@@ -771,4 +789,30 @@ void target_recipe_free(target_recipe_t *r)
 	dns_arena_free(&r->arena);
 	memset(r, 0, sizeof(*r));
 	dns_arena_init(&r->arena, 0);
+}
+
+const char *target_lacking(const target_recipe_t *r, unsigned missing,
+			   char *buf, size_t cap)
+{
+	unsigned i = 0;
+	if (cap > 0)
+		buf[0] = '\0';
+	while (i < TARGET_CAP_COUNT && !(missing & (1u << i)))
+		i++;
+	if (i == TARGET_CAP_COUNT || cap == 0)
+		return buf;
+	if (r->lacks[i] != NULL)
+		snprintf(buf, cap, "%s lacks %s: %s", r->name,
+			 target_cap_word(i), r->lacks[i]);
+	else if ((1u << i) == TARGET_CAP_AUTHORITATIVE &&
+		 r->role == TARGET_ROLE_RESOLVER)
+		snprintf(buf, cap,
+			 "%s does not provide authoritative (a resolver: "
+			 "it serves no zone of its own)",
+			 r->name);
+	else
+		snprintf(buf, cap,
+			 "%s does not provide %s (provides: of its recipe)",
+			 r->name, target_cap_word(i));
+	return buf;
 }

@@ -140,6 +140,8 @@ typedef struct target_recipe {
 	target_probe_t probe;
 	unsigned long start_timeout_ms; /* default 10 s */
 	unsigned long stop_timeout_ms;	/* default 5 s */
+	unsigned jobs; /* the most cases in flight against the program: a cap
+			  on run -j (0: none) */
 	/* Resolvers: the TARGET_CAP_* bits of `provides:` (all of them when
 	 * the recipe has no provides:), and for a capability listed under
 	 * `lacks:`, why not (else NULL). */
@@ -157,6 +159,13 @@ typedef struct target_recipe {
  * into: release it with target_recipe_free after printing them. */
 bool target_load_recipe(const char *what, const char *scenarios_dir,
 			target_recipe_t *r, diag_t *d);
+
+/* Why r does not do the first capability in missing (TARGET_CAP_* bits),
+ * into buf (cap bytes with the NUL): "NAME lacks CAP: its lacks: reason",
+ * or "NAME does not provide CAP (...)"; "" when missing is 0. Returns
+ * buf. */
+const char *target_lacking(const target_recipe_t *r, unsigned missing,
+			   char *buf, size_t cap);
 
 /* Release a recipe's memory; r is empty afterwards. */
 void target_recipe_free(target_recipe_t *r);

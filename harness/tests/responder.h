@@ -52,7 +52,15 @@ typedef enum behaviour {
 	T_AXFR,	      /* SOA, A, SOA: three messages */
 	T_NO_END,     /* two messages of a transfer that never ends */
 	T_SILENT,     /* accepts, reads, never answers */
+	/* TCP, after answering (the connection held, tcp: {hold:}) */
+	T_CLOSE_LATER,	 /* answers, closes (FIN) LATER_MS after */
+	T_RESET_LATER,	 /* answers, resets (RST) LATER_MS after */
+	T_GARBAGE_LATER, /* answers, sends 5 stray bytes LATER_MS after,
+			    stays open */
+	T_ONCE,		 /* answers the first query of a connection only */
 } behaviour_t;
+
+#define LATER_MS 300.0 /* T_*_LATER: how long after the answer */
 
 #define MAX_CONNS 8
 #define CONN_BUF  4096
@@ -64,6 +72,7 @@ typedef struct rconn {
 	uint8_t q[3][512]; /* T_REVERSE: queries held */
 	size_t qlen[3];
 	int nq;
+	double due; /* T_*_LATER: when to act (mono_ms), or 0 */
 } rconn_t;
 
 typedef struct responder {
@@ -373,6 +382,16 @@ static void tcp_behave(responder_t *r, rconn_t *c, const uint8_t *q, size_t n)
 		else
 			tcp_send_msg(c->fd, a, alen);
 		break;
+	case T_CLOSE_LATER:
+	case T_RESET_LATER:
+	case T_GARBAGE_LATER:
+		tcp_send_msg(c->fd, a, alen);
+		c->due = mono_ms() + LATER_MS;
+		break;
+	case T_ONCE:
+		if (c->nq++ == 0)
+			tcp_send_msg(c->fd, a, alen);
+		break;
 	case T_AXFR:
 	case T_NO_END:
 		tcp_send_msg(c->fd, a, make_xfr(q, true, a));
@@ -424,6 +443,22 @@ static void tcp_accept(responder_t *r)
 	close(fd);
 }
 
+/* T_*_LATER: act on the connections whose time has come. */
+static void later_step(responder_t *r)
+{
+	static const uint8_t stray[5] = {0xde, 0xad, 0xbe, 0xef, 0x00};
+	for (int i = 0; i < MAX_CONNS; i++) {
+		rconn_t *c = &r->conns[i];
+		if (c->fd < 0 || c->due == 0 || mono_ms() < c->due)
+			continue;
+		c->due = 0;
+		if (r->b == T_GARBAGE_LATER)
+			tcp_send_all(c->fd, stray, sizeof(stray));
+		else
+			conn_drop(c, r->b == T_RESET_LATER);
+	}
+}
+
 /* Serve until told to stop, at most 30 s: a stuck test cannot hang. */
 static void *responder_main(void *arg)
 {
@@ -443,7 +478,8 @@ static void *responder_main(void *arg)
 			}
 		if (r->nrq > 0 && mono_ms() - r->rq_first > 150.0)
 			reverse_flush(r);
-		if (poll(p, (nfds_t)n, r->nrq > 0 ? 10 : 50) <= 0)
+		later_step(r);
+		if (poll(p, (nfds_t)n, r->nrq > 0 || r->tcp ? 10 : 50) <= 0)
 			continue;
 		for (int i = 0; i < n; i++) {
 			if (!(p[i].revents & (POLLIN | POLLHUP | POLLERR)))

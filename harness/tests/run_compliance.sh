@@ -1,6 +1,9 @@
 #!/bin/sh
 # run_compliance.sh - the bundled server suites (scenarios/server/) against
-# NSD, Knot, BIND, PowerDNS and Twisted Names started from their recipes
+# NSD, Knot, BIND, PowerDNS and Twisted Names, and the recursors Unbound,
+# PowerDNS Recursor and Knot Resolver and the forwarder dnsmasq (each with the
+# harness's authoritative server behind it, on a free port: no port-53 lock;
+# dnsmasq one case at a time, its recipe's jobs: 1), started from their recipes
 # (COMPLIANCE_TARGETS overrides the list; a target whose program is not
 # installed is skipped and says so). Each target must match its
 # scenarios/targets/<name>.expected exactly: no new failure (a regression,
@@ -15,7 +18,7 @@ trap 'rm -rf "$TMP"' EXIT
 trap 'exit 1' INT TERM
 
 cd "$SRC" || exit 1
-for t in ${COMPLIANCE_TARGETS:-nsd knot bind pdns twisted}; do
+for t in ${COMPLIANCE_TARGETS:-nsd knot bind pdns twisted unbound pdns-recursor kresd dnsmasq}; do
 	if ! "$BIN" target list | grep -q "^$t .* installed$"; then
 		echo "skip $t: not installed (see scenarios/targets/$t.yaml)"
 		continue

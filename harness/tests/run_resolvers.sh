@@ -6,15 +6,17 @@
 # the scripted servers on port 53 of 127.53.0.x.
 #
 # 1. Each target's verdicts match scenarios/targets/<name>.expected: no new
-#    failure, no new pass. A case named on a "# unstable: SUITE/CASE<TAB>why"
-#    comment line of that file (a verdict that changes from run to run with
-#    the resolver's timing, explained there) may pass or fail.
+#    failure, no new pass (every verdict is the same from run to run).
 # 2. The capability mechanism bites: dnsmasq (provides: forward, cache) has
-#    every step skipped with "dnsmasq lacks iterate: ..."; pdns-recursor
-#    (lacks: faketime) has the steps after a time_passes: step skipped with
-#    "cannot move the clock"; steps are never failed for a capability the
-#    recipe lacks. kresd and named, which hang under libfaketime alone, pass
+#    every step skipped with "dnsmasq lacks iterate: ..."; a copy of the
+#    pdns-recursor recipe without faketime has the steps after a time_passes:
+#    step skipped with "cannot move the clock"; steps are never failed for a
+#    capability the recipe lacks. kresd and named, which hang under
+#    libfaketime alone, and pdns-recursor, which drops every query once its
+#    clock moved unless the shim hides the kernel's receive timestamps, pass
 #    resolver-basic's expiry step with libdnsharness-ftshim.so preloaded.
+#    The suite's serve_stale var reaches each recipe: kresd, pdns-recursor
+#    and named answer resolver-serve-stale/stale-answer-after-servfail.
 # 3. DNSSEC validation bites: kresd and named (bind-resolver) pass
 #    scenarios/resolver/dnssec.yaml (part of 1) with the suite's trust
 #    anchor, and without it the AD and SERVFAIL steps fail.
@@ -57,11 +59,6 @@ installed() {
 	command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/usr/local/sbin/$1" ]
 }
 
-# unstable NAME CASE: CASE is on a "# unstable:" line of NAME.expected
-unstable() {
-	grep -q "^# unstable: $2	" "scenarios/targets/$1.expected" 2>/dev/null
-}
-
 # The "SUITE/CASE" of each line under "new failures" / "new passes".
 listed_news() {
 	sed -n '/^new \(failures\|passes\)/,/^reports:/p' "$1" |
@@ -81,20 +78,8 @@ compare() {
 	fi
 	if [ "$rc" -eq 0 ] && echo "$line" | grep -q ' 0 new failures, 0 new passes'; then
 		ok "$name: $line"
-		return
-	fi
-	others=""
-	for c in $(listed_news "$out"); do
-		if unstable "$name" "$c"; then
-			echo "     $name: $c changed verdict (listed as unstable)"
-		else
-			others="$others $c"
-		fi
-	done
-	if [ -z "$others" ] && ! grep -q '^\(target died\|ERROR\)' "$out"; then
-		ok "$name: $line (unstable cases only)"
 	else
-		bad "$name (exit $rc): $line:$others"
+		bad "$name (exit $rc): $line: $(listed_news "$out" | tr '\n' ' ')"
 		sed 's/^/    /' "$out" | grep -v '^    \(ok\|PASS\|SKIP\) ' | tail -n 40
 	fi
 }
@@ -132,24 +117,45 @@ case " $ran " in
 esac
 case " $ran " in
 *" pdns-recursor "*)
-	R=$TMP/pdns-recursor/report.json
-	if has "$R" 'time_passes: cannot move the clock: pdns-recursor lacks faketime: ' &&
+	mkdir -p "$TMP/noft/targets"
+	sed -e 's/^provides: .*/provides: [iterate, cache, tcp-fallback, validate]/' \
+		-e 's/^vars:$/lacks: {faketime: this copy of the recipe says so}\nvars:/' \
+		scenarios/targets/pdns-recursor.yaml >"$TMP/noft/targets/pdns-noft.yaml"
+	"$BIN" run --scenarios "$TMP/noft" --program pdns-noft --no-color \
+		--report-dir "$TMP/noft/r" scenarios/resolver/basic.yaml \
+		>"$TMP/noft.out" 2>&1
+	R=$TMP/noft/r/report.json
+	if has "$R" 'time_passes: cannot move the clock: pdns-noft lacks faketime: ' &&
 		! grep -q '"verdict": "fail", "reasons": \[{"check": "requires"' "$R"; then
-		ok "pdns-recursor: steps after time_passes skipped, lacking faketime"
+		ok "pdns-noft: steps after time_passes skipped, lacking faketime"
 	else
-		bad "pdns-recursor: steps after time_passes not skipped with the reason"
+		bad "pdns-noft: steps after time_passes not skipped with the reason"
+		sed 's/^/    /' "$TMP/noft.out" | tail -n 20
 	fi
 	;;
 esac
 # kresd and named (linked with jemalloc) run under libfaketime only with
-# libdnsharness-ftshim.so preloaded first: their expiry steps must pass.
-for t in kresd bind-resolver; do
+# libdnsharness-ftshim.so preloaded first, and so does pdns-recursor (the
+# shim keeps SO_TIMESTAMP off): their expiry steps must pass.
+for t in kresd bind-resolver pdns-recursor; do
 	case " $ran " in *" $t "*) ;; *) continue ;; esac
 	R=$TMP/$t/report.json
 	if grep -q '"name": "expired-asked-again"[^{}]*"verdict": "pass"' "$R"; then
 		ok "$t: time_passes moves its clock (resolver-basic/expired-asked-again passes)"
 	else
 		bad "$t: resolver-basic/expired-asked-again did not pass under libfaketime"
+	fi
+done
+
+# serve_stale: "yes" from resolver-serve-stale reaches the recipe: the
+# stale record is served when its server answers SERVFAIL.
+for t in kresd bind-resolver pdns-recursor; do
+	case " $ran " in *" $t "*) ;; *) continue ;; esac
+	if grep -q '"name": "stale-answer-after-servfail"[^{}]*"verdict": "pass"' \
+		"$TMP/$t/report.json"; then
+		ok "$t: serve_stale maps (resolver-serve-stale/stale-answer-after-servfail passes)"
+	else
+		bad "$t: resolver-serve-stale/stale-answer-after-servfail did not pass"
 	fi
 done
 

@@ -265,6 +265,7 @@ enum {
 	Q_CD = 1u << 5,
 	Q_NOROOT = 1u << 6, /* ask the set without the root */
 	Q_AUTHNS = 1u << 7, /* opts.auth_ns */
+	Q_FMQD = 1u << 8,   /* opts.formerr_qd */
 };
 
 #define QID 0xbeefu
@@ -368,6 +369,7 @@ static void ask_wire(const serve_zones_t *zs, const uint8_t *q, size_t len,
 	serve_opts_t o = {0};
 	o.any_all = (flags & Q_ALL) != 0;
 	o.auth_ns = (flags & Q_AUTHNS) != 0;
+	o.formerr_qd = (flags & Q_FMQD) != 0;
 	dns_arena_reset(&scratch);
 	ex.action =
 	    serve_answer_wire(zs, q, len, flags & Q_TCP ? SERVE_TCP : SERVE_UDP,
@@ -778,11 +780,26 @@ static void test_malformed(void **state)
 	assert_null(ex.m.opt);
 	assert_int_equal(ex.res.len, DNS_HEADER_LEN);
 
+	/* ... also with formerr_qd: no question was read */
+	ask_wire(full, q, len - 3, Q_FMQD);
+	assert_int_equal(ex.res.rcode, DNS_RCODE_FORMERR);
+	assert_int_equal(ex.m.nqd, 0);
+
 	/* trailing garbage */
 	q[len] = 0xff;
 	ask_wire(full, q, len + 1, 0);
 	assert_int_equal(ex.res.rcode, DNS_RCODE_FORMERR);
 	assert_int_equal(ex.res.why, DNS_E_TRAILING);
+	assert_int_equal(ex.m.nqd, 0);
+
+	/* with formerr_qd the question read is copied, and nothing else */
+	ask_wire(full, q, len + 1, Q_FMQD);
+	assert_int_equal(ex.res.rcode, DNS_RCODE_FORMERR);
+	assert_int_equal(ex.m.nqd, 1);
+	assert_int_equal(ex.m.qd[0].qtype, DNS_T_A);
+	assert_int_equal(ex.m.nsec[DNS_SEC_ANSWER], 0);
+	assert_null(ex.m.opt);
+	assert_int_equal(ex.res.len, len);
 
 	/* two OPT records */
 	uint8_t q2[512];

@@ -520,6 +520,39 @@ static void test_split_prefix(void **state)
 	server_free(s);
 }
 
+/* tcp: {hold:, reuse:} over DoT: the session held after the answer is
+ * still open, TLS records that carry no DNS bytes (session tickets) are
+ * not unsolicited bytes, and the query sent again is answered on it. */
+static void test_hold_reuse(void **state)
+{
+	(void)state;
+	server_t *s = server_start(S_OK);
+	client_t *c = client_new(s->port, &opportunistic);
+	memcpy(c->msg[0], query_soa, sizeof(query_soa));
+	net_exchange_t *x = &c->x[0];
+	*x = (net_exchange_t){.msg = c->msg[0],
+			      .len = sizeof(query_soa),
+			      .hold_ms = 300,
+			      .reuse = true,
+			      .timeout_ms = 3000,
+			      .arena = &c->arena,
+			      .done = on_done,
+			      .user = c};
+	c->started = 1;
+	assert_int_equal(net_tcp_start(&c->pool, x), 0);
+	client_run(c);
+	assert_int_equal(x->res.status, NET_ANSWERED);
+	assert_int_equal(x->res.nmsgs, 1);
+	assert_int_equal(x->res.hold.state, NET_HOLD_OPEN);
+	assert_int_equal(x->res.hold.bytes, 0);
+	assert_int_equal(x->res.hold.reuse, NET_ANSWERED);
+	client_free(c);
+	server_stop(s);
+	assert_int_equal(atomic_load(&s->accepted), 1);
+	assert_int_equal(atomic_load(&s->queries), 2);
+	server_free(s);
+}
+
 static void test_handshake_garbage(void **state)
 {
 	(void)state;
@@ -683,6 +716,7 @@ int main(void)
 	    cmocka_unit_test(test_answer),
 	    cmocka_unit_test(test_pipelined_out_of_order),
 	    cmocka_unit_test(test_split_prefix),
+	    cmocka_unit_test(test_hold_reuse),
 	    cmocka_unit_test(test_handshake_garbage),
 	    cmocka_unit_test(test_handshake_closed),
 	    cmocka_unit_test(test_handshake_timeout),

@@ -741,6 +741,49 @@ static void test_tcp_close_blamed_alone(void **state)
 	client_free(c);
 }
 
+/* x is done: the next of `chain_left` exchanges starts (after it), then
+ * the usual bookkeeping. */
+static int chain_left;
+
+static void chain_done(net_exchange_t *x)
+{
+	client_t *c = x->user;
+	if (chain_left > 0) {
+		chain_left--;
+		net_exchange_t *n =
+		    client_add(c, query_soa, sizeof(query_soa), 300, 0);
+		n->fresh_id = true;
+		n->done = chain_done;
+		client_start(c, n);
+	}
+	on_done(x);
+}
+
+static void test_tcp_silence_not_reused(void **state)
+{
+	(void)state;
+	/* one after the other: the first query is answered, the second
+	 * (on the same connection) not; the third must not go on that
+	 * connection, whose server may no longer read it (dnsmasq after a
+	 * QR=1 query), but on a fresh one */
+	responder_t *r = responder_start(T_ONCE, true);
+	client_t *c = client_new(r->port, true, 16);
+	chain_left = 2;
+	net_exchange_t *x = client_add(c, query_soa, sizeof(query_soa), 300, 0);
+	x->fresh_id = true;
+	x->done = chain_done;
+	client_start(c, x);
+	client_run(c);
+	assert_int_equal(c->started, 3);
+	assert_int_equal(c->x[0].res.status, NET_ANSWERED);
+	assert_int_equal(c->x[1].res.status, NET_TIMEOUT);
+	assert_int_equal(c->x[2].res.status, NET_ANSWERED);
+	assert_int_equal(c->tap.tcp_open, 2);
+	assert_int_equal(atomic_load(&r->accepted), 2);
+	responder_stop(r);
+	client_free(c);
+}
+
 static void test_tcp_axfr(void **state)
 {
 	(void)state;
@@ -775,6 +818,163 @@ static void test_tcp_axfr_capped(void **state)
 	assert_int_equal(x->res.status, NET_ANSWERED);
 	assert_int_equal(x->res.nmsgs, 2);
 	assert_true(x->res.capped);
+	responder_stop(r);
+	client_free(c);
+}
+
+/* ---- holding the connection after the answer (hold_ms) ------------------ */
+
+/* One exchange of q holding its connection hold_ms (reuse: then the query
+ * again) against a responder of behaviour b; the result into `one`. */
+static void run_hold(behaviour_t b, const uint8_t *q, size_t n,
+		     unsigned long hold_ms, bool reuse, bool fresh)
+{
+	responder_t *r = responder_start(b, true);
+	client_t *c = client_new(r->port, true, 0);
+	net_exchange_t *x = client_add(c, q, n, 2000, 0);
+	x->hold_ms = hold_ms;
+	x->reuse = reuse;
+	x->fresh_id = fresh;
+	x->multi = q == query_axfr;
+	client_start(c, x);
+	client_run(c);
+	one.res = x->res;
+	memcpy(one.sent, x->msg, n);
+	one.msg0len = x->res.nmsgs ? x->res.lens[0] : 0;
+	if (one.msg0len)
+		memcpy(one.msg0, x->res.msgs[0], one.msg0len);
+	one.tap = c->tap;
+	one.accepted = atomic_load(&r->accepted);
+	one.queries = atomic_load(&r->queries);
+	responder_stop(r);
+	client_free(c);
+}
+
+/* A server that keeps the connection: open at the end of the hold, on a
+ * connection of its own that the client then closes. */
+static void test_tcp_hold_open(void **state)
+{
+	(void)state;
+	run_hold(T_OK, query_soa, sizeof(query_soa), 400, false, false);
+	assert_int_equal(one.res.status, NET_ANSWERED);
+	assert_int_equal(one.res.nmsgs, 1);
+	assert_int_equal(one.res.hold.state, NET_HOLD_OPEN);
+	assert_true(one.res.hold.after_ms >= 390.0);
+	assert_int_equal(one.res.hold.bytes, 0);
+	assert_int_equal(one.res.hold.reuse, NET_PENDING);
+	assert_int_equal(one.tap.tcp_open, 1);
+	assert_int_equal(one.tap.tcp_close, 1);
+	assert_non_null(strstr(one.res.detail, "still open after the 400 ms"));
+}
+
+/* A server that closes LATER_MS after answering: seen as closed, about
+ * then, long before the hold is over. */
+static void test_tcp_hold_closed(void **state)
+{
+	(void)state;
+	run_hold(T_CLOSE_LATER, query_soa, sizeof(query_soa), 5000, false,
+		 false);
+	assert_int_equal(one.res.status, NET_ANSWERED);
+	assert_int_equal(one.res.nmsgs, 1);
+	assert_int_equal(one.res.hold.state, NET_HOLD_CLOSED);
+	assert_true(one.res.hold.after_ms >= LATER_MS - 20.0);
+	assert_true(one.res.hold.after_ms < 4500.0);
+	assert_non_null(strstr(one.res.detail, "closed the connection"));
+}
+
+static void test_tcp_hold_reset(void **state)
+{
+	(void)state;
+	run_hold(T_RESET_LATER, query_soa, sizeof(query_soa), 5000, false,
+		 false);
+	assert_int_equal(one.res.status, NET_ANSWERED);
+	assert_int_equal(one.res.hold.state, NET_HOLD_RESET);
+	assert_true(one.res.hold.after_ms >= LATER_MS - 20.0);
+	assert_true(one.res.hold.after_ms < 4500.0);
+}
+
+/* Bytes nobody asked for, while held: counted, not taken as messages. */
+static void test_tcp_hold_garbage(void **state)
+{
+	(void)state;
+	run_hold(T_GARBAGE_LATER, query_soa, sizeof(query_soa), 1000, false,
+		 false);
+	assert_int_equal(one.res.status, NET_ANSWERED);
+	assert_int_equal(one.res.nmsgs, 1);
+	assert_int_equal(one.res.hold.state, NET_HOLD_OPEN);
+	assert_int_equal(one.res.hold.bytes, 5);
+	assert_true(one.res.hold.first_byte_ms >= LATER_MS - 20.0);
+	assert_int_equal(one.res.ignored, 0);
+	assert_non_null(strstr(one.res.detail, "5 unsolicited bytes"));
+}
+
+/* The query sent again on the held connection is answered there; the
+ * query bytes kept are the first query's (the ID the first response
+ * carries), and only the first response is among the messages. */
+static void test_tcp_hold_reuse(void **state)
+{
+	(void)state;
+	for (int fresh = 0; fresh < 2; fresh++) {
+		run_hold(T_OK, query_soa, sizeof(query_soa), 200, true, fresh);
+		assert_int_equal(one.res.status, NET_ANSWERED);
+		assert_int_equal(one.res.nmsgs, 1);
+		assert_int_equal(one.res.hold.state, NET_HOLD_OPEN);
+		assert_int_equal(one.res.hold.reuse, NET_ANSWERED);
+		assert_true(one.res.hold.reuse_len == sizeof(query_soa));
+		assert_int_equal(one.res.attempts, 2);
+		assert_int_equal(one.queries, 2);
+		assert_int_equal(one.accepted, 1); /* one connection */
+		assert_memory_equal(one.sent, one.msg0, 2);
+		assert_non_null(strstr(one.res.detail, "sent again was "
+						       "answered"));
+	}
+}
+
+/* Closed during the hold: nothing to send the query again on. */
+static void test_tcp_hold_reuse_closed(void **state)
+{
+	(void)state;
+	run_hold(T_CLOSE_LATER, query_soa, sizeof(query_soa), 2000, true,
+		 false);
+	assert_int_equal(one.res.hold.state, NET_HOLD_CLOSED);
+	assert_int_equal(one.res.hold.reuse, NET_PENDING);
+	assert_int_equal(one.queries, 1);
+}
+
+/* The query sent again gets no answer in time. */
+static void test_tcp_hold_reuse_silent(void **state)
+{
+	(void)state;
+	run_hold(T_ONCE, query_soa, sizeof(query_soa), 100, true, false);
+	assert_int_equal(one.res.status, NET_ANSWERED);
+	assert_int_equal(one.res.hold.state, NET_HOLD_OPEN);
+	assert_int_equal(one.res.hold.reuse, NET_TIMEOUT);
+	assert_int_equal(one.queries, 2);
+	assert_non_null(strstr(one.res.detail, "sent again: no answer"));
+}
+
+/* A transfer: the hold starts after its last message. */
+static void test_tcp_hold_axfr(void **state)
+{
+	(void)state;
+	run_hold(T_AXFR, query_axfr, sizeof(query_axfr), 300, false, false);
+	assert_int_equal(one.res.status, NET_ANSWERED);
+	assert_int_equal(one.res.nmsgs, 3);
+	assert_int_equal(one.res.hold.state, NET_HOLD_OPEN);
+}
+
+/* No response: no hold. */
+static void test_tcp_hold_no_answer(void **state)
+{
+	(void)state;
+	responder_t *r = responder_start(T_SILENT, true);
+	client_t *c = client_new(r->port, true, 0);
+	net_exchange_t *x = client_add(c, query_soa, sizeof(query_soa), 200, 0);
+	x->hold_ms = 1000;
+	client_start(c, x);
+	client_run(c);
+	assert_int_equal(x->res.status, NET_TIMEOUT);
+	assert_int_equal(x->res.hold.state, NET_HOLD_NONE);
 	responder_stop(r);
 	client_free(c);
 }
@@ -911,9 +1111,19 @@ int main(void)
 	    cmocka_unit_test(test_tcp_silent),
 	    cmocka_unit_test(test_tcp_refused),
 	    cmocka_unit_test(test_tcp_close_blamed_alone),
+	    cmocka_unit_test(test_tcp_silence_not_reused),
 	    cmocka_unit_test(test_tcp_axfr),
 	    cmocka_unit_test(test_tcp_axfr_no_end),
 	    cmocka_unit_test(test_tcp_axfr_capped),
+	    cmocka_unit_test(test_tcp_hold_open),
+	    cmocka_unit_test(test_tcp_hold_closed),
+	    cmocka_unit_test(test_tcp_hold_reset),
+	    cmocka_unit_test(test_tcp_hold_garbage),
+	    cmocka_unit_test(test_tcp_hold_reuse),
+	    cmocka_unit_test(test_tcp_hold_reuse_closed),
+	    cmocka_unit_test(test_tcp_hold_reuse_silent),
+	    cmocka_unit_test(test_tcp_hold_axfr),
+	    cmocka_unit_test(test_tcp_hold_no_answer),
 	    cmocka_unit_test(test_abort),
 	    cmocka_unit_test(test_addr_parse),
 	    cmocka_unit_test(test_random_ids_vary),

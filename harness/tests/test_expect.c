@@ -215,8 +215,9 @@ typedef struct tcase {
 	rspec_t r;
 	sc_net_status_t status;
 	bool probed, alive;
-	bool no_cookie; /* the query sent no cookie */
-	size_t ignored; /* responses dropped by the engine */
+	bool no_cookie;	    /* the query sent no cookie */
+	size_t ignored;	    /* responses dropped by the engine */
+	sc_hold_obs_t hold; /* tcp: {hold:} */
 	sc_verdict_kind_t want;
 	const char *checks; /* reasons' checks, comma-joined, in order */
 	const char *text;   /* substring of "check: expected=.. got=.." lines */
@@ -288,6 +289,7 @@ static void run_case(const tcase_t *c, const rspec_t *more, size_t nmore)
 	obs.alive_probed = c->probed;
 	obs.alive = c->alive;
 	obs.ignored = c->ignored;
+	obs.hold = c->hold.asked_ms > 0 ? &c->hold : NULL;
 	obs.net_detail =
 	    c->status == SC_NET_ERROR ? "connection refused" : NULL;
 	sc_verdict_t v;
@@ -871,6 +873,193 @@ static void test_outcome(void **state)
 {
 	(void)state;
 	RUN(outcome_cases);
+}
+
+/* ---- hold: (tcp: {hold:}) ------------------------------------------------ */
+
+#define HELD_OPEN(ms)                                                          \
+	{                                                                      \
+		.state = SC_HOLD_OPEN, .asked_ms = ms, .after_ms = ms          \
+	}
+#define HELD_CLOSED(ms, at)                                                    \
+	{                                                                      \
+		.state = SC_HOLD_CLOSED, .asked_ms = ms, .after_ms = at        \
+	}
+#define KEEPALIVE_30S "000b0002012c" /* TCP-KEEPALIVE 300 x 100 ms */
+
+static const tcase_t hold_cases[] = {
+    {.name = "open pass",
+     .yaml = "hold: {open: true}",
+     .hold = HELD_OPEN(2000)},
+    {.name = "closed: false is open: true",
+     .yaml = "hold: {closed: false}",
+     .hold = HELD_OPEN(2000)},
+    {.name = "open fail",
+     .yaml = "hold: {open: true}",
+     .hold = HELD_CLOSED(3000, 1203.4),
+     .want = SC_FAIL,
+     .checks = "hold.open",
+     .text = "expected=the connection still open after the 3000 ms hold "
+	     "got=closed by the server 1203 ms after the response"},
+    {.name = "closed pass",
+     .yaml = "hold: {closed: true}",
+     .hold = HELD_CLOSED(3000, 10)},
+    {.name = "closed by reset pass",
+     .yaml = "hold: {closed: true}",
+     .hold = {.state = SC_HOLD_RESET, .asked_ms = 3000, .after_ms = 10}},
+    {.name = "closed fail: still open",
+     .yaml = "hold: {closed: true}",
+     .hold = HELD_OPEN(3000),
+     .want = SC_FAIL,
+     .checks = "hold.closed",
+     .text = "got=still open after the 3000 ms hold"},
+    {.name = "within pass",
+     .yaml = "hold: {closed: {within: 3s}}",
+     .hold = HELD_CLOSED(4000, 2999)},
+    {.name = "within fail: late",
+     .yaml = "hold: {closed: {within: 1s}}",
+     .hold = HELD_CLOSED(4000, 1500),
+     .want = SC_FAIL,
+     .checks = "hold.closed",
+     .text = "expected=the server closes the connection within 1000 ms of "
+	     "the response got=closed by the server 1500 ms after"},
+    {.name = "within fail: open",
+     .yaml = "hold: {closed: {within: 1s}}",
+     .hold = HELD_OPEN(4000),
+     .want = SC_FAIL,
+     .checks = "hold.closed"},
+    {.name = "after pass",
+     .yaml = "hold: {closed: {after: 1s}}",
+     .hold = HELD_CLOSED(4000, 1000)},
+    {.name = "after fail: early",
+     .yaml = "hold: {closed: {after: 1s}}",
+     .hold = HELD_CLOSED(4000, 999),
+     .want = SC_FAIL,
+     .checks = "hold.closed",
+     .text = "not before 1000 ms"},
+    {.name = "after and within",
+     .yaml = "hold: {closed: {after: 1s, within: 2s}}",
+     .hold = HELD_CLOSED(4000, 1500)},
+    {.name = "no hold asked",
+     .yaml = "hold: {open: true}",
+     .want = SC_FAIL,
+     .checks = "hold",
+     .text = "got=no hold (the query held no TCP connection"},
+    {.name = "no hold without a response",
+     .yaml = "hold: {open: true}",
+     .status = SC_NET_TIMEOUT,
+     .hold = {.asked_ms = 3000},
+     .want = SC_FAIL,
+     .checks = "response"},
+    {.name = "hold sits under any:",
+     .yaml = "any: [{hold: {closed: true}}, {hold: {open: true}}]",
+     .hold = HELD_OPEN(100)},
+    {.name = "keepalive kept",
+     .yaml = "hold: {keepalive: true}",
+     .r = {.edns = true, .opts = KEEPALIVE_30S},
+     .hold = HELD_OPEN(3000)},
+    {.name = "keepalive: closed after the timeout",
+     .yaml = "hold: {keepalive: true}",
+     .r = {.edns = true, .opts = KEEPALIVE_30S},
+     .hold = HELD_CLOSED(40000, 31000)},
+    {.name = "keepalive: closed within the slack",
+     .yaml = "hold: {keepalive: true}",
+     .r = {.edns = true, .opts = KEEPALIVE_30S},
+     .hold = HELD_CLOSED(40000, 26900)}, /* 30000 - 200 - 3000 */
+    {.name = "keepalive: closed before the timeout",
+     .yaml = "hold: {keepalive: true}",
+     .r = {.edns = true, .opts = KEEPALIVE_30S},
+     .hold = HELD_CLOSED(40000, 5000),
+     .want = SC_FAIL,
+     .checks = "hold.keepalive",
+     .text = "advertised TCP-KEEPALIVE timeout of 30000 ms (closed no "
+	     "earlier than 26800 ms) got=closed by the server 5000 ms"},
+    {.name = "keepalive: timeout 0, closed at once",
+     .yaml = "hold: {keepalive: true}",
+     .r = {.edns = true, .opts = "000b00020000"},
+     .hold = HELD_CLOSED(3000, 1)},
+    {.name = "keepalive: none advertised",
+     .yaml = "hold: {keepalive: true}",
+     .r = {.edns = true},
+     .hold = HELD_OPEN(3000),
+     .want = SC_FAIL,
+     .checks = "hold.keepalive",
+     .text = "got=the response carries no TCP-KEEPALIVE"},
+    {.name = "keepalive: no timeout in it",
+     .yaml = "hold: {keepalive: true}",
+     .r = {.edns = true, .opts = "000b0000"},
+     .hold = HELD_OPEN(3000),
+     .want = SC_FAIL,
+     .checks = "hold.keepalive",
+     .text = "without a timeout"},
+    {.name = "unsolicited bytes fail by default",
+     .yaml = "rcode: NOERROR",
+     .hold = {.state = SC_HOLD_OPEN,
+	      .asked_ms = 1000,
+	      .after_ms = 1000,
+	      .bytes = 5,
+	      .first_byte_ms = 300},
+     .want = SC_FAIL,
+     .checks = "implicit.unsolicited",
+     .text = "got=still open after the 1000 ms hold; 5 unsolicited bytes, "
+	     "the first 300 ms after the response"},
+    {.name = "unsolicited: true wants them",
+     .yaml = "hold: {unsolicited: true}",
+     .hold = {.state = SC_HOLD_OPEN, .asked_ms = 1000, .bytes = 5}},
+    {.name = "unsolicited: false",
+     .yaml = "hold: {unsolicited: false}",
+     .hold = {.state = SC_HOLD_OPEN, .asked_ms = 1000, .bytes = 5},
+     .want = SC_FAIL,
+     .checks = "hold.unsolicited"},
+    {.name = "implicit: {unsolicited: false} turns it off",
+     .yaml = "implicit: {unsolicited: false}",
+     .hold = {.state = SC_HOLD_OPEN, .asked_ms = 1000, .bytes = 5}},
+    {.name = "reuse answered",
+     .yaml = "hold: {reuse: true}",
+     .hold = {.state = SC_HOLD_OPEN,
+	      .asked_ms = 1000,
+	      .reuse_asked = true,
+	      .reuse_tried = true,
+	      .reuse = SC_NET_ANSWERED,
+	      .reuse_rtt_ms = 0.3}},
+    {.name = "reuse timed out",
+     .yaml = "hold: {reuse: true}",
+     .hold = {.state = SC_HOLD_OPEN,
+	      .asked_ms = 1000,
+	      .reuse_asked = true,
+	      .reuse_tried = true,
+	      .reuse = SC_NET_TIMEOUT},
+     .want = SC_FAIL,
+     .checks = "hold.reuse",
+     .text = "got=still open after the 1000 ms hold; the query sent "
+	     "again: no answer (timeout)"},
+    {.name = "reuse: closed first, nothing sent",
+     .yaml = "hold: {reuse: true}",
+     .hold = {.state = SC_HOLD_CLOSED,
+	      .asked_ms = 1000,
+	      .after_ms = 20,
+	      .reuse_asked = true},
+     .want = SC_FAIL,
+     .checks = "hold.reuse"},
+    {.name = "reuse not asked by the query",
+     .yaml = "hold: {reuse: true}",
+     .hold = HELD_OPEN(1000),
+     .want = SC_FAIL,
+     .checks = "hold.reuse",
+     .text = "got=the query asked for no reuse"},
+    {.name = "reuse: false, not answered",
+     .yaml = "hold: {reuse: false}",
+     .hold = {.state = SC_HOLD_OPEN,
+	      .asked_ms = 1000,
+	      .reuse_asked = true,
+	      .reuse_tried = true,
+	      .reuse = SC_NET_CLOSED}},
+};
+
+static void test_hold(void **state)
+{
+	(void)state;
+	RUN(hold_cases);
 }
 
 /* ---- any, all, not ------------------------------------------------------- */
@@ -1616,6 +1805,22 @@ static const bad_t bad_cases[] = {
     {"stream: {}", 1, 9, "stream: an empty mapping checks nothing"},
     {"stream: {first_record: 'example. A'}", 1, 25, "needs 5 fields"},
     {"stream: {each_message: {rcode: NOSUCH}}", 1, 32, "unknown rcode"},
+    {"hold: {}", 1, 7, "hold: an empty mapping checks nothing"},
+    {"hold: {opn: true}", 1, 8, "unknown key 'opn' in hold"},
+    {"hold: {open: true, closed: true}", 1, 8, "give open: or closed:"},
+    {"hold: {closed: soon}", 1, 16, "expected true or false"},
+    {"hold: {closed: {}}", 1, 16, "needs within:, after: or both"},
+    {"hold: {closed: {within: 1s, after: 2s}}", 1, 16,
+     "after: 2000 ms is past within: 1000 ms"},
+    {"hold: {closed: {within: soon}}", 1, 25, "expected a duration"},
+    {"hold: {closed: {within: 700s}}", 1, 25, "at most 600s"},
+    {"hold: {closed: {until: 1s}}", 1, 17, "unknown key 'until'"},
+    {"hold: {keepalive: false}", 1, 19, "keepalive: false checks nothing"},
+    {"hold: {reuse: true, closed: true}", 1, 8,
+     "reuse: true needs the connection open"},
+    {"hold: {open: true}\nno_response: true", 2, 1,
+     "no_response: true cannot be combined"},
+    {"implicit: {unsolicited: maybe}", 1, 25, "expected true or false"},
 };
 
 static void test_compile_errors(void **state)
@@ -1702,6 +1907,7 @@ int main(void)
 	    cmocka_unit_test(test_tsig),
 	    cmocka_unit_test(test_hostile),
 	    cmocka_unit_test(test_nomem),
+	    cmocka_unit_test(test_hold),
 	    cmocka_unit_test(test_compile_errors),
 	    cmocka_unit_test(test_compile_all_errors),
 	    cmocka_unit_test(test_misc),

@@ -26,6 +26,7 @@
 #include "expect/expect.h"
 #include "scenario/query.h"
 #include "scenario/scenario.h"
+#include "target/caps.h"
 
 /* ---- stand-ins for query.c and expect.c ---------------------------------- */
 
@@ -255,6 +256,45 @@ static void test_fields_and_defaults(void **state)
 	/* locations come from where each value was written */
 	assert_int_equal(at(b->query_node, "name")->line, 10);
 	assert_int_equal(at(b->query_node, "type")->line, 22);
+	sc_suite_free(&s);
+}
+
+/* requires: of a case, from defaults: or its own (which replaces them);
+ * an unknown capability is an error at its word. */
+static void test_case_requires(void **state)
+{
+	(void)state;
+	const char *p =
+	    put("requires.yaml", "suite: req\n"
+				 "defaults:\n"
+				 "  query: {name: example., type: SOA}\n"
+				 "  requires: [authoritative]\n"
+				 "cases:\n"
+				 "  - name: inherits\n"
+				 "  - name: every-server\n"
+				 "    requires: []\n"
+				 "  - name: two\n"
+				 "    requires: [cache, authoritative]\n");
+	sc_suite_t s;
+	load_ok(p, NULL, 0, &s);
+	assert_int_equal(s.ncases, 3);
+	assert_int_equal(s.cases[0].requires, TARGET_CAP_AUTHORITATIVE);
+	assert_int_equal(s.cases[1].requires, 0);
+	assert_int_equal(s.cases[2].requires,
+			 TARGET_CAP_AUTHORITATIVE | TARGET_CAP_CACHE);
+	sc_suite_free(&s);
+	p = put("requires-bad.yaml",
+		"suite: req\n"
+		"cases:\n"
+		"  - name: a\n"
+		"    query: {name: example., type: SOA}\n"
+		"    requires: [authoritative, psychic]\n");
+	diag_t d;
+	assert_false(load(p, NULL, 0, &s, &d));
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.e[0].line, 5);
+	assert_int_equal(d.e[0].col, 31);
+	assert_non_null(strstr(d.e[0].msg, "unknown capability 'psychic'"));
 	sc_suite_free(&s);
 }
 
@@ -970,6 +1010,66 @@ static void test_malformed(void **state)
 	assert_int_equal(failures, 0);
 }
 
+/* ---- shared parts ----------------------------------------------------------
+ */
+
+/* The cases whose expectation is the defaults' share one compiled
+ * expectation (eagerly and lazily); a case with its own gets its own; a
+ * timeout read once for the defaults' node is each case's. */
+static void test_shared_expectation(void **state)
+{
+	(void)state;
+	const char *p =
+	    put("shared.yaml", "suite: shared\n"
+			       "defaults:\n"
+			       "  timeout: 250ms\n"
+			       "  query: {name: example., type: SOA}\n"
+			       "  expect: {rcode: NXDOMAIN}\n"
+			       "cases:\n"
+			       "  - {name: a, query: {name: a.example.}}\n"
+			       "  - {name: b, query: {name: b.example.}}\n"
+			       "  - {name: own, expect: {rcode: NOERROR}}\n"
+			       "  - {name: slow, timeout: 2s}\n"
+			       "  - {name: d, matrix: {t: [A, MX]}, "
+			       "query: {type: \"${t}\"}}\n");
+	sc_suite_t s, l;
+	diag_t d = {0};
+	load_ok(p, NULL, 0, &s);
+	assert_int_equal(s.ncases, 6);
+	const sc_case_t *c = s.cases;
+	assert_non_null(c[0].expect);
+	assert_true(c[1].expect == c[0].expect);
+	assert_true(c[3].expect == c[0].expect);
+	assert_true(c[2].expect != c[0].expect);
+	assert_string_equal(at(c[2].expect_node, "rcode")->str, "NOERROR");
+	assert_string_equal(at(c[1].expect_node, "rcode")->str, "NXDOMAIN");
+	assert_non_null(c[4].expect); /* matrix: defaults substituted anew */
+	assert_int_equal(c[0].timeout_ms, 250);
+	assert_int_equal(c[1].timeout_ms, 250);
+	assert_int_equal(c[3].timeout_ms, 2000);
+	assert_int_equal(c[4].timeout_ms, 250);
+	assert_int_equal(c[5].timeout_ms, 250);
+	if (!sc_load_file_lazy(p, NULL, 1, &l, &d)) {
+		print_diag(&d);
+		fail_msg("%s did not load lazily", p);
+	}
+	dns_arena_t a;
+	dns_arena_init(&a, 0);
+	sc_query_t *q;
+	sc_expect_t *x0, *x1, *x2;
+	assert_true(sc_case_compile(&l, &l.cases[0], &a, &q, &x0, &d));
+	assert_true(sc_case_compile(&l, &l.cases[1], &a, &q, &x1, &d));
+	assert_true(sc_case_compile(&l, &l.cases[2], &a, &q, &x2, &d));
+	assert_non_null(x0);
+	assert_true(x1 == x0);
+	assert_true(x2 != x0);
+	assert_int_equal(l.cases[3].timeout_ms, 2000);
+	assert_int_equal(l.cases[1].timeout_ms, 250);
+	dns_arena_free(&a);
+	sc_suite_free(&l);
+	sc_suite_free(&s);
+}
+
 /* ---- lazy loading ----------------------------------------------------------
  */
 
@@ -1150,6 +1250,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_fields_and_defaults),
 	    cmocka_unit_test(test_builtin_defaults),
+	    cmocka_unit_test(test_case_requires),
 	    cmocka_unit_test(test_hex_query_replaces_defaults),
 	    cmocka_unit_test(test_question_replaces_default_question),
 	    cmocka_unit_test(test_var_precedence),
@@ -1159,6 +1260,7 @@ int main(void)
 	    cmocka_unit_test(test_matrix_limit),
 	    cmocka_unit_test(test_lazy_same_as_eager),
 	    cmocka_unit_test(test_lazy_threshold),
+	    cmocka_unit_test(test_shared_expectation),
 	    cmocka_unit_test(test_errors_not_repeated),
 	    cmocka_unit_test(test_compile_errors_located),
 	    cmocka_unit_test(test_include),

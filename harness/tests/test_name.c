@@ -149,6 +149,7 @@ static const text_case_t text_cases[] = {
     {"sp\\ ace.x.", NULL, DNS_OK, "sp\\032ace.x.", 0},
     {"q\\\"uote\\;.x.", NULL, DNS_OK, "q\\\"uote\\;.x.", 0},
     {"\\200.x.", NULL, DNS_OK, "\\200.x.", 0},
+    {"a\\(b\\)\\255z\\$.x.", NULL, DNS_OK, "a\\(b\\)\\255z\\$.x.", 0},
     {"*.example.", NULL, DNS_OK, "*.example.", 0},
     {"www", NULL, DNS_E_RELATIVE, NULL, 3},
     {"@", NULL, DNS_E_RELATIVE, NULL, 1},

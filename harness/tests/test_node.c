@@ -162,6 +162,146 @@ static void test_merge_clone(void **state)
 	dns_arena_free(&a);
 }
 
+/* Two trees alike: kinds, locations, texts (with their lengths), quoting
+ * and order; fail_msg names the first difference. */
+static void same_tree(const node_t *x, const node_t *y, size_t doc)
+{
+	if (x->kind != y->kind || x->line != y->line || x->col != y->col)
+		fail_msg("doc %zu: %s at %u:%u, %s at %u:%u", doc,
+			 node_kind_name(x->kind), x->line, x->col,
+			 node_kind_name(y->kind), y->line, y->col);
+	if (x->kind == NODE_SCALAR) {
+		if (x->len != y->len || memcmp(x->str, y->str, x->len) != 0 ||
+		    x->quoted != y->quoted || strcmp(x->file, y->file) != 0)
+			fail_msg("doc %zu: '%s' / '%s' at %u:%u", doc, x->str,
+				 y->str, x->line, x->col);
+		return;
+	}
+	if (x->n != y->n)
+		fail_msg("doc %zu: %zu / %zu items at %u:%u", doc, x->n, y->n,
+			 x->line, x->col);
+	for (size_t i = 0; i < x->n; i++) {
+		if (x->kind == NODE_MAP)
+			same_tree(x->keys[i], y->keys[i], doc);
+		same_tree(x->vals[i], y->vals[i], doc);
+	}
+}
+
+/* Plain YAML: read without libyaml, into the tree libyaml gives. */
+static void test_fast_same_tree(void **state)
+{
+	(void)state;
+	static const char *const docs[] = {
+	    "suite: x\ncases:\n  - {name: q1, query: {name: h1.example., "
+	    "type: A}}\n  - {name: q2, query: {name: h2.example., type: A}}\n",
+	    "a: 1\nb: [x, y]\nc: {d: e, f: [g]}\n",
+	    "# head\n\nsuite: s\ndefaults:\n  timeout: 2s   # c\n"
+	    "  expect: {rcode: NXDOMAIN}\ncases:\n"
+	    "  - name: a\n    query:\n      name: ${zone}\n      type: SOA\n"
+	    "    tags: [x, y-z, '1']\n  -   name: b\n      rfc: RFC 1035 4.1.1"
+	    "\n",
+	    "k:\n- a\n- b: c\n  d: e\n-  f\nz: y # c\n",
+	    "  - {name: q1, query: {name: h1., type: A}}\n"
+	    "  - {name: q2, query: {name: h2., type: A}}\n",
+	    "x:   \n  y: z\n\n  w:\n    - 1\n    - -2\n    - \"q q\"\n"
+	    "    - 's\\x'\nv: a:b #c\nu: a#b\nt: 2001:db8::1\n",
+	    "a: {}\nb: []\nc: [ ]\nd: { }\ne: [[1], {x: y}, []]\n",
+	    "a: \"\"\nb: ''\nc: ' sp '\nd: \"x, y: z\"\ne: [\"a]\", 'b}']\n",
+	    "top:\n  mid:\n    low:\n      - x\n    low2: y\n  mid2: z\n",
+	    "a: b c   \nd: {e: f g , h: i}\nf: [ 1 ,2 ]\n",
+	    "no-newline: at-the-end",
+	};
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		dns_arena_t a;
+		diag_t d = {0};
+		dns_arena_init(&a, 0);
+		size_t len = strlen(docs[i]);
+		node_t *fast = node_parse_plain(docs[i], len, "t.yaml", &a);
+		node_t *slow =
+		    node_parse_libyaml(docs[i], len, "t.yaml", &a, &d);
+		if (fast == NULL || slow == NULL)
+			fail_msg("doc %zu: fast %p, libyaml %p (%s)", i,
+				 (void *)fast, (void *)slow,
+				 d.n ? d.e[0].msg : "");
+		same_tree(fast, slow, i);
+		dns_arena_free(&a);
+	}
+}
+
+/* Outside plain YAML, or wrong: the fast reader gives up (without a
+ * word), and node_parse says what libyaml says. */
+static void test_fast_gives_up(void **state)
+{
+	(void)state;
+	static const char *const docs[] = {
+	    "a: |\n  text\n",	      /* block scalar */
+	    "a: >-\n  text\n",	      /* folded */
+	    "a: b\n  c\n",	      /* multi-line plain scalar */
+	    "a: [1,\n  2]\n",	      /* flow over two lines */
+	    "a:\nb: 1\n",	      /* empty value */
+	    "a: &x 1\nb: *x\n",	      /* anchor, alias */
+	    "a: !t 1\n",	      /* tag */
+	    "? a\n: 1\n",	      /* complex key */
+	    "\"a\": 1\n",	      /* quoted key */
+	    "a: 'it''s'\n",	      /* escaped quote */
+	    "a: \"x\\ty\"\n",	      /* escape */
+	    "a:\tb\n",		      /* tab */
+	    "a: b\r\n",		      /* CR */
+	    "a: caf\xc3\xa9\n",	      /* not ASCII */
+	    "--- \na: 1\n",	      /* document marker */
+	    "%YAML 1.1\n---\na: 1\n", /* directive */
+	    "a: {b: ${x}}\n",	      /* '{' in a flow plain scalar */
+	    "a: [b, ]\n",	      /* trailing comma */
+	    "a: b: c\n",	      /* mapping in a value */
+	    "a: 1\na: 2\n",	      /* duplicate key */
+	    "a: 1\n b: 2\n",	      /* bad indentation */
+	    "- a\nb: 1\n",	      /* sequence then mapping */
+	    "plain scalar\n",	      /* root not a collection */
+	    "",			      /* empty */
+	    "# only a comment\n",
+	};
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		dns_arena_t a;
+		diag_t d1 = {0}, d2 = {0};
+		dns_arena_init(&a, 0);
+		size_t len = strlen(docs[i]);
+		if (node_parse_plain(docs[i], len, "t.yaml", &a) != NULL)
+			fail_msg("doc %zu read as plain YAML", i);
+		node_t *x = node_parse(docs[i], len, "t.yaml", &a, &d1);
+		node_t *y = node_parse_libyaml(docs[i], len, "t.yaml", &a, &d2);
+		if ((x == NULL) != (y == NULL) || d1.n != d2.n)
+			fail_msg("doc %zu: node_parse differs from libyaml", i);
+		if (x != NULL)
+			same_tree(x, y, i);
+		for (unsigned k = 0; k < d1.n; k++)
+			if (d1.e[k].line != d2.e[k].line ||
+			    d1.e[k].col != d2.e[k].col ||
+			    strcmp(d1.e[k].msg, d2.e[k].msg) != 0)
+				fail_msg("doc %zu: %s / %s", i, d1.e[k].msg,
+					 d2.e[k].msg);
+		dns_arena_free(&a);
+	}
+}
+
+/* node_get finds a key as strcmp would, also one holding a NUL. */
+static void test_get_escaped_key(void **state)
+{
+	(void)state;
+	dns_arena_t a;
+	diag_t d;
+	dns_arena_init(&a, 0);
+	node_t *r = parse(&a, "\"ab\\0c\": 1\nabd: 2\na: 3\n", &d);
+	assert_non_null(r);
+	assert_int_equal(r->keys[0]->len, 4);
+	assert_string_equal(node_get(r, "ab")->str, "1");
+	assert_string_equal(node_get(r, "abd")->str, "2");
+	assert_string_equal(node_get(r, "a")->str, "3");
+	assert_null(node_get(r, "ab\x01"));
+	assert_null(node_get(r, ""));
+	assert_true(node_key(r, "abd") == r->keys[1]);
+	dns_arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -169,6 +309,9 @@ int main(void)
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_getters),
 	    cmocka_unit_test(test_merge_clone),
+	    cmocka_unit_test(test_fast_same_tree),
+	    cmocka_unit_test(test_fast_gives_up),
+	    cmocka_unit_test(test_get_escaped_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

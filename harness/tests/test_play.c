@@ -309,6 +309,77 @@ static void test_tcp_idle_partial(void **state)
 	sc_suite_free(&s);
 }
 
+static const char hold_cases[] =
+    "suite: hold\n"
+    "defaults:\n"
+    "  query: {name: example., type: SOA}\n"
+    "  transport: tcp\n"
+    "  timeout: 1s\n"
+    "cases:\n"
+    "  - name: closed-soon\n"
+    "    query: {tcp: {hold: 3s}}\n"
+    "    expect: {rcode: NOERROR, hold: {closed: {after: 200ms, within: "
+    "2s}}}\n"
+    "  - name: open\n"
+    "    query: {tcp: {hold: 3s}}\n"
+    "    expect: {hold: {open: true}}\n"
+    "  - name: reused\n"
+    "    query: {tcp: {hold: 50ms, reuse: true}}\n"
+    "    expect: {hold: {open: true, reuse: true}}\n";
+
+/* tcp: {hold:} against a server that closes LATER_MS after answering: the
+ * close is seen then (the case ends long before its 3 s hold), open: true
+ * fails on it, and no query is sent again on a closed connection. */
+static void test_tcp_hold_closed(void **state)
+{
+	(void)state;
+	responder_t *resp = responder_start(T_CLOSE_LATER, true);
+	sc_suite_t s;
+	load("hold.yaml", hold_cases, &s);
+	seen_t seen = {0};
+	play_result_t r;
+	play(&s, resp->port, 4, &seen, &r);
+	int accepted = atomic_load(&resp->accepted);
+	responder_stop(resp);
+	const sc_result_t *res = r.run.results;
+	assert_int_equal(res[0].verdict.kind, SC_PASS);
+	assert_int_equal(res[0].obs.hold->state, SC_HOLD_CLOSED);
+	assert_true(res[0].elapsed_ms < 2500.0);
+	assert_int_equal(res[1].verdict.kind, SC_FAIL);
+	assert_string_equal(res[1].verdict.reasons[0].check, "hold.open");
+	assert_int_equal(res[2].obs.hold->state, SC_HOLD_OPEN); /* 50 ms */
+	assert_int_equal(res[2].verdict.kind, SC_PASS);
+	assert_int_equal(accepted, 3); /* each on its own connection */
+	play_result_free(&r);
+	sc_suite_free(&s);
+}
+
+/* A server that keeps the connection and sends stray bytes on it: the
+ * hold sees them, and every case fails on them (implicit.unsolicited). */
+static void test_tcp_hold_unsolicited(void **state)
+{
+	(void)state;
+	responder_t *resp = responder_start(T_GARBAGE_LATER, true);
+	sc_suite_t s;
+	load("hold.yaml", hold_cases, &s);
+	seen_t seen = {0};
+	play_result_t r;
+	play(&s, resp->port, 4, &seen, &r);
+	responder_stop(resp);
+	const sc_result_t *res = r.run.results;
+	assert_int_equal(res[1].obs.hold->state, SC_HOLD_OPEN);
+	assert_int_equal(res[1].obs.hold->bytes, 5);
+	assert_int_equal(res[1].verdict.kind, SC_FAIL);
+	assert_int_equal(res[1].verdict.nreasons, 1);
+	assert_string_equal(res[1].verdict.reasons[0].check,
+			    "implicit.unsolicited");
+	assert_int_equal(res[0].verdict.kind, SC_FAIL); /* not closed */
+	assert_int_equal(res[2].verdict.kind, SC_PASS); /* before the bytes */
+	assert_int_equal(res[2].obs.hold->reuse, SC_NET_ANSWERED);
+	play_result_free(&r);
+	sc_suite_free(&s);
+}
+
 static const char alive_cases[] =
     "suite: alive\n"
     "defaults:\n"
@@ -542,6 +613,8 @@ int main(void)
 	    cmocka_unit_test(test_tcp_forced),
 	    cmocka_unit_test(test_cookie_primed),
 	    cmocka_unit_test(test_tcp_idle_partial),
+	    cmocka_unit_test(test_tcp_hold_closed),
+	    cmocka_unit_test(test_tcp_hold_unsolicited),
 	    cmocka_unit_test(test_alive_probe),
 	    cmocka_unit_test(test_unplayable),
 	    cmocka_unit_test(test_unreachable),

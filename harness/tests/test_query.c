@@ -413,6 +413,22 @@ static void test_tcp_split(void **state)
 	assert_false(f->q.tcp_partial);
 }
 
+/* tcp: {hold:, reuse:} */
+static void test_tcp_hold(void **state)
+{
+	fixture_t *f = *state;
+	build_ok(f, "{tcp: {hold: 3s}}");
+	assert_int_equal(f->q.tcp_hold_ms, 3000);
+	assert_false(f->q.tcp_reuse);
+	build_ok(f, "{tcp: {hold: 10ms, reuse: true, idle: 20ms}}");
+	assert_int_equal(f->q.tcp_hold_ms, 10);
+	assert_true(f->q.tcp_reuse);
+	assert_int_equal(f->q.tcp_idle_ms, 20);
+	build_ok(f, "{tcp: {split_prefix: true}}");
+	assert_int_equal(f->q.tcp_hold_ms, 0);
+	assert_false(f->q.tcp_reuse);
+}
+
 static void test_tcp_idle_partial(void **state)
 {
 	fixture_t *f = *state;
@@ -560,6 +576,13 @@ static const bad_case_t bad_cases[] = {
     {"{tcp: {idle: 2m}}", 1, 14, "idle: from 1ms to 60s"},
     {"{tcp: {idle: soon}}", 1, 14, "expected a duration"},
     {"{tcp: {partial: 65536}}", 1, 17, "65535"},
+    {"{tcp: {hold: 0}}", 1, 14, "hold: from 1ms to 60s"},
+    {"{tcp: {hold: 61s}}", 1, 14, "hold: from 1ms to 60s"},
+    {"{tcp: {hold: a while}}", 1, 14, "expected a duration"},
+    {"{tcp: {reuse: true}}", 1, 15, "reuse: needs hold:"},
+    {"{tcp: {hold: 1s, reuse: often}}", 1, 25, "expected true or false"},
+    {"{tcp: {hold: 1s, partial: 3}}", 1, 14, "hold: cannot go with partial:"},
+    {"{tcp: {held: 1s}}", 1, 8, "unknown key 'held' in tcp"},
     {"[1, 2]", 1, 1, "query must be a mapping"},
 };
 
@@ -728,6 +751,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_tcp_split, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_tcp_idle_partial, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(test_tcp_hold, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_block_location, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_size_limit, setup, teardown),

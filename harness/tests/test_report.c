@@ -130,6 +130,46 @@ static void test_json(void **state)
 	assert_int_not_equal(system(cmd), 0);
 }
 
+/* tcp: {hold:}: the observation in report.json, and under -v (passed
+ * cases included); a case without a hold has no "hold" key. */
+static void test_json_hold(void **state)
+{
+	fixture_t *f = *state;
+	const sc_hold_obs_t hold = {.state = SC_HOLD_CLOSED,
+				    .asked_ms = 3000,
+				    .after_ms = 1203.4,
+				    .reuse_asked = true};
+	f->results[0].obs.hold = &hold;
+	char path[128], err[256];
+	snprintf(path, sizeof(path), "%s/report.json", f->dir);
+	assert_true(report_write_json(&f->run, path, err, sizeof(err)));
+	json_error_t je;
+	json_t *root = json_load_file(path, 0, &je);
+	assert_non_null(root);
+	json_t *cases = json_object_get(root, "cases");
+	json_t *h = json_object_get(json_array_get(cases, 0), "hold");
+	assert_non_null(h);
+	assert_int_equal(json_integer_value(json_object_get(h, "asked_ms")),
+			 3000);
+	assert_string_equal(json_string_value(json_object_get(h, "state")),
+			    "closed");
+	assert_true(json_real_value(json_object_get(h, "after_ms")) > 1203.0);
+	assert_string_equal(json_string_value(json_object_get(h, "reuse")),
+			    "not sent");
+	assert_null(json_object_get(json_array_get(cases, 1), "hold"));
+	json_decref(root);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	report_summary(&f->run, m, false, true);
+	fclose(m);
+	assert_non_null(strstr(buf, "PASS edns<&>/ok-case [must]\n    hold: "
+				    "closed by the server 1203 ms after the "
+				    "response\n"));
+	free(buf);
+	f->results[0].obs.hold = NULL;
+}
+
 static char *slurp(const char *path)
 {
 	FILE *fp = fopen(path, "rb");
@@ -389,6 +429,97 @@ static void test_json_many(void **state)
 	free(rs);
 }
 
+/* The whole file at path as a heap string (free it). */
+static char *slurp_all(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	assert_non_null(fp);
+	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+	long n = ftell(fp);
+	assert_true(n >= 0);
+	rewind(fp);
+	char *buf = malloc((size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+	buf[n] = 0;
+	fclose(fp);
+	*len = (size_t)n;
+	return buf;
+}
+
+/* report_stream: cases rendered while the run plays, announced in any
+ * order, give report.json byte for byte as rendered after the run; when
+ * a run-level field the cases show changed after they were rendered (the
+ * target died), the writer renders them again; nothing is left in the
+ * directory. */
+static void test_json_stream(void **state)
+{
+	fixture_t *f = *state;
+	char path[128], plain_path[128], err[256];
+	size_t n = 1500, len, plain_len;
+	sc_result_t *rs = calloc(n, sizeof(*rs));
+	sc_case_t *cs = calloc(n, sizeof(*cs));
+	char(*names)[16] = calloc(n, sizeof(*names));
+	assert_true(rs != NULL && cs != NULL && names != NULL);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(names[i], sizeof(names[i]), "c%05zu", i);
+		cs[i] = f->cases[i % 3];
+		cs[i].name = names[i];
+		rs[i] = f->results[i % 3];
+		rs[i].c = &cs[i];
+	}
+	sc_run_t run = f->run;
+	run.results = rs;
+	run.nresults = n;
+	snprintf(plain_path, sizeof(plain_path), "%s/plain.json", f->dir);
+	snprintf(path, sizeof(path), "%s/stream.json", f->dir);
+	assert_true(report_write_json(&run, plain_path, err, sizeof(err)));
+	char *plain = slurp_all(plain_path, &plain_len);
+	for (int died = 0; died < 2; died++) {
+		report_stream_t *s = report_stream_start(f->dir);
+		assert_non_null(s);
+		/* pairs swapped: 1 0 3 2 ..., the last one alone */
+		for (size_t i = 0; i < n; i++) {
+			size_t k = i % 2 == 0 ? (i + 1 < n ? i + 1 : i) : i - 1;
+			report_stream_ended(s, &run, k);
+		}
+		report_stream_finish(s, &run);
+		if (died) /* found after the cases were rendered */
+			run.died_during = &rs[3];
+		FILE *fp = tmpfile();
+		assert_non_null(fp);
+		jsonw_t *w = malloc(sizeof(*w));
+		assert_non_null(w);
+		jsonw_init(w, fp);
+		/* used when nothing changed, not when the target died */
+		assert_int_equal(report_stream_copy(s, &run, 1, w), !died);
+		assert_false(w->err);
+		free(w);
+		fclose(fp);
+		if (died) { /* the same as without a stream */
+			assert_true(report_write_json(&run, plain_path, err,
+						      sizeof(err)));
+			free(plain);
+			plain = slurp_all(plain_path, &plain_len);
+		}
+		assert_true(report_write_json_stream(&run, 1, s, path, err,
+						     sizeof(err)));
+		report_stream_free(s);
+		char *got = slurp_all(path, &len);
+		assert_int_equal(len, plain_len);
+		assert_memory_equal(got, plain, len);
+		free(got);
+	}
+	assert_non_null(strstr(plain, "\"target_died\""));
+	char cmd[160];
+	snprintf(cmd, sizeof(cmd), "ls -a '%s' | grep -q cases", f->dir);
+	assert_int_not_equal(system(cmd), 0);
+	free(plain);
+	free(names);
+	free(cs);
+	free(rs);
+}
+
 /* Hostile bytes anywhere a text comes from a scenario, a server or a
  * target still give valid JSON: control bytes escaped, bytes that are not
  * UTF-8 as U+FFFD, valid UTF-8 kept; one case per line. */
@@ -547,8 +678,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_json),
+	    cmocka_unit_test(test_json_hold),
 	    cmocka_unit_test(test_json_hostile),
 	    cmocka_unit_test(test_json_many),
+	    cmocka_unit_test(test_json_stream),
 	    cmocka_unit_test(test_jsonw_values),
 	    cmocka_unit_test(test_json_targets_order),
 	    cmocka_unit_test(test_html_large),

@@ -348,6 +348,8 @@ static void test_recipe_errors(void **state)
 	    {OKHEAD "vars: {port: 1}\n", 3, 8,
 	     "'port' cannot be a var name (it is a builtin)"},
 	    {OKHEAD "start_timeout: 0\n", 3, 16, "start_timeout must not be 0"},
+	    {OKHEAD "jobs: 0\n", 3, 7, "jobs must be a number from 1 to"},
+	    {OKHEAD "jobs: many\n", 3, 7, "jobs must be a number from 1 to"},
 	    {OKHEAD "stop_timeout: soon\n", 3, 15, "expected a duration"},
 	    {"program: nsd\npackages: [nsd, a b]\n", 2, 17,
 	     "'a b' is not a package"},
@@ -431,7 +433,8 @@ static void test_recipe_fields(void **state)
 		   "probe: {qname: version.bind., qclass: CH, qtype: TXT, "
 		   "rcode: REFUSED, rd: yes}\n"
 		   "start_timeout: 2s\n"
-		   "stop_timeout: 250ms\n");
+		   "stop_timeout: 250ms\n"
+		   "jobs: 1\n");
 	target_recipe_t r = load_ok("full");
 	assert_string_equal(r.name, "full");
 	assert_string_equal(r.description, "a full one");
@@ -454,6 +457,7 @@ static void test_recipe_fields(void **state)
 	assert_true(r.probe.rd);
 	assert_int_equal(r.start_timeout_ms, 2000);
 	assert_int_equal(r.stop_timeout_ms, 250);
+	assert_int_equal(r.jobs, 1);
 	target_recipe_free(&r);
 
 	/* defaults; a recipe named by path finds zones in ../zones */
@@ -472,6 +476,7 @@ static void test_recipe_fields(void **state)
 	assert_int_equal(r.probe.rcode, 0);
 	assert_int_equal(r.start_timeout_ms, 10000);
 	assert_int_equal(r.stop_timeout_ms, 5000);
+	assert_int_equal(r.jobs, 0);
 	char want[PATH_MAX + 64];
 	snprintf(want, sizeof(want), "%s/targets/../zones", base);
 	assert_string_equal(r.zones_dir, want);
@@ -514,7 +519,9 @@ static void test_recipe_caps(void **state)
 		   OKHEAD "provides: [iterate, cache]\n"
 			  "lacks: {faketime: it hangs, validate: no TA}\n");
 	target_recipe_t r = load_ok("caps");
-	assert_int_equal(r.provides, TARGET_CAP_ITERATE | TARGET_CAP_CACHE);
+	/* (and authoritative: every authoritative recipe has it) */
+	assert_int_equal(r.provides, TARGET_CAP_ITERATE | TARGET_CAP_CACHE |
+					 TARGET_CAP_AUTHORITATIVE);
 	assert_string_equal(r.lacks[5], "it hangs");
 	assert_string_equal(r.lacks[4], "no TA");
 	assert_null(r.lacks[0]);
@@ -530,10 +537,25 @@ static void test_recipe_caps(void **state)
 	r = load_ok("caps");
 	assert_int_equal(r.provides, TARGET_CAP_ALL);
 	target_recipe_free(&r);
-	/* an empty list: nothing */
+	/* an empty list: nothing but what the role gives */
 	write_text(path, OKHEAD "provides: []\n");
 	r = load_ok("caps");
+	assert_int_equal(r.provides, TARGET_CAP_AUTHORITATIVE);
+	target_recipe_free(&r);
+	write_text(path, OKHEAD "role: resolver\nprovides: []\n");
+	r = load_ok("caps");
 	assert_int_equal(r.provides, 0);
+	target_recipe_free(&r);
+	/* a resolver's default everything is not authoritative ... */
+	write_text(path, OKHEAD "role: resolver\n");
+	r = load_ok("caps");
+	assert_int_equal(r.provides,
+			 TARGET_CAP_ALL & ~TARGET_CAP_AUTHORITATIVE);
+	target_recipe_free(&r);
+	/* ... unless its provides: says so */
+	write_text(path, OKHEAD "role: resolver\nprovides: [authoritative]\n");
+	r = load_ok("caps");
+	assert_int_equal(r.provides, TARGET_CAP_AUTHORITATIVE);
 	target_recipe_free(&r);
 }
 
