@@ -790,6 +790,7 @@ static int run_loaded(run_ctx_t *rc)
 	for (size_t i = 0; ok && i < rc->ntargets; i++) {
 		if (i > 0 && rc->targets[i - 1].res.run.interrupted)
 			break; /* SIGINT: no more targets */
+		rc->targets[i].pcap = rc->pcap;
 		ok = play_target(rc, &rc->targets[i]);
 		compare_expected(rc, &rc->targets[i]);
 		if (rc->targets[i].ran)

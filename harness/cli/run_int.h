@@ -26,6 +26,8 @@ typedef struct run_target {
 	target_t *t; /* while it runs */
 	const char *scenarios_dir;
 	play_behind_t *behind; /* a resolver's upstream while it runs */
+	pcap_log_t *pcap;      /* the run's capture (the behind server's
+				  packets go there too), or NULL */
 	char behind_port[8];
 	struct sockaddr_storage addr;
 	char text[300]; /* "127.0.0.1:5300", as reported */

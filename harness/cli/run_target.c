@@ -98,8 +98,8 @@ static bool start_behind(run_target_t *rt, const sc_var_t *vars, size_t nvars,
 			rt->program);
 		return true;
 	}
-	int rc =
-	    play_behind_start(&rt->behind, rt->scenarios_dir, err, sizeof(err));
+	int rc = play_behind_start(&rt->behind, rt->scenarios_dir, rt->pcap,
+				   err, sizeof(err));
 	if (rc != 0) {
 		fprintf(stderr, "dnsharness run: %s: %s\n", rt->program, err);
 		rt->start_error = strdup(err);

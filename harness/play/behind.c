@@ -9,6 +9,7 @@
 
 #include "dns/arena.h"
 #include "net/loop.h"
+#include "play/play.h"
 #include "scenario/node.h"
 #include "serve/config.h"
 #include "serve/serve.h"
@@ -34,6 +35,7 @@ static const char behind_yaml[] =
 
 struct play_behind {
 	net_loop_t loop;
+	net_tap_t tap; /* into the run's capture */
 	serve_config_t cfg;
 	serve_t *srv;
 	uv_async_t stop;
@@ -82,8 +84,8 @@ static bool load_config(play_behind_t *b, const char *scenarios_dir, char *err,
 	return ok;
 }
 
-int play_behind_start(play_behind_t **out, const char *scenarios_dir, char *err,
-		      size_t cap)
+int play_behind_start(play_behind_t **out, const char *scenarios_dir,
+		      pcap_log_t *pcap, char *err, size_t cap)
 {
 	*out = NULL;
 	play_behind_t *b = dns_mem_alloc(sizeof(*b));
@@ -105,7 +107,13 @@ int play_behind_start(play_behind_t **out, const char *scenarios_dir, char *err,
 		dns_mem_free(b);
 		return rc;
 	}
+	if (pcap != NULL) {
+		b->tap = play_pcap_tap(pcap);
+		/* TCP connection ids apart from those of the run's loop */
+		b->loop.next_conn = (uint64_t)1 << 48;
+	}
 	serve_run_opts_t so = {.port_mode = SERVE_PORT_FREE,
+			       .tap = pcap != NULL ? &b->tap : NULL,
 			       .answer = {.formerr_qd = true}};
 	if ((rc = uv_async_init(&b->loop.uv, &b->stop, on_stop)) != 0)
 		snprintf(err, cap, "no async handle: %s", uv_strerror(rc));

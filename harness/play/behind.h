@@ -25,17 +25,21 @@
 
 #include <stddef.h>
 
+#include "report/report.h"
+
 #define PLAY_BEHIND_ADDR      "127.0.0.1"
 #define PLAY_BEHIND_ZONE      "example."
 #define PLAY_BEHIND_ZONE_FILE "example.signed.zone" /* in <scenarios>/zones */
 
 typedef struct play_behind play_behind_t;
 
-/* Load the zones (scenarios_dir NULL: "scenarios") and start serving them.
- * 0 with *out set, or a negative libuv error (UV_EINVAL for zones that do
- * not load) with a sentence in err (cap bytes) and *out NULL. */
-int play_behind_start(play_behind_t **out, const char *scenarios_dir, char *err,
-		      size_t cap);
+/* Load the zones (scenarios_dir NULL: "scenarios") and start serving them,
+ * every packet into pcap (NULL: none; the run's capture, shared with the
+ * run's own loop). 0 with *out set, or a negative libuv error (UV_EINVAL
+ * for zones that do not load) with a sentence in err (cap bytes) and *out
+ * NULL. */
+int play_behind_start(play_behind_t **out, const char *scenarios_dir,
+		      pcap_log_t *pcap, char *err, size_t cap);
 
 /* The port it listens on (UDP and TCP, on PLAY_BEHIND_ADDR). */
 unsigned play_behind_port(const play_behind_t *b);

@@ -1,10 +1,13 @@
 /* pcap.c - traffic capture: every packet sent and received, written as raw
  * IP (LINKTYPE_RAW) through libpcap. UDP datagrams are logged as they are;
  * TCP streams as synthesized segments with real sequence numbers and
- * checksums, so tshark reassembles DNS over TCP. */
+ * checksums, so tshark reassembles DNS over TCP. The log may be shared by
+ * the loops of several threads (the run's, and the server behind a
+ * resolver target): each call holds the log's lock. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pcap/pcap.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -29,6 +32,7 @@ typedef struct pcap_conn {
 } pcap_conn_t;
 
 struct pcap_log {
+	pthread_mutex_t mu;
 	pcap_t *dead;
 	pcap_dumper_t *dump;
 	pcap_conn_t *conns;
@@ -44,6 +48,7 @@ pcap_log_t *pcap_log_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	memset(p, 0, offsetof(pcap_log_t, pkt));
+	pthread_mutex_init(&p->mu, NULL);
 	p->dead = pcap_open_dead(DLT_RAW, 65535);
 	p->dump = p->dead ? pcap_dump_open(p->dead, path) : NULL;
 	if (p->dump == NULL) {
@@ -52,6 +57,7 @@ pcap_log_t *pcap_log_open(const char *path, char *err, size_t errlen)
 				 : "pcap_open_dead failed");
 		if (p->dead)
 			pcap_close(p->dead);
+		pthread_mutex_destroy(&p->mu);
 		dns_mem_free(p);
 		return NULL;
 	}
@@ -65,6 +71,7 @@ void pcap_log_close(pcap_log_t *p)
 	pcap_dump_close(p->dump);
 	pcap_close(p->dead);
 	dns_mem_free(p->conns);
+	pthread_mutex_destroy(&p->mu);
 	dns_mem_free(p);
 }
 
@@ -141,8 +148,9 @@ static void write_packet(pcap_log_t *p, size_t len)
 	pcap_dump((u_char *)p->dump, &h, p->pkt);
 }
 
-void pcap_log_udp(pcap_log_t *p, const struct sockaddr *src,
-		  const struct sockaddr *dst, const uint8_t *data, size_t len)
+static void udp_locked(pcap_log_t *p, const struct sockaddr *src,
+		       const struct sockaddr *dst, const uint8_t *data,
+		       size_t len)
 {
 	if (p == NULL || src->sa_family != dst->sa_family ||
 	    len > SEGMENT_MAX + TCP_HDR - UDP_HDR)
@@ -210,9 +218,9 @@ static void tcp_segment(pcap_log_t *p, pcap_conn_t *c, bool from_client,
 	write_packet(p, hl + l4);
 }
 
-void pcap_log_tcp_open(pcap_log_t *p, uint64_t conn,
-		       const struct sockaddr *client,
-		       const struct sockaddr *server)
+static void tcp_open_locked(pcap_log_t *p, uint64_t conn,
+			    const struct sockaddr *client,
+			    const struct sockaddr *server)
 {
 	if (p == NULL || client->sa_family != server->sa_family ||
 	    conn_find(p, conn) != NULL)
@@ -240,8 +248,8 @@ void pcap_log_tcp_open(pcap_log_t *p, uint64_t conn,
 	tcp_segment(p, c, true, TCP_ACK, NULL, 0);
 }
 
-void pcap_log_tcp_data(pcap_log_t *p, uint64_t conn, bool from_client,
-		       const uint8_t *data, size_t len)
+static void tcp_data_locked(pcap_log_t *p, uint64_t conn, bool from_client,
+			    const uint8_t *data, size_t len)
 {
 	pcap_conn_t *c = p ? conn_find(p, conn) : NULL;
 	while (c != NULL && len > 0) {
@@ -252,7 +260,7 @@ void pcap_log_tcp_data(pcap_log_t *p, uint64_t conn, bool from_client,
 	}
 }
 
-void pcap_log_tcp_close(pcap_log_t *p, uint64_t conn, bool by_client)
+static void tcp_close_locked(pcap_log_t *p, uint64_t conn, bool by_client)
 {
 	pcap_conn_t *c = p ? conn_find(p, conn) : NULL;
 	if (c == NULL)
@@ -260,4 +268,46 @@ void pcap_log_tcp_close(pcap_log_t *p, uint64_t conn, bool by_client)
 	tcp_segment(p, c, by_client, TCP_FIN | TCP_ACK, NULL, 0);
 	tcp_segment(p, c, !by_client, TCP_FIN | TCP_ACK, NULL, 0);
 	*c = p->conns[--p->nconns];
+}
+
+/* ---- the public calls: each under the log's lock ------------------------ */
+
+void pcap_log_udp(pcap_log_t *p, const struct sockaddr *src,
+		  const struct sockaddr *dst, const uint8_t *data, size_t len)
+{
+	if (p == NULL)
+		return;
+	pthread_mutex_lock(&p->mu);
+	udp_locked(p, src, dst, data, len);
+	pthread_mutex_unlock(&p->mu);
+}
+
+void pcap_log_tcp_open(pcap_log_t *p, uint64_t conn,
+		       const struct sockaddr *client,
+		       const struct sockaddr *server)
+{
+	if (p == NULL)
+		return;
+	pthread_mutex_lock(&p->mu);
+	tcp_open_locked(p, conn, client, server);
+	pthread_mutex_unlock(&p->mu);
+}
+
+void pcap_log_tcp_data(pcap_log_t *p, uint64_t conn, bool from_client,
+		       const uint8_t *data, size_t len)
+{
+	if (p == NULL)
+		return;
+	pthread_mutex_lock(&p->mu);
+	tcp_data_locked(p, conn, from_client, data, len);
+	pthread_mutex_unlock(&p->mu);
+}
+
+void pcap_log_tcp_close(pcap_log_t *p, uint64_t conn, bool by_client)
+{
+	if (p == NULL)
+		return;
+	pthread_mutex_lock(&p->mu);
+	tcp_close_locked(p, conn, by_client);
+	pthread_mutex_unlock(&p->mu);
 }

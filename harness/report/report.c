@@ -40,6 +40,23 @@ const char *report_target_name(const sc_run_t *run)
 	return run->target != NULL ? run->target : "target";
 }
 
+/* The process's umask, read once: reading it means setting it, which
+ * would race with the other report writers (they run on threads). */
+static mode_t umask_value;
+static pthread_once_t umask_once = PTHREAD_ONCE_INIT;
+
+static void read_umask(void)
+{
+	umask_value = umask(0);
+	umask(umask_value);
+}
+
+static mode_t process_umask(void)
+{
+	pthread_once(&umask_once, read_umask);
+	return umask_value;
+}
+
 bool report_file_open(report_file_t *rf, const char *path, char *err,
 		      size_t errlen)
 {
@@ -54,11 +71,8 @@ bool report_file_open(report_file_t *rf, const char *path, char *err,
 	memcpy(rf->tmp, path, plen);
 	memcpy(rf->tmp + plen, ".tmp.XXXXXX", 12);
 	int fd = mkstemp(rf->tmp);
-	if (fd >= 0) { /* mkstemp makes it 0600: give it the usual mode */
-		mode_t mask = umask(0);
-		umask(mask);
-		fchmod(fd, 0666 & ~mask);
-	}
+	if (fd >= 0) /* mkstemp makes it 0600: give it the usual mode */
+		fchmod(fd, 0666 & ~process_umask());
 	rf->f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (rf->f == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));

@@ -174,7 +174,9 @@ bool report_write_html(const sc_run_t *runs, size_t n, const char *path,
 
 /* Traffic capture: every packet sent and received, as IPv4/IPv6 with UDP
  * or synthesized TCP segments (sequence numbers tracked per connection, so
- * Wireshark and tshark reassemble the DNS-over-TCP stream), via libpcap. */
+ * Wireshark and tshark reassemble the DNS-over-TCP stream), via libpcap.
+ * The calls may come from several threads (each loop keeps its TCP
+ * connection ids apart: net_loop_t.next_conn). */
 typedef struct pcap_log pcap_log_t;
 
 /* NULL with a sentence in err on failure. */

@@ -37,6 +37,14 @@ for t in ${COMPLIANCE_TARGETS:-nsd knot bind pdns twisted unbound pdns-recursor 
 		echo "FAIL $t (exit $rc): $line"
 		sed 's/^/    /' "$out" | tail -n 60
 	fi
+	# a resolver's upstream traffic is in the run's capture too
+	port=$(sed -n 's/.* authoritative server on [0-9.]* port \([0-9]*\) .*/\1/p' "$out")
+	if [ -n "$port" ] && command -v tshark >/dev/null 2>&1; then
+		n=$(tshark -r "$TMP/$t/traffic.pcap" -Y "udp.port == $port" \
+			2>/dev/null | wc -l)
+		check "$t: the queries to the server behind it in traffic.pcap ($n)" \
+			test "$n" -gt 0
+	fi
 done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
