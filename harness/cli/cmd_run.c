@@ -778,7 +778,7 @@ static int run_loaded(run_ctx_t *rc)
 			rc->dir, strerror(errno));
 		return EXIT_USAGE;
 	}
-	if (rc->ntargets == 1 && !getenv("XNOSTREAM"))
+	if (rc->ntargets == 1)
 		rc->stream = report_stream_start(rc->dir);
 	char path[4200], err[256];
 	snprintf(path, sizeof(path), "%s/traffic.pcap", rc->dir);
