@@ -168,7 +168,9 @@ void report_stream_finish(report_stream_t *s, const sc_run_t *run)
 {
 	if (s == NULL || s->joined)
 		return;
-	/* the rest at the usual priority: nothing is played any more */
+	/* the rest at the usual priority: nothing is played any more (a
+	 * thread without the right to leave the idle class, RLIMIT_NICE,
+	 * renders it when a CPU is free: the other reports come first) */
 	struct sched_param other = {0};
 	pthread_setschedparam(s->tid, SCHED_OTHER, &other);
 	/* without the per-result list (no memory), the thread renders it
