@@ -170,14 +170,21 @@ static void test_json_hold(void **state)
 	f->results[0].obs.hold = NULL;
 }
 
-static char *slurp(const char *path)
+/* The whole file at path as a heap string (free it). */
+static char *slurp_all(const char *path, size_t *len)
 {
 	FILE *fp = fopen(path, "rb");
 	assert_non_null(fp);
-	static char buf[65536];
-	size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
+	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+	long n = ftell(fp);
+	assert_true(n >= 0);
+	rewind(fp);
+	char *buf = malloc((size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
 	buf[n] = 0;
 	fclose(fp);
+	*len = (size_t)n;
 	return buf;
 }
 
@@ -187,7 +194,8 @@ static void test_junit(void **state)
 	char path[128], err[256];
 	snprintf(path, sizeof(path), "%s/junit.xml", f->dir);
 	assert_true(report_write_junit(&f->run, path, err, sizeof(err)));
-	const char *x = slurp(path);
+	size_t len;
+	char *x = slurp_all(path, &len);
 	assert_non_null(strstr(x, "<testsuite name=\"edns&lt;&amp;&gt;\" "
 				  "tests=\"3\" failures=\"1\" errors=\"0\" "
 				  "skipped=\"1\""));
@@ -195,6 +203,7 @@ static void test_junit(void **state)
 	assert_non_null(strstr(x, "rcode: expected BADVERS, got NOERROR "
 				  "&quot;x&quot;"));
 	assert_non_null(strstr(x, "<skipped/>"));
+	free(x);
 	/* a path in a missing directory is an error with a sentence */
 	assert_false(report_write_junit(&f->run, "/nonexistent/dir/j.xml", err,
 					sizeof(err)));
@@ -427,24 +436,6 @@ static void test_json_many(void **state)
 	free(names);
 	free(cs);
 	free(rs);
-}
-
-/* The whole file at path as a heap string (free it). */
-static char *slurp_all(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	assert_non_null(fp);
-	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-	long n = ftell(fp);
-	assert_true(n >= 0);
-	rewind(fp);
-	char *buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
-	buf[n] = 0;
-	fclose(fp);
-	*len = (size_t)n;
-	return buf;
 }
 
 /* report_stream: cases rendered while the run plays, announced in any
