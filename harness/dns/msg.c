@@ -50,9 +50,13 @@ uint16_t dns_msg_rcode(const dns_msg_t *m)
  * inside the message, and from `at` on come the same labels and pointers,
  * already checked (unless the one more hop exceeds DNS_PTR_MAXHOPS). So
  * such a pointer takes the remembered name, without calling the name codec
- * (nor counting in dns_work: the codec does no work). */
+ * (nor counting in dns_work: the codec does no work). The same holds for a
+ * pointer to one of the labels the name has in place (cached_suffix): the
+ * owner "example." is often a pointer into the question "www.example.". */
 typedef struct cached_name {
 	size_t at;
+	size_t in_place;	/* bytes of the name written in place at `at`
+				   (before its first pointer), 0 if unknown */
 	const dns_name_t *name; /* in the arena, owned by the message */
 	unsigned hops;		/* pointers followed from a pointer to `at` */
 } cached_name_t;
@@ -133,10 +137,12 @@ static void decode_header(decoder_t *d)
 		d->stop = true;
 		return;
 	}
-	m->id = dns_wire_u16(&d->w);
-	m->flags = dns_wire_u16(&d->w);
+	const uint8_t *p = d->w.msg; /* 12 bytes, checked above */
+	m->id = dns_get_u16(p);
+	m->flags = dns_get_u16(p + 2);
 	for (int i = 0; i < 4; i++)
-		m->counts[i] = dns_wire_u16(&d->w);
+		m->counts[i] = dns_get_u16(p + 4 + 2 * i);
+	d->w.pos = DNS_HEADER_LEN;
 }
 
 /* Entries of a section to allocate: the count, or fewer when the bytes
@@ -175,7 +181,42 @@ static size_t name_end_in_place(const dns_wire_t *w, size_t off)
 	return 0;
 }
 
-/* A pointer at the cursor to a remembered name: take that name. */
+/* Where a pointer to `target` lands inside the remembered name c: the
+ * offset of one of its labels after the first, or 0. A name's labels
+ * written in place at `at` sit in the message as they sit in c->name, so
+ * a pointer to the start of one of them (the owner "example." pointing
+ * into the question "www.example.") decodes to the name's suffix from
+ * that label, with the same pointers after it: the same checks pass,
+ * since each of those pointers lies before the target and points before
+ * `at`. */
+static size_t cached_suffix(const cached_name_t *c, size_t target)
+{
+	if (target <= c->at || target - c->at >= c->in_place)
+		return 0;
+	size_t off = target - c->at, j = 0;
+	while (j < off)
+		j += 1u + c->name->wire[j];
+	return j == off ? off : 0;
+}
+
+/* Take the remembered name c, from its byte off on, for the pointer at the
+ * cursor. */
+static void take_cached(decoder_t *d, const cached_name_t *c, size_t off,
+			dns_name_t *name)
+{
+	const uint8_t *src = c->name->wire + off;
+	name->len = (uint8_t)(c->name->len - off);
+	/* most names: a fixed-size copy (off < len <= 32, so the 32 bytes
+	 * read lie inside c->name->wire) */
+	if (c->name->len <= 32)
+		memcpy(name->wire, src, 32);
+	else
+		memcpy(name->wire, src, name->len);
+	d->w.pos += 2;
+}
+
+/* A pointer at the cursor to a remembered name, or else to one of its
+ * labels: take that name or its suffix. */
 static bool name_cached(decoder_t *d, dns_name_t *name)
 {
 	const uint8_t *p = d->w.msg + d->w.pos;
@@ -185,15 +226,18 @@ static bool name_cached(decoder_t *d, dns_name_t *name)
 	unsigned n = d->nnames < NAME_CACHE ? d->nnames : NAME_CACHE;
 	for (unsigned i = 0; i < n; i++) {
 		const cached_name_t *c = &d->names[i];
-		if (c->at != target || c->hops > DNS_PTR_MAXHOPS)
-			continue;
-		name->len = c->name->len;
-		if (c->name->len <= 32) /* most names: a fixed-size copy */
-			memcpy(name->wire, c->name->wire, 32);
-		else
-			memcpy(name->wire, c->name->wire, c->name->len);
-		d->w.pos += 2;
-		return true;
+		if (c->at == target && c->hops <= DNS_PTR_MAXHOPS) {
+			take_cached(d, c, 0, name);
+			return true;
+		}
+	}
+	for (unsigned i = 0; i < n; i++) {
+		const cached_name_t *c = &d->names[i];
+		size_t off = cached_suffix(c, target);
+		if (off > 0 && c->hops <= DNS_PTR_MAXHOPS) {
+			take_cached(d, c, off, name);
+			return true;
+		}
 	}
 	return false;
 }
@@ -209,9 +253,12 @@ static void name_remember(decoder_t *d, size_t start, const dns_name_t *name,
 	cached_name_t *c = &d->names[d->nnames++ % NAME_CACHE];
 	if (p[0] >= 0xc0) {
 		c->at = (size_t)(p[0] & 0x3f) << 8 | p[1];
+		c->in_place = 0;
 		c->hops = hops;
 	} else {
 		c->at = start;
+		/* the cursor is after the name, or after its first pointer */
+		c->in_place = d->w.pos - start - (hops > 0 ? 2u : 0u);
 		c->hops = hops + 1;
 	}
 	c->name = name;
@@ -275,6 +322,14 @@ static void decode_question(decoder_t *d)
 		if (!decode_name(d, &q->name, DNS_E_TRUNC_QUESTION, 0, i)) {
 			d->stop = true;
 			return;
+		}
+		if (dns_wire_left(&d->w) >= 4) {
+			const uint8_t *p = d->w.msg + d->w.pos;
+			q->qtype = dns_get_u16(p);
+			q->qclass = dns_get_u16(p + 2);
+			d->w.pos += 4;
+			m->nqd++;
+			continue;
 		}
 		q->qtype = dns_wire_u16(&d->w);
 		q->qclass = dns_wire_u16(&d->w);
@@ -455,10 +510,15 @@ static void decode_section(decoder_t *d, unsigned sec)
 dns_rc_t dns_msg_decode(dns_msg_t *m, const uint8_t *wire, size_t len,
 			dns_decode_mode_t mode, dns_arena_t *arena)
 {
-	decoder_t d = {.m = m,
-		       .w = dns_wire_reader(wire, len),
-		       .mode = mode,
-		       .arena = arena};
+	decoder_t d; /* field by field: names[] is read only below nnames */
+	d.m = m;
+	d.w = dns_wire_reader(wire, len);
+	d.mode = mode;
+	d.arena = arena;
+	d.stop = false;
+	d.nnames = 0;
+	d.area = NULL;
+	d.area_room = d.area_used = 0;
 	/* all but the violation list, which is read only up to nviol */
 	memset(m, 0, offsetof(dns_msg_t, viol));
 	m->nviol = 0;

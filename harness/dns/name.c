@@ -48,62 +48,69 @@ static dns_rc_t unpack_fail(dns_wire_t *w, dns_rc_t rc, size_t at,
 
 /* The labels of a name run one after another in the message between
  * pointers, so each run ("segment") is checked label by label and then
- * copied with one memcpy. */
+ * copied with one memcpy. Within a segment the name grows as the cursor
+ * moves, so the longest name (DNS_NAME_MAXLEN) is a fixed offset, name_end,
+ * and one bound, stop, covers it and the end of the data (limit); when a
+ * label crosses stop, the two are told apart in the order of the checks
+ * (name too long before data too short). */
 dns_rc_t dns_name_unpack(dns_wire_t *w, dns_name_t *out, bool allow_ptr)
 {
 	if (w->err != DNS_OK)
 		return w->err;
 	const uint8_t *msg = w->msg;
 	size_t pos = w->pos, limit = w->end, seg_start = w->pos;
-	size_t resume = 0, len = 0, seg_len = 0;
+	size_t resume = 0, seg_len = 0; /* seg_len: name bytes before seg */
+	size_t name_end = seg_start + DNS_NAME_MAXLEN;
+	size_t stop = limit < name_end ? limit : name_end;
 	unsigned hops = 0, labels = 0;
 	bool jumped = false;
 
 	for (;;) {
 		if (pos >= limit)
 			return unpack_fail(w, DNS_E_SHORT, pos, labels);
+		/* pos <= name_end: the name so far is at most 255 bytes */
 		uint8_t c = msg[pos];
-		if (c >= 0xc0) {
-			size_t target;
-			if (!allow_ptr)
-				return unpack_fail(w, DNS_E_PTR_FORBIDDEN, pos,
-						   labels);
-			if (pos + 2 > limit)
-				return unpack_fail(w, DNS_E_SHORT, pos, labels);
-			if (++hops > DNS_PTR_MAXHOPS)
-				return unpack_fail(w, DNS_E_PTR_LOOP, pos,
-						   labels);
-			dns_work.hops++;
-			if (!ptr_follow(w, pos, seg_start, &target)) {
-				dns_work.labels += labels;
-				return w->err;
-			}
-			memcpy(out->wire + seg_len, msg + seg_start,
-			       len - seg_len);
-			if (!jumped) {
-				resume = pos + 2;
-				jumped = true;
-			}
-			pos = seg_start = target;
-			seg_len = len;
-			limit = w->msglen;
+		if (c <= DNS_LABEL_MAXLEN && 1u + c <= stop - pos) {
+			pos += 1u + c;
+			labels++;
+			if (c == 0)
+				break;
 			continue;
 		}
-		if (c > DNS_LABEL_MAXLEN)
+		if (c <= DNS_LABEL_MAXLEN)
+			return unpack_fail(w,
+					   1u + c > name_end - pos
+					       ? DNS_E_NAME_LEN
+					       : DNS_E_SHORT,
+					   pos, labels);
+		if (c < 0xc0)
 			return unpack_fail(w, DNS_E_LABEL_TYPE, pos, labels);
-		if (len + 1 + c > DNS_NAME_MAXLEN)
-			return unpack_fail(w, DNS_E_NAME_LEN, pos, labels);
-		if (pos + 1 + c > limit)
+		size_t target;
+		if (!allow_ptr)
+			return unpack_fail(w, DNS_E_PTR_FORBIDDEN, pos, labels);
+		if (pos + 2 > limit)
 			return unpack_fail(w, DNS_E_SHORT, pos, labels);
-		len += 1u + c;
-		pos += 1u + c;
-		labels++;
-		if (c == 0)
-			break;
+		if (++hops > DNS_PTR_MAXHOPS)
+			return unpack_fail(w, DNS_E_PTR_LOOP, pos, labels);
+		dns_work.hops++;
+		if (!ptr_follow(w, pos, seg_start, &target)) {
+			dns_work.labels += labels;
+			return w->err;
+		}
+		memcpy(out->wire + seg_len, msg + seg_start, pos - seg_start);
+		if (!jumped) {
+			resume = pos + 2;
+			jumped = true;
+		}
+		seg_len += pos - seg_start;
+		pos = seg_start = target;
+		limit = w->msglen;
+		name_end = seg_start + (DNS_NAME_MAXLEN - seg_len);
+		stop = limit < name_end ? limit : name_end;
 	}
-	memcpy(out->wire + seg_len, msg + seg_start, len - seg_len);
+	memcpy(out->wire + seg_len, msg + seg_start, pos - seg_start);
 	dns_work.labels += labels;
-	out->len = (uint8_t)len;
+	out->len = (uint8_t)(seg_len + (pos - seg_start));
 	w->pos = jumped ? resume : pos;
 	return DNS_OK;
 }
@@ -259,6 +266,22 @@ dns_rc_t dns_name_from_text(const char *s, size_t len, const dns_name_t *origin,
 				return text_fail(err, DNS_E_NAME_LEN, i);
 			out->wire[n++] = 0;
 		}
+		if (s[i] != '\\') {
+			/* Plain characters, up to the next dot or escape: the
+			 * checks below, with the label's length kept as
+			 * n - label_at - 1 until the run ends. */
+			do {
+				if (n - label_at - 1 == DNS_LABEL_MAXLEN)
+					return text_fail(err, DNS_E_LABEL_LEN,
+							 i);
+				if (n + 1 >= DNS_NAME_MAXLEN)
+					return text_fail(err, DNS_E_NAME_LEN,
+							 i);
+				out->wire[n++] = (uint8_t)s[i++];
+			} while (i < len && s[i] != '.' && s[i] != '\\');
+			out->wire[label_at] = (uint8_t)(n - label_at - 1);
+			continue;
+		}
 		size_t at = i;
 		uint8_t c;
 		if (text_char(s, len, &i, &c) != DNS_OK)
@@ -290,70 +313,129 @@ dns_rc_t dns_name_from_str(const char *s, const dns_name_t *origin,
 	return dns_name_from_text(s, strlen(s), origin, out, NULL);
 }
 
-static bool is_special(uint8_t c)
-{
-	return c == '.' || c == '\\' || c == '"' || c == '(' || c == ')' ||
-	       c == ';' || c == '@' || c == '$';
-}
+/* How each byte of a label is written in presentation form: TEXT_PLAIN as
+ * it is, TEXT_ESC as \c (the special characters . \ " ( ) ; @ $), and
+ * TEXT_DDD as \DDD (bytes outside 0x21-0x7e). One row per 16 bytes. */
+enum { TEXT_PLAIN = 0, TEXT_ESC = 1, TEXT_DDD = 2 };
+/* clang-format off */
+static const uint8_t label_class[256] = {
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0x00 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0x10 */
+    2, 0, 1, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 0, /* 0x20 " $ ( ) . */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, /* 0x30 ; */
+    1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x40 @ */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, /* 0x50 backslash */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x60 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, /* 0x70 DEL */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0x80 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0x90 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xa0 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xb0 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xc0 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xd0 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xe0 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xf0 */
+};
+/* clang-format on */
 
-/* Bytes written as they are in presentation form. */
-static bool plain_char(uint8_t c)
-{
-	return c > 0x20 && c < 0x7f && !is_special(c);
-}
-
-static void label_text(dns_strbuf_t *sb, const uint8_t *p, size_t n)
+/* The text of label bytes p[0..n) at out, which has room for 4 * n
+ * bytes (no byte takes more than "\DDD"); returns the end of the text. */
+static char *label_put(char *out, const uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		size_t run = i;
-		while (run < n && plain_char(p[run]))
-			run++;
-		if (run > i) { /* the common case: the whole label at once */
-			dns_sb_put(sb, (const char *)p + i, run - i);
-			i = run;
-			if (i == n)
-				break;
-		}
 		uint8_t c = p[i];
-		if (c <= 0x20 || c >= 0x7f) {
-			char esc[5] = {'\\', (char)('0' + c / 100),
-				       (char)('0' + c / 10 % 10),
-				       (char)('0' + c % 10), 0};
-			dns_sb_put(sb, esc, 4);
-		} else if (is_special(c)) {
-			char esc[2] = {'\\', (char)c};
-			dns_sb_put(sb, esc, 2);
-		} else {
-			dns_sb_putc(sb, (char)c);
+		switch (label_class[c]) {
+		case TEXT_PLAIN:
+			*out++ = (char)c;
+			break;
+		case TEXT_ESC:
+			out[0] = '\\';
+			out[1] = (char)c;
+			out += 2;
+			break;
+		default:
+			out[0] = '\\';
+			out[1] = (char)('0' + c / 100);
+			out[2] = (char)('0' + c / 10 % 10);
+			out[3] = (char)('0' + c % 10);
+			out += 4;
+			break;
 		}
 	}
+	return out;
+}
+
+/* The text of the uncompressed wire name of len bytes at wire, into out,
+ * which has room for 4 * len bytes (each length octet becomes at most one
+ * dot, each other byte at most four characters); returns its length. A
+ * label that would run past len ends the walk, so a damaged name can not
+ * make it write past that room. */
+static size_t name_put(const uint8_t *wire, size_t len, char *out)
+{
+	if (len <= 1) {
+		out[0] = '.';
+		return 1;
+	}
+	char *o = out;
+	for (size_t i = 0; i < len && wire[i] != 0; i += 1u + wire[i]) {
+		if (wire[i] >= len - i - 1u) /* the label and a root after it */
+			break;
+		o = label_put(o, wire + i + 1, wire[i]);
+		*o++ = '.';
+	}
+	return (size_t)(o - out);
+}
+
+/* Copy text (n bytes) into buf like snprintf: at most cap bytes with the
+ * NUL, cut short when it does not fit. Returns n. */
+static size_t text_out(const char *text, size_t n, char *buf, size_t cap)
+{
+	if (cap == 0)
+		return n;
+	size_t k = n < cap - 1 ? n : cap - 1;
+	memcpy(buf, text, k);
+	buf[k] = '\0';
+	return n;
 }
 
 size_t dns_label_to_text(const uint8_t *label, size_t len, char *buf,
 			 size_t cap)
 {
+	if (cap > 0 && len <= (cap - 1) / 4) { /* room for the longest text */
+		size_t n = (size_t)(label_put(buf, label, len) - buf);
+		buf[n] = '\0';
+		return n;
+	}
+	/* Piece by piece through a bounded buffer: the text may not fit. */
 	char dummy[1];
 	dns_strbuf_t sb = cap ? dns_strbuf_init(buf, cap)
 			      : dns_strbuf_init(dummy, sizeof(dummy));
-	label_text(&sb, label, len);
+	for (size_t i = 0; i < len; i += 64) {
+		size_t k = len - i < 64 ? len - i : 64;
+		char piece[4 * 64];
+		dns_sb_put(&sb, piece,
+			   (size_t)(label_put(piece, label + i, k) - piece));
+	}
 	return sb.len;
+}
+
+size_t dns_name_wire_to_text(const uint8_t *wire, size_t len, char *buf,
+			     size_t cap)
+{
+	if (cap > 4u * len) { /* the common case: straight into buf */
+		size_t n = name_put(wire, len, buf);
+		buf[n] = '\0';
+		return n;
+	}
+	char tmp[4u * DNS_NAME_MAXLEN + 4u];
+	if (len > DNS_NAME_MAXLEN)
+		len = DNS_NAME_MAXLEN;
+	return text_out(tmp, name_put(wire, len, tmp), buf, cap);
 }
 
 size_t dns_name_to_text(const dns_name_t *n, char *buf, size_t cap)
 {
-	char dummy[1];
-	dns_strbuf_t sb = cap ? dns_strbuf_init(buf, cap)
-			      : dns_strbuf_init(dummy, sizeof(dummy));
-	if (n->len <= 1) {
-		dns_sb_putc(&sb, '.');
-		return sb.len;
-	}
-	for (size_t i = 0; i < n->len && n->wire[i] != 0;
-	     i += 1u + n->wire[i]) {
-		label_text(&sb, n->wire + i + 1, n->wire[i]);
-		dns_sb_putc(&sb, '.');
-	}
-	return sb.len;
+	return dns_name_wire_to_text(n->wire, n->len, buf, cap);
 }
 
 /* ---- comparison and structure ------------------------------------------ */
@@ -362,6 +444,8 @@ bool dns_name_equal(const dns_name_t *a, const dns_name_t *b)
 {
 	if (a->len != b->len)
 		return false;
+	if (memcmp(a->wire, b->wire, a->len) == 0) /* mostly the same case */
+		return true;
 	for (size_t i = 0; i < a->len; i++)
 		if (lower(a->wire[i]) != lower(b->wire[i]))
 			return false;

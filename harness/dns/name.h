@@ -80,6 +80,12 @@ dns_rc_t dns_name_from_str(const char *s, const dns_name_t *origin,
  * including the NUL, like snprintf. */
 size_t dns_name_to_text(const dns_name_t *n, char *buf, size_t cap);
 
+/* The same for the uncompressed wire name of len bytes at wire (valid, as
+ * dns_name_wire_len accepts it): printers of stored RDATA use it without
+ * copying the name into a dns_name_t. */
+size_t dns_name_wire_to_text(const uint8_t *wire, size_t len, char *buf,
+			     size_t cap);
+
 /* Presentation form of one label's bytes (used by printers of other fields
  * that follow the same escaping rules). Same return convention. */
 size_t dns_label_to_text(const uint8_t *label, size_t len, char *buf,

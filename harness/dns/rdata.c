@@ -8,9 +8,12 @@
  *   print  - stored form to presentation text (print_field);
  *   parse  - presentation tokens to stored form (parse_field);
  *   canon  - lowercase the names of the types that require it.
- * pack, print and canon first validate the stored form with check and then
- * visit each field's bytes (each_field); data that does not fit the layout
- * is written verbatim, printed in the RFC 3597 generic form, or left alone.
+ * pack and canon first validate the stored form with check and then visit
+ * each field's bytes (each_field); print checks and prints each field in
+ * one walk (print_fields) and drops its text when a later field fails.
+ * Data that does not fit the layout is written verbatim, printed in the
+ * RFC 3597 generic form, or left alone. Names of stored form that are only
+ * checked are checked in place (chk_name_in_place), not decoded.
  * Unpack first tries a fast path (fast_walk: accept-only, copies the wire
  * bytes in runs); any error, and the rare kinds it does not handle, fall
  * back to check, so every error code and offset comes from check alone.
@@ -352,9 +355,45 @@ static void chk_edns(dns_wire_t *in)
 	}
 }
 
+/* A name of stored form only checked (no pointers, no copy): checked in
+ * place with the verdicts and offsets dns_name_unpack gives with
+ * allow_ptr false, in the same order. Not the name codec's work, so not
+ * counted in dns_work. */
+static void chk_name_in_place(dns_wire_t *in)
+{
+	size_t p = in->pos, len = 0;
+	for (;;) {
+		dns_rc_t rc = DNS_OK;
+		uint8_t c = p < in->end ? in->msg[p] : 0;
+		if (p >= in->end)
+			rc = DNS_E_SHORT;
+		else if (c >= 0xc0)
+			rc = DNS_E_PTR_FORBIDDEN;
+		else if (c > DNS_LABEL_MAXLEN)
+			rc = DNS_E_LABEL_TYPE;
+		else if (len + 1u + c > DNS_NAME_MAXLEN)
+			rc = DNS_E_NAME_LEN;
+		else if (in->end - p < 1u + c)
+			rc = DNS_E_SHORT;
+		if (rc != DNS_OK) {
+			dns_wire_fail_at(in, rc, p);
+			return;
+		}
+		len += 1u + c;
+		p += 1u + c;
+		if (c == 0)
+			break;
+	}
+	in->pos = p;
+}
+
 static void chk_name(const check_t *c)
 {
 	dns_name_t nm;
+	if (c->out == NULL && !c->allow_ptr) {
+		chk_name_in_place(c->in);
+		return;
+	}
 	if (dns_name_unpack(c->in, &nm, c->allow_ptr) == DNS_OK &&
 	    c->out != NULL)
 		dns_wire_put_bytes(c->out, nm.wire, nm.len);
@@ -611,7 +650,9 @@ static bool fast_name(fast_t *f)
 	dns_name_t nm;
 	w.pos = f->pos;
 	w.end = f->end;
-	if (!fast_flush(f) || dns_name_unpack(&w, &nm, true) != DNS_OK ||
+	/* nothing to flush before a leading name (SOA, NS, CNAME, PTR) */
+	if ((f->pos > f->copied && !fast_flush(f)) ||
+	    dns_name_unpack(&w, &nm, true) != DNS_OK ||
 	    nm.len > f->cap - f->olen)
 		return false;
 	memcpy(f->out + f->olen, nm.wire, nm.len);
@@ -853,13 +894,18 @@ static void sb_hex_lower(dns_strbuf_t *sb, const uint8_t *p, size_t n,
 	}
 }
 
+/* A name field (len bytes, already checked): straight into sb when the
+ * longest text fits (4 characters a byte), else through a buffer. */
 static void sb_name(dns_strbuf_t *sb, const uint8_t *wire, size_t len)
 {
-	dns_name_t nm;
 	char buf[DNS_NAME_TEXT_MAX + 1];
-	if (dns_name_from_wire(wire, len, &nm) != DNS_OK)
+	char *dst = dns_sb_room(sb, 4u * len);
+	if (dst != NULL) {
+		dns_sb_wrote(
+		    sb, dns_name_wire_to_text(wire, len, dst, 4u * len + 1u));
 		return;
-	size_t n = dns_name_to_text(&nm, buf, sizeof(buf));
+	}
+	size_t n = dns_name_wire_to_text(wire, len, buf, sizeof(buf));
 	dns_sb_put(sb, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
 }
 
@@ -1065,11 +1111,20 @@ static void print_field(void *arg, char kind, size_t start, size_t end)
 
 void dns_rdata_to_generic(const uint8_t *rdata, size_t len, dns_strbuf_t *sb)
 {
-	dns_sb_printf(sb, "\\# %zu", len);
+	dns_sb_put(sb, "\\# ", 3);
+	dns_sb_putu(sb, len);
 	if (len > 0) {
 		dns_sb_putc(sb, ' ');
 		dns_sb_hex(sb, rdata, len);
 	}
+}
+
+/* Take sb back to an earlier state (the text written since is dropped). */
+static void sb_rollback(dns_strbuf_t *sb, const dns_strbuf_t *saved)
+{
+	*sb = *saved;
+	if (!sb->over && sb->cap > 0)
+		sb->buf[sb->len] = '\0';
 }
 
 static void print_special(const dns_special_ops_t *ops, const uint8_t *rdata,
@@ -1078,10 +1133,31 @@ static void print_special(const dns_special_ops_t *ops, const uint8_t *rdata,
 	dns_strbuf_t saved = *sb;
 	if (ops->print(rdata, len, sb) == DNS_OK)
 		return;
-	*sb = saved;
-	if (!sb->over && sb->cap > 0)
-		sb->buf[sb->len] = '\0';
+	sb_rollback(sb, &saved);
 	dns_rdata_to_generic(rdata, len, sb);
+}
+
+/* Check and print the fields in one walk (the checks of stored_ok, in the
+ * same order); false when the data does not fit the layout, with part of
+ * the text in sb. */
+static bool print_fields(const dns_type_info_t *ti, const uint8_t *rdata,
+			 size_t len, dns_strbuf_t *sb)
+{
+	dns_wire_t in = dns_wire_reader(rdata, len);
+	check_t c = {ti, &in, NULL, false};
+	printer_t p = {sb, rdata, true};
+	for (const char *f = ti->fields; *f != '\0'; f++) {
+		size_t start = in.pos;
+		size_t n = fixed_len[(unsigned char)*f & 0x7f];
+		if (n != 0 && in.end - in.pos >= n) /* what chk_fixed accepts */
+			in.pos += n;
+		else
+			check_field(&c, *f);
+		if (!dns_wire_ok(&in))
+			return false;
+		print_field(&p, *f, start, in.pos);
+	}
+	return in.pos == in.end;
 }
 
 void dns_rdata_to_text(uint16_t type, const uint8_t *rdata, size_t len,
@@ -1093,12 +1169,11 @@ void dns_rdata_to_text(uint16_t type, const uint8_t *rdata, size_t len,
 		print_special(ops, rdata, len, sb);
 		return;
 	}
-	if (generic_only(ti) || !stored_ok(ti, rdata, len)) {
-		dns_rdata_to_generic(rdata, len, sb);
+	dns_strbuf_t saved = *sb;
+	if (!generic_only(ti) && print_fields(ti, rdata, len, sb))
 		return;
-	}
-	printer_t p = {sb, rdata, true};
-	each_field(ti, rdata, len, print_field, &p);
+	sb_rollback(sb, &saved);
+	dns_rdata_to_generic(rdata, len, sb);
 }
 
 /* ---- parse: token helpers

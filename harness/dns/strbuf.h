@@ -21,6 +21,22 @@ typedef struct dns_strbuf {
 /* A builder over cap bytes at buf (cap >= 1). */
 dns_strbuf_t dns_strbuf_init(char *buf, size_t cap);
 
+/* Room to write n bytes (and the NUL after them) straight into the
+ * buffer: where they go, or NULL when they would not fit (write them with
+ * dns_sb_put then). dns_sb_wrote(sb, k) adds the k <= n bytes written. */
+static inline char *dns_sb_room(dns_strbuf_t *sb, size_t n)
+{
+	if (sb->over || sb->cap - 1 - sb->len < n)
+		return NULL;
+	return sb->buf + sb->len;
+}
+
+static inline void dns_sb_wrote(dns_strbuf_t *sb, size_t k)
+{
+	sb->len += k;
+	sb->buf[sb->len] = '\0';
+}
+
 void dns_sb_putc(dns_strbuf_t *sb, char c);
 void dns_sb_put(dns_strbuf_t *sb, const char *s, size_t n);
 void dns_sb_puts(dns_strbuf_t *sb, const char *s);

@@ -1,6 +1,7 @@
 /* types.c - the record type table and the class names.
  *
- * One row per type, in code order (dns_type_info does a binary search).
+ * One row per type, in code order (dns_type_info looks at index code - 1,
+ * which holds codes 1 to 30, and otherwise does a binary search).
  * Layout strings are built from the F_ field kinds of rdata_fields.h.
  *
  * Compression (RFC 3597 section 4): the RFC 1035 types compress; the types
@@ -16,8 +17,6 @@
  */
 #include "dns/rdata.h"
 #include "dns/rdata_fields.h"
-
-#include <stdio.h>
 
 #define C DNS_CC_COMPRESS
 #define D DNS_CC_DECOMPRESS
@@ -126,6 +125,10 @@ static const struct {
 
 const dns_type_info_t *dns_type_info(uint16_t type)
 {
+	/* Codes 1 to 30 have no gap: their row is at index code - 1. */
+	if (type >= 1 && type <= TYPE_COUNT &&
+	    type_table[type - 1].code == type)
+		return &type_table[type - 1];
 	size_t lo = 0, hi = TYPE_COUNT;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -184,14 +187,40 @@ static bool generic_number(const char *s, size_t len, const char *prefix,
 	return true;
 }
 
+/* Copy a mnemonic (shorter than 16 bytes) with its NUL into buf. */
+static const char *copy_name(char buf[16], const char *name)
+{
+	size_t i = 0;
+	do
+		buf[i] = name[i];
+	while (name[i++] != '\0' && i < 16);
+	buf[15] = '\0';
+	return buf;
+}
+
+/* prefix (at most 5 characters) and v in decimal, into buf. */
+static const char *generic_name(char buf[16], const char *prefix, uint16_t v)
+{
+	char digits[5], *d = digits + sizeof(digits);
+	size_t n = 0;
+	while (*prefix != '\0')
+		buf[n++] = *prefix++;
+	do {
+		*--d = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	while (d < digits + sizeof(digits))
+		buf[n++] = *d++;
+	buf[n] = '\0';
+	return buf;
+}
+
 const char *dns_type_to_text(uint16_t type, char buf[16])
 {
 	const dns_type_info_t *ti = dns_type_info(type);
 	if (ti != NULL)
-		memcpy(buf, ti->name, strlen(ti->name) + 1); /* < 16 */
-	else
-		snprintf(buf, 16, "TYPE%u", (unsigned)type);
-	return buf;
+		return copy_name(buf, ti->name);
+	return generic_name(buf, "TYPE", type);
 }
 
 dns_rc_t dns_type_from_text(const char *s, size_t len, uint16_t *out)
@@ -208,15 +237,14 @@ dns_rc_t dns_type_from_text(const char *s, size_t len, uint16_t *out)
 
 const char *dns_class_to_text(uint16_t cls, char buf[16])
 {
-	for (size_t i = 0; i < CLASS_PRINTED; i++) {
-		if (class_table[i].code == cls) {
-			memcpy(buf, class_table[i].name,
-			       strlen(class_table[i].name) + 1); /* < 16 */
-			return buf;
-		}
+	if (cls == DNS_C_IN) { /* nearly every record */
+		memcpy(buf, "IN", 3);
+		return buf;
 	}
-	snprintf(buf, 16, "CLASS%u", (unsigned)cls);
-	return buf;
+	for (size_t i = 0; i < CLASS_PRINTED; i++)
+		if (class_table[i].code == cls)
+			return copy_name(buf, class_table[i].name);
+	return generic_name(buf, "CLASS", cls);
 }
 
 dns_rc_t dns_class_from_text(const char *s, size_t len, uint16_t *out)

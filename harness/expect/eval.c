@@ -43,7 +43,8 @@ typedef struct ev {
 	bool answered; /* status ANSWERED with at least one message */
 	xmsg_t *msgs;
 	size_t nmsgs;
-	dns_rr_t *all[4]; /* each section over all messages, OPT left out */
+	const dns_rr_t *all[4]; /* each section over all messages, OPT left
+				   out (never NULL) */
 	size_t nall[4];
 	sc_reason_t *r;
 	size_t nr, cap;
@@ -250,24 +251,41 @@ static void decode_one(ev_t *ev, xmsg_t *x)
 			ev->nomem = true;
 }
 
+/* Is the OPT of m a record of section sec? */
+static bool holds_opt(const dns_msg_t *m, unsigned sec)
+{
+	for (unsigned j = 0; m->opt != NULL && j < m->nsec[sec]; j++)
+		if (&m->sec[sec][j] == m->opt)
+			return true;
+	return false;
+}
+
 /* Each section of every message in one array; the OPT is not a record of
- * the additional section here, as dig does not list it there. */
+ * the additional section here, as dig does not list it there. A lone
+ * message's section without the OPT is that array itself, not a copy. */
 static bool concat(ev_t *ev)
 {
+	static const dns_rr_t none[1];
 	for (unsigned sec = DNS_SEC_ANSWER; sec <= DNS_SEC_ADDITIONAL; sec++) {
+		const dns_msg_t *one = ev->nmsgs == 1 ? &ev->msgs[0].m : NULL;
+		if (one != NULL && !holds_opt(one, sec)) {
+			ev->nall[sec] = one->nsec[sec];
+			ev->all[sec] = one->nsec[sec] ? one->sec[sec] : none;
+			continue;
+		}
 		size_t n = 0;
 		for (size_t i = 0; i < ev->nmsgs; i++)
 			n += ev->msgs[i].m.nsec[sec];
-		ev->all[sec] =
+		dns_rr_t *all =
 		    dns_arena_alloc(ev->arena, (n ? n : 1) * sizeof(dns_rr_t));
-		if (ev->all[sec] == NULL)
+		if (all == NULL)
 			return false;
+		ev->all[sec] = all;
 		for (size_t i = 0; i < ev->nmsgs; i++) {
 			const dns_msg_t *m = &ev->msgs[i].m;
 			for (unsigned j = 0; j < m->nsec[sec]; j++)
 				if (&m->sec[sec][j] != m->opt)
-					ev->all[sec][ev->nall[sec]++] =
-					    m->sec[sec][j];
+					all[ev->nall[sec]++] = m->sec[sec][j];
 		}
 	}
 	return true;

@@ -6,7 +6,7 @@
 set -eu
 
 pkgs_build="gcc make pkg-config libjansson-dev libyaml-dev libssl-dev libuv1-dev libpcap-dev"
-pkgs_test="$pkgs_build libcmocka-dev nsd knot bind9 dnsutils unbound openssl libfaketime clang-format libknot-dev libldns-dev knot-dnsutils ldnsutils python3-twisted pdns-server pdns-backend-bind knot-resolver pdns-recursor dnsmasq-base"
+pkgs_test="$pkgs_build libcmocka-dev nsd knot bind9 dnsutils unbound openssl libfaketime clang-format libknot-dev libldns-dev knot-dnsutils ldnsutils python3-twisted pdns-server pdns-backend-bind knot-resolver pdns-recursor dnsmasq-base tshark"
 pkgs_bench="$pkgs_build libknot-dev libldns-dev nsd dnsperf time"
 pkgs_fuzz="$pkgs_build clang libknot-dev libldns-dev"
 pkgs_coverage="$pkgs_build libcmocka-dev clang llvm libknot-dev libldns-dev"

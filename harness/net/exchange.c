@@ -89,16 +89,20 @@ void net__prepare_send(net_exchange_t *x)
 	x->res.attempts++;
 }
 
-/* Grow the response arrays to hold one more. */
+/* Grow the response arrays to hold one more (one allocation for both:
+ * cap pointers, then cap lengths). */
 static bool reserve_slot(net_exchange_t *x)
 {
 	if (x->res.nmsgs < x->in.cap)
 		return true;
 	size_t cap = x->in.cap ? 2 * x->in.cap : 1;
-	const uint8_t **msgs = dns_arena_alloc(x->arena, cap * sizeof(*msgs));
-	size_t *lens = dns_arena_alloc(x->arena, cap * sizeof(*lens));
-	if (msgs == NULL || lens == NULL)
+	_Static_assert(sizeof(const uint8_t *) % _Alignof(size_t) == 0,
+		       "the lengths are aligned after the pointers");
+	const uint8_t **msgs = dns_arena_alloc(
+	    x->arena, cap * (sizeof(const uint8_t *) + sizeof(size_t)));
+	if (msgs == NULL)
 		return false;
+	size_t *lens = (size_t *)(void *)(msgs + cap);
 	if (x->res.nmsgs > 0) {
 		memcpy(msgs, x->res.msgs, x->res.nmsgs * sizeof(*msgs));
 		memcpy(lens, x->res.lens, x->res.nmsgs * sizeof(*lens));

@@ -157,7 +157,6 @@ struct net_exchange {
 		net_loop_t *loop;
 		struct net_udp_sock *sock; /* UDP: the socket in use */
 		uv_timer_t timer;
-		uv_udp_send_t send;
 		int open_handles; /* closes outstanding before done() */
 		bool sock_open;	  /* UDP: holds a socket */
 		bool on_wire;	  /* TCP: written on its connection */
@@ -176,6 +175,10 @@ struct net_exchange {
 		net_tcp_pool_t *pool;
 		net_tcp_conn_t *conn;
 		net_exchange_t *next; /* in the connection's pending list */
+		/* UDP: on the loop's list of deadlines (udp.c) */
+		net_exchange_t *wait_prev, *wait_next;
+		uint64_t deadline; /* uv_now() time */
+		bool waiting;
 	} in;
 };
 

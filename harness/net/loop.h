@@ -59,6 +59,11 @@ typedef struct net_loop {
 	 * kept for reuse, oldest first */
 	struct net_udp_sock *udp_all, *udp_idle, *udp_idle_tail;
 	size_t udp_nidle;
+	/* UDP exchanges waiting for a deadline, earliest first, under one
+	 * timer (udp.c) */
+	struct net_exchange *udp_wait, *udp_wait_tail;
+	uv_timer_t udp_timer;
+	uint64_t udp_armed; /* the deadline udp_timer is set for */
 } net_loop_t;
 
 /* Initialise l (the caller owns the memory, which must not move while the
@@ -84,7 +89,8 @@ void net_local_for(net_loop_t *l, const struct sockaddr *dst,
 /* A fresh random 16-bit query ID. */
 uint16_t net_random_id(net_loop_t *l);
 
-/* Milliseconds on a monotonic clock (uv_hrtime), as a double. */
+/* Milliseconds on the monotonic clock (CLOCK_MONOTONIC, uv_hrtime's), as
+ * a double. */
 double net_now_ms(void);
 
 /* Parse "HOST", "HOST:PORT", "v6::literal" or "[v6::literal]:PORT" into

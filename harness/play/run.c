@@ -231,9 +231,10 @@ static const char *died_str(runner_t *r, const char *prefix, const char *how)
  * that has just ended, or NO_CASE. */
 static void watch_check(runner_t *r, size_t ended)
 {
+	if (r->o->watch == NULL || r->died)
+		return;
 	char how[160] = "";
-	if (r->o->watch == NULL || r->died ||
-	    r->o->watch(r->o->watch_ctx, how, sizeof(how)))
+	if (r->o->watch(r->o->watch_ctx, how, sizeof(how)))
 		return;
 	how[sizeof(how) - 1] = '\0';
 	if (how[0] == '\0')
@@ -505,7 +506,8 @@ static int exchange_start(runner_t *r, slot_t *s, sc_result_t *res)
 	sc_transport_t tr = case_transport(r, c);
 	bool tcp = tr != SC_UDP; /* DoT is TCP inside TLS */
 	net_exchange_t *x = &s->x;
-	memset(x, 0, sizeof(*x));
+	/* the caller's part; the start (net__begin) resets res and in */
+	memset(x, 0, offsetof(net_exchange_t, res));
 	x->msg = dns_arena_dup(&r->out->arena, q->wire, q->len);
 	if (x->msg == NULL)
 		return UV_ENOMEM;
@@ -557,17 +559,20 @@ static bool case_start(runner_t *r, slot_t *s, size_t idx)
 	sc_result_t *res = &r->out->run.results[idx];
 	if (res->suite->role != SC_ROLE_SERVER)
 		return false; /* played by play_resolver/client_suites */
-	res->started_ms = net_now_ms() - r->t0;
 	unplayable_t u;
 	if (!playable(r, res, &u)) {
+		res->started_ms = net_now_ms() - r->t0;
 		verdict_only(r, res, u.kind, u.check, u.expected, u.got);
 		return false;
 	}
-	if (!compile_case(r, s, res))
+	if (!compile_case(r, s, res)) {
+		res->started_ms = net_now_ms() - r->t0;
 		return false;
+	}
 	s->idx = idx;
 	s->phase = SLOT_CASE;
-	s->started = net_now_ms();
+	s->started = net_now_ms(); /* one clock reading for both */
+	res->started_ms = s->started - r->t0;
 	int rc = exchange_start(r, s, res);
 	if (rc != 0) {
 		s->phase = SLOT_FREE;

@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "report/report.h"
 #include "report/report_int.h"
+#include "report/textw.h"
 
 #define LOG_SHOWN (64u * 1024u) /* bytes of a target's output in the page */
 
@@ -18,55 +19,80 @@ enum { RANK_FAIL, RANK_NEW_PASS, RANK_DEVIATION, RANK_OK, NRANKS };
 
 /* ---- escaping ----------------------------------------------------------- */
 
-/* n bytes of s as HTML text (also safe in a quoted attribute); ASCII
- * letters lowered when lower. */
-/* Bytes esc_n writes as they are. */
-static bool html_plain(unsigned char c, bool lower)
+/* How esc_n takes a byte: 2, as it is (in runs); 1, an ASCII capital:
+ * as it is unless lowering; 0, one at a time: markup characters, control
+ * bytes, bytes past ASCII (a row starts at its index; what no row lists
+ * is 0). */
+/* clang-format off */
+static const unsigned char html_byte[256] = {
+    /*   sp !  "  #  $  %  &  '  (  )  *  +  ,  -  .  /     */
+    [0x20] = 2, 2, 0, 2, 2, 2, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2,
+    /*   0  1  2  3  4  5  6  7  8  9  :  ;  <  =  >  ?     */
+    [0x30] = 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 2, 0, 2,
+    /*   @  A  B  C  D  E  F  G  H  I  J  K  L  M  N  O     */
+    [0x40] = 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    /*   P  Q  R  S  T  U  V  W  X  Y  Z  [  \  ]  ^  _     */
+    [0x50] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2,
+    /*   `  a  b  c  d  e  f  g  h  i  j  k  l  m  n  o     */
+    [0x60] = 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    /*   p  q  r  s  t  u  v  w  x  y  z  {  |  }  ~  DEL   */
+    [0x70] = 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0,
+};
+/* clang-format on */
+
+/* The byte at p (end - p > 0) that is not written as it is: its
+ * entity, or itself lowered; returns the bytes it took (a UTF-8
+ * sequence is taken whole, an invalid one byte by byte). */
+static size_t esc_other(textw_t *w, const unsigned char *p,
+			const unsigned char *end, bool lower)
 {
-	return c >= 0x20 && c < 0x7f && c != '&' && c != '<' && c != '>' &&
-	       c != '"' && c != '\'' && !(lower && c >= 'A' && c <= 'Z');
+	unsigned char c = *p;
+	size_t len = 1;
+	if (c == '&')
+		textw_str(w, "&amp;");
+	else if (c == '<')
+		textw_str(w, "&lt;");
+	else if (c == '>')
+		textw_str(w, "&gt;");
+	else if (c == '"')
+		textw_str(w, "&quot;");
+	else if (c == '\'')
+		textw_str(w, "&#39;");
+	else if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+		textw_str(w, "&#xFFFD;");
+	else if (c < 0x80) /* tab, newline, a capital being lowered */
+		textw_byte(w,
+			   (char)(lower && c >= 'A' && c <= 'Z' ? c + 32 : c));
+	else if ((len = report_utf8_len(p, (size_t)(end - p))) == 0) {
+		textw_str(w, "&#xFFFD;");
+		len = 1;
+	} else
+		textw_raw(w, (const char *)p, len);
+	return len;
 }
 
-static void esc_n(FILE *f, const char *s, size_t n, bool lower)
+/* n bytes of s as HTML text (also safe in a quoted attribute); ASCII
+ * letters lowered when lower. Invalid UTF-8 and control bytes but tab
+ * and newline become U+FFFD. */
+static void esc_n(textw_t *w, const char *s, size_t n, bool lower)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	unsigned char min = lower ? 2 : 1;
 	while (p < end) {
 		const unsigned char *run = p;
-		while (p < end && html_plain(*p, lower))
+		while (p < end && html_byte[*p] >= min)
 			p++;
 		if (p > run) /* the common case: all of it at once */
-			fwrite(run, 1, (size_t)(p - run), f);
-		if (p == end)
-			break;
-		unsigned char c = *p;
-		size_t len = 1;
-		if (c == '&')
-			fputs("&amp;", f);
-		else if (c == '<')
-			fputs("&lt;", f);
-		else if (c == '>')
-			fputs("&gt;", f);
-		else if (c == '"')
-			fputs("&quot;", f);
-		else if (c == '\'')
-			fputs("&#39;", f);
-		else if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
-			fputs("&#xFFFD;", f);
-		else if (c < 0x80)
-			fputc(lower && c >= 'A' && c <= 'Z' ? c + 32 : c, f);
-		else if ((len = report_utf8_len(p, (size_t)(end - p))) == 0) {
-			fputs("&#xFFFD;", f);
-			len = 1;
-		} else
-			fwrite(p, 1, len, f);
-		p += len;
+			textw_raw(w, (const char *)run, (size_t)(p - run));
+		if (p < end)
+			p += esc_other(w, p, end, lower);
 	}
 }
 
-static void esc(FILE *f, const char *s)
+static void esc(textw_t *w, const char *s)
 {
 	if (s != NULL)
-		esc_n(f, s, strlen(s), false);
+		esc_n(w, s, strlen(s), false);
 }
 
 /* ---- cells -------------------------------------------------------------- */
@@ -116,169 +142,180 @@ static const sc_result_t *cell(const sc_run_t *runs, size_t k, size_t i)
 	return &runs[k].results[i];
 }
 
-static void put_wire(FILE *f, const char *title, const uint8_t *p, size_t n)
+static void put_wire(textw_t *w, const char *title, const uint8_t *p, size_t n)
 {
-	fprintf(f, "<h4>%s (%zu bytes)</h4><pre>", title, n);
+	textw_printf(w, "<h4>%s (%zu bytes)</h4><pre>", title, n);
 	char *text = report_wire_text(p, n);
-	esc(f, text ? text : "(out of memory)");
+	esc(w, text ? text : "(out of memory)");
 	free(text);
-	fputs("</pre>\n", f);
+	textw_str(w, "</pre>\n");
 }
 
-static void put_reasons(FILE *f, const sc_result_t *r)
+static void put_reasons(textw_t *w, const sc_result_t *r)
 {
 	const sc_verdict_t *v = &r->verdict;
 	if (v->nreasons == 0)
 		return;
-	fputs("<h4>Expectation diff</h4><table class=\"why\"><tr><th>check"
-	      "</th><th>expected</th><th>got</th></tr>\n",
-	      f);
+	textw_str(w,
+		  "<h4>Expectation diff</h4><table class=\"why\"><tr><th>check"
+		  "</th><th>expected</th><th>got</th></tr>\n");
 	for (size_t i = 0; i < v->nreasons; i++) {
-		fputs("<tr><td>", f);
-		esc(f, v->reasons[i].check);
-		fputs("</td><td>", f);
-		esc(f, v->reasons[i].expected);
-		fputs("</td><td>", f);
-		esc(f, v->reasons[i].got);
-		fputs("</td></tr>\n", f);
+		textw_str(w, "<tr><td>");
+		esc(w, v->reasons[i].check);
+		textw_str(w, "</td><td>");
+		esc(w, v->reasons[i].expected);
+		textw_str(w, "</td><td>");
+		esc(w, v->reasons[i].got);
+		textw_str(w, "</td></tr>\n");
 	}
-	fputs("</table>\n", f);
+	textw_str(w, "</table>\n");
 }
 
-static void put_expectation(FILE *f, const sc_run_t *run, const sc_result_t *r)
+static void put_expectation(textw_t *w, const sc_run_t *run,
+			    const sc_result_t *r)
 {
 	if (run->expected_file == NULL)
 		return;
 	static const char *const what[] = {"not listed", "expected deviation",
 					   "new failure",
 					   "new pass: update the file"};
-	fprintf(f, "<p class=\"exp %s\"><b>%s</b> &mdash; ", cell_class(r),
-		what[(unsigned)r->exp < 4 ? r->exp : 0]);
+	textw_printf(w, "<p class=\"exp %s\"><b>%s</b> &mdash; ", cell_class(r),
+		     what[(unsigned)r->exp < 4 ? r->exp : 0]);
 	if (r->exp_reason != NULL) {
-		fputs("listed in ", f);
-		esc(f, run->expected_file);
-		fprintf(f, " as %s: ", sc_verdict_name(r->exp_verdict));
-		esc(f, r->exp_reason);
+		textw_str(w, "listed in ");
+		esc(w, run->expected_file);
+		textw_printf(w, " as %s: ", sc_verdict_name(r->exp_verdict));
+		esc(w, r->exp_reason);
 	} else {
-		fputs("not listed in ", f);
-		esc(f, run->expected_file);
+		textw_str(w, "not listed in ");
+		esc(w, run->expected_file);
 	}
-	fputs("</p>\n", f);
+	textw_str(w, "</p>\n");
 }
 
-static void put_pop_head(FILE *f, const sc_run_t *run, const sc_result_t *r)
+static void put_pop_head(textw_t *w, const sc_run_t *run, const sc_result_t *r)
 {
 	const sc_case_t *c = r->c;
-	fputs("<div class=\"pop\"><button type=\"button\" class=\"close\" "
-	      "onclick=\"this.closest('details').open=false\">close "
-	      "&#x2715;</button>\n<h3>",
-	      f);
-	esc(f, report_target_name(run));
-	fputs(" &mdash; ", f);
-	esc(f, report_case_suite(r));
-	fputc('/', f);
-	esc(f, c->name);
-	fprintf(f,
-		"</h3>\n<p class=\"meta\"><span class=\"badge %s\">%s</span> "
-		"%s",
-		cell_class(r), cell_label(r), sc_level_name(c->level));
+	textw_str(w,
+		  "<div class=\"pop\"><button type=\"button\" class=\"close\" "
+		  "onclick=\"this.closest('details').open=false\">close "
+		  "&#x2715;</button>\n<h3>");
+	esc(w, report_target_name(run));
+	textw_str(w, " &mdash; ");
+	esc(w, report_case_suite(r));
+	textw_byte(w, '/');
+	esc(w, c->name);
+	textw_str(w, "</h3>\n<p class=\"meta\"><span class=\"badge ");
+	textw_str(w, cell_class(r));
+	textw_str(w, "\">");
+	textw_str(w, cell_label(r));
+	textw_str(w, "</span> ");
+	textw_str(w, sc_level_name(c->level));
 	if (c->rfc != NULL) {
-		fputs(" &middot; ", f);
-		esc(f, c->rfc);
+		textw_str(w, " &middot; ");
+		esc(w, c->rfc);
 	}
-	fprintf(f, " &middot; %s &middot; %.1f ms",
-		sc_transport_name(r->obs.transport), r->elapsed_ms);
+	textw_str(w, " &middot; ");
+	textw_str(w, sc_transport_name(r->obs.transport));
+	textw_str(w, " &middot; ");
+	textw_fixed(w, r->elapsed_ms, 1);
+	textw_str(w, " ms");
 	if (r->suite != NULL && r->suite->file != NULL) {
-		fputs(" &middot; ", f);
-		esc(f, r->suite->file);
+		textw_str(w, " &middot; ");
+		esc(w, r->suite->file);
 	}
-	fputs("</p>\n", f);
+	textw_str(w, "</p>\n");
 }
 
-static void put_pop(FILE *f, const sc_run_t *run, const sc_result_t *r,
+static void put_pop(textw_t *w, const sc_run_t *run, const sc_result_t *r,
 		    bool messages)
 {
-	put_pop_head(f, run, r);
+	put_pop_head(w, run, r);
 	if (run->died_during == r) {
-		fputs("<p class=\"died\">the target died during this case: ",
-		      f);
-		esc(f, run->target_died);
-		fputs("</p>\n", f);
+		textw_str(
+		    w, "<p class=\"died\">the target died during this case: ");
+		esc(w, run->target_died);
+		textw_str(w, "</p>\n");
 	}
-	put_expectation(f, run, r);
-	put_reasons(f, r);
+	put_expectation(w, run, r);
+	put_reasons(w, r);
 	if (r->obs.net_detail != NULL) {
-		fputs("<p>network: ", f);
-		esc(f, r->obs.net_detail);
-		fputs("</p>\n", f);
+		textw_str(w, "<p>network: ");
+		esc(w, r->obs.net_detail);
+		textw_str(w, "</p>\n");
 	}
 	if (r->obs.alive_probed)
-		fprintf(f, "<p>alive probe: %s</p>\n",
-			r->obs.alive ? "answered" : "no answer");
+		textw_printf(w, "<p>alive probe: %s</p>\n",
+			     r->obs.alive ? "answered" : "no answer");
 	if (!messages) {
-		fputs("<p><i>messages omitted (large run): see "
-		      "report.json</i></p>\n",
-		      f);
+		textw_str(w, "<p><i>messages omitted (large run): see "
+			     "report.json</i></p>\n");
 	} else {
 		if (r->obs.query != NULL)
-			put_wire(f, "Query", r->obs.query, r->obs.qlen);
+			put_wire(w, "Query", r->obs.query, r->obs.qlen);
 		for (size_t i = 0; i < r->obs.nmsgs; i++) {
 			char title[32];
 			snprintf(title, sizeof(title), "Response %zu", i + 1);
-			put_wire(f, title, r->obs.msgs[i], r->obs.lens[i]);
+			put_wire(w, title, r->obs.msgs[i], r->obs.lens[i]);
 		}
 		if (r->obs.query != NULL && r->obs.nmsgs == 0)
-			fputs("<p>no response</p>\n", f);
+			textw_str(w, "<p>no response</p>\n");
 	}
 	if (r->client != NULL) {
-		fputs("<h4>Program</h4><pre>$ ", f);
-		esc(f, r->client->command);
-		fputs("\n", f);
-		esc(f, r->client->status);
-		fprintf(f, "</pre><h4>stdout (%zu bytes%s)</h4><pre>",
-			r->client->out_bytes,
-			r->client->out_cut ? ", truncated" : "");
-		esc(f, r->client->out);
-		fprintf(f, "</pre><h4>stderr (%zu bytes%s)</h4><pre>",
-			r->client->err_bytes,
-			r->client->err_cut ? ", truncated" : "");
-		esc(f, r->client->err);
-		fputs("</pre>\n", f);
+		textw_str(w, "<h4>Program</h4><pre>$ ");
+		esc(w, r->client->command);
+		textw_str(w, "\n");
+		esc(w, r->client->status);
+		textw_printf(w, "</pre><h4>stdout (%zu bytes%s)</h4><pre>",
+			     r->client->out_bytes,
+			     r->client->out_cut ? ", truncated" : "");
+		esc(w, r->client->out);
+		textw_printf(w, "</pre><h4>stderr (%zu bytes%s)</h4><pre>",
+			     r->client->err_bytes,
+			     r->client->err_cut ? ", truncated" : "");
+		esc(w, r->client->err);
+		textw_str(w, "</pre>\n");
 	}
 	if (r->upstream_log != NULL) {
-		fprintf(f, "<h4>Upstream (%zu quer%s)</h4><pre>",
-			r->upstream_count,
-			r->upstream_count == 1 ? "y" : "ies");
-		esc(f, r->upstream_log);
-		fputs("</pre>\n", f);
+		textw_printf(w, "<h4>Upstream (%zu quer%s)</h4><pre>",
+			     r->upstream_count,
+			     r->upstream_count == 1 ? "y" : "ies");
+		esc(w, r->upstream_log);
+		textw_str(w, "</pre>\n");
 	}
-	fputs("</div>", f);
+	textw_str(w, "</div>");
 }
 
-static void put_cell(FILE *f, const sc_run_t *run, const sc_result_t *r,
+static void put_cell(textw_t *w, const sc_run_t *run, const sc_result_t *r,
 		     bool detail)
 {
 	if (r == NULL) {
-		fputs("<td class=\"c none\">&ndash;</td>", f);
+		textw_str(w, "<td class=\"c none\">&ndash;</td>");
 		return;
 	}
 	bool died = run->died_during == r;
 	if (!detail && r->verdict.kind == SC_PASS && r->exp == SC_EXP_NONE &&
 	    !died) { /* a large run: a plain pass is one word */
-		fprintf(f,
-			"<td class=\"c flat %s\" title=\"%s, %.1f ms (details "
-			"in report.json)\">%s</td>",
-			cell_class(r), sc_transport_name(r->obs.transport),
-			r->elapsed_ms, cell_label(r));
+		textw_str(w, "<td class=\"c flat ");
+		textw_str(w, cell_class(r));
+		textw_str(w, "\" title=\"");
+		textw_str(w, sc_transport_name(r->obs.transport));
+		textw_str(w, ", ");
+		textw_fixed(w, r->elapsed_ms, 1);
+		textw_str(w, " ms (details in report.json)\">");
+		textw_str(w, cell_label(r));
+		textw_str(w, "</td>");
 		return;
 	}
-	fprintf(f,
-		"<td class=\"c %s%s\"><details class=\"cell\"><summary>%s%s"
-		"</summary>",
-		cell_class(r), died ? " died" : "", cell_label(r),
-		died ? " &#x2620;" : "");
-	put_pop(f, run, r, detail || r->verdict.kind != SC_PASS);
-	fputs("</details></td>", f);
+	textw_str(w, "<td class=\"c ");
+	textw_str(w, cell_class(r));
+	textw_str(w, died ? " died" : "");
+	textw_str(w, "\"><details class=\"cell\"><summary>");
+	textw_str(w, cell_label(r));
+	textw_str(w, died ? " &#x2620;" : "");
+	textw_str(w, "</summary>");
+	put_pop(w, run, r, detail || r->verdict.kind != SC_PASS);
+	textw_str(w, "</details></td>");
 }
 
 /* ---- rows --------------------------------------------------------------- */
@@ -295,41 +332,41 @@ static int row_rank(const sc_run_t *runs, size_t n, size_t i)
 	return rank;
 }
 
-static void put_row(FILE *f, const sc_run_t *runs, size_t n, size_t i,
+static void put_row(textw_t *w, const sc_run_t *runs, size_t n, size_t i,
 		    bool detail)
 {
 	const sc_result_t *first = &runs[0].results[i];
 	const sc_case_t *c = first->c;
 	const char *suite = report_case_suite(first);
-	fputs("<tr data-suite=\"", f);
-	esc(f, suite);
-	fputs("\" data-level=\"", f);
-	fputs(sc_level_name(c->level), f);
-	fputs("\" data-v=\"", f);
+	textw_str(w, "<tr data-suite=\"");
+	esc(w, suite);
+	textw_str(w, "\" data-level=\"");
+	textw_str(w, sc_level_name(c->level));
+	textw_str(w, "\" data-v=\"");
 	for (size_t k = 0; k < n; k++) {
 		const sc_result_t *r = cell(runs, k, i);
 		if (k > 0)
-			fputc(' ', f);
-		fputs(r ? cell_class(r) : "none", f);
+			textw_byte(w, ' ');
+		textw_str(w, r ? cell_class(r) : "none");
 	}
-	fputs("\" data-key=\"", f);
-	esc_n(f, suite, strlen(suite), true);
-	fputc('/', f);
-	esc_n(f, c->name, strlen(c->name), true);
-	fputs("\"><td class=\"case\"><span class=\"suite\">", f);
-	esc(f, suite);
-	fputs("/</span>", f);
-	esc(f, c->name);
-	fputs("</td><td class=\"lv ", f);
-	fputs(sc_level_name(c->level), f);
-	fputs("\">", f);
-	fputs(sc_level_name(c->level), f);
-	fputs("</td><td class=\"rfc\">", f);
-	esc(f, c->rfc ? c->rfc : "");
-	fputs("</td>", f);
+	textw_str(w, "\" data-key=\"");
+	esc_n(w, suite, strlen(suite), true);
+	textw_byte(w, '/');
+	esc_n(w, c->name, strlen(c->name), true);
+	textw_str(w, "\"><td class=\"case\"><span class=\"suite\">");
+	esc(w, suite);
+	textw_str(w, "/</span>");
+	esc(w, c->name);
+	textw_str(w, "</td><td class=\"lv ");
+	textw_str(w, sc_level_name(c->level));
+	textw_str(w, "\">");
+	textw_str(w, sc_level_name(c->level));
+	textw_str(w, "</td><td class=\"rfc\">");
+	esc(w, c->rfc); /* nothing when NULL */
+	textw_str(w, "</td>");
 	for (size_t k = 0; k < n; k++)
-		put_cell(f, &runs[k], cell(runs, k, i), detail);
-	fputs("</tr>\n", f);
+		put_cell(w, &runs[k], cell(runs, k, i), detail);
+	textw_str(w, "</tr>\n");
 }
 
 /* ---- the page ----------------------------------------------------------- */
@@ -394,137 +431,143 @@ static const char script[] =
     "document.querySelectorAll('details.cell[open]').forEach(function(o)"
     "{o.open=false;});});apply();})();";
 
-static void put_head(FILE *f, const sc_run_t *runs, size_t n)
+static void put_head(textw_t *w, const sc_run_t *runs, size_t n)
 {
 	char started[32];
 	time_t t = (time_t)runs[0].started_unix;
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(started, sizeof(started), "%Y-%m-%d %H:%M:%S UTC", &tm);
-	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
-	      "charset=\"utf-8\">\n<meta name=\"viewport\" "
-	      "content=\"width=device-width\">\n<title>DNS compliance: ",
-	      f);
-	esc(f, runs[0].run_id ? runs[0].run_id : "run");
-	fprintf(f, "</title>\n<style>%s</style></head>\n<body>\n", css);
-	fputs("<h1>DNS compliance matrix</h1>\n<p class=\"meta\">run ", f);
-	esc(f, runs[0].run_id ? runs[0].run_id : "");
-	fprintf(f,
-		" &middot; started %s &middot; %zu case%s &times; %zu "
-		"target%s &middot; dnsharness %s</p>\n",
-		started, runs[0].nresults, runs[0].nresults == 1 ? "" : "s", n,
-		n == 1 ? "" : "s", DNSHARNESS_VERSION);
+	textw_str(w,
+		  "<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
+		  "charset=\"utf-8\">\n<meta name=\"viewport\" "
+		  "content=\"width=device-width\">\n<title>DNS compliance: ");
+	esc(w, runs[0].run_id ? runs[0].run_id : "run");
+	textw_str(w, "</title>\n<style>");
+	textw_str(w, css);
+	textw_str(w, "</style></head>\n<body>\n");
+	textw_str(w, "<h1>DNS compliance matrix</h1>\n<p class=\"meta\">run ");
+	esc(w, runs[0].run_id ? runs[0].run_id : "");
+	textw_printf(w,
+		     " &middot; started %s &middot; %zu case%s &times; %zu "
+		     "target%s &middot; dnsharness %s</p>\n",
+		     started, runs[0].nresults,
+		     runs[0].nresults == 1 ? "" : "s", n, n == 1 ? "" : "s",
+		     DNSHARNESS_VERSION);
 }
 
-static void put_status(FILE *f, const sc_run_t *run)
+static void put_status(textw_t *w, const sc_run_t *run)
 {
 	if (run->interrupted)
-		fputs("interrupted ", f);
+		textw_str(w, "interrupted ");
 	if (run->target == NULL)
-		fputs("<span class=\"died\">did not start</span> ", f);
+		textw_str(w, "<span class=\"died\">did not start</span> ");
 	if (run->target_died != NULL) {
-		fputs("<span class=\"died\">died: ", f);
-		esc(f, run->target_died);
+		textw_str(w, "<span class=\"died\">died: ");
+		esc(w, run->target_died);
 		if (run->died_during != NULL) {
-			fputs(" during ", f);
-			esc(f, report_case_suite(run->died_during));
-			fputc('/', f);
-			esc(f, run->died_during->c->name);
+			textw_str(w, " during ");
+			esc(w, report_case_suite(run->died_during));
+			textw_byte(w, '/');
+			esc(w, run->died_during->c->name);
 		}
-		fputs("</span>", f);
+		textw_str(w, "</span>");
 	}
 }
 
-static void put_summary(FILE *f, const sc_run_t *runs, size_t n)
+static void put_summary(textw_t *w, const sc_run_t *runs, size_t n)
 {
-	fputs("<table class=\"sum\"><tr><th>target</th><th>address</th>"
-	      "<th>pass</th><th>fail</th><th>error</th><th>skip</th>"
-	      "<th>expected deviations</th><th>new failures</th>"
-	      "<th>new passes</th><th>status</th></tr>\n",
-	      f);
+	textw_str(w, "<table class=\"sum\"><tr><th>target</th><th>address</th>"
+		     "<th>pass</th><th>fail</th><th>error</th><th>skip</th>"
+		     "<th>expected deviations</th><th>new failures</th>"
+		     "<th>new passes</th><th>status</th></tr>\n");
 	for (size_t k = 0; k < n; k++) {
 		size_t v[4] = {0}, e[4];
 		for (size_t i = 0; i < runs[k].nresults; i++)
 			if ((unsigned)runs[k].results[i].verdict.kind < 4)
 				v[runs[k].results[i].verdict.kind]++;
 		report_exp_counts(&runs[k], e);
-		fputs("<tr><td>", f);
-		esc(f, report_target_name(&runs[k]));
-		fputs("</td><td>", f);
-		esc(f, runs[k].target ? runs[k].target : "");
-		fprintf(f,
-			"</td><td>%zu</td><td>%zu</td><td>%zu</td><td>%zu"
-			"</td>",
-			v[SC_PASS], v[SC_FAIL], v[SC_ERROR], v[SC_SKIP]);
+		textw_str(w, "<tr><td>");
+		esc(w, report_target_name(&runs[k]));
+		textw_str(w, "</td><td>");
+		esc(w, runs[k].target ? runs[k].target : "");
+		textw_printf(w,
+			     "</td><td>%zu</td><td>%zu</td><td>%zu</td><td>%zu"
+			     "</td>",
+			     v[SC_PASS], v[SC_FAIL], v[SC_ERROR], v[SC_SKIP]);
 		if (runs[k].expected_file != NULL)
-			fprintf(f, "<td>%zu</td><td>%zu</td><td>%zu</td>",
-				e[SC_EXP_DEVIATION], e[SC_EXP_NEW_FAIL],
-				e[SC_EXP_NEW_PASS]);
+			textw_printf(w, "<td>%zu</td><td>%zu</td><td>%zu</td>",
+				     e[SC_EXP_DEVIATION], e[SC_EXP_NEW_FAIL],
+				     e[SC_EXP_NEW_PASS]);
 		else
-			fputs("<td></td><td></td><td></td>", f);
-		fputs("<td>", f);
-		put_status(f, &runs[k]);
-		fputs("</td></tr>\n", f);
+			textw_str(w, "<td></td><td></td><td></td>");
+		textw_str(w, "<td>");
+		put_status(w, &runs[k]);
+		textw_str(w, "</td></tr>\n");
 	}
-	fputs("</table>\n<p class=\"legend\"><span class=\"pass\">pass</span>"
-	      "<span class=\"fail\">FAIL</span><span class=\"error\">ERROR"
-	      "</span><span class=\"skip\">skip</span><span class=\"xdev\">"
-	      "xfail: expected deviation</span><span class=\"npass\">new pass"
-	      "</span>&#x2620; the target died during this case. Click a cell "
-	      "for the query, the responses and the expectation diff.</p>\n",
-	      f);
+	textw_str(
+	    w, "</table>\n<p class=\"legend\"><span class=\"pass\">pass</span>"
+	       "<span class=\"fail\">FAIL</span><span class=\"error\">ERROR"
+	       "</span><span class=\"skip\">skip</span><span class=\"xdev\">"
+	       "xfail: expected deviation</span><span class=\"npass\">new pass"
+	       "</span>&#x2620; the target died during this case. Click a cell "
+	       "for the query, the responses and the expectation diff.</p>\n");
 }
 
-static void put_filters(FILE *f, const sc_run_t *runs)
+static void put_filters(textw_t *w, const sc_run_t *runs)
 {
-	fputs("<div id=\"filters\"><label>suite <select id=\"fs\"><option "
-	      "value=\"\">all</option>",
-	      f);
+	textw_str(w,
+		  "<div id=\"filters\"><label>suite <select id=\"fs\"><option "
+		  "value=\"\">all</option>");
 	const sc_suite_t *last = NULL;
 	for (size_t i = 0; i < runs[0].nresults; i++) {
 		const sc_result_t *r = &runs[0].results[i];
 		if (r->suite == last)
 			continue;
 		last = r->suite;
-		fputs("<option>", f);
-		esc(f, report_case_suite(r));
-		fputs("</option>", f);
+		textw_str(w, "<option>");
+		esc(w, report_case_suite(r));
+		textw_str(w, "</option>");
 	}
-	fputs("</select></label>\n<label>level <select id=\"fl\"><option "
-	      "value=\"\">all</option><option>must</option><option>should"
-	      "</option><option>may</option></select></label>\n<label>verdict "
-	      "<select id=\"fv\"><option value=\"\">all</option><option "
-	      "value=\"notpass\">anything but pass</option><option "
-	      "value=\"fail\">FAIL</option><option value=\"error\">ERROR"
-	      "</option><option value=\"xdev\">expected deviation</option>"
-	      "<option value=\"npass\">new pass</option><option "
-	      "value=\"skip\">skip</option><option value=\"pass\">pass"
-	      "</option></select></label>\n<label>case <input id=\"fq\" "
-	      "type=\"search\" placeholder=\"name contains\"></label>\n"
-	      "<span id=\"count\"></span></div>\n",
-	      f);
+	textw_str(
+	    w, "</select></label>\n<label>level <select id=\"fl\"><option "
+	       "value=\"\">all</option><option>must</option><option>should"
+	       "</option><option>may</option></select></label>\n<label>verdict "
+	       "<select id=\"fv\"><option value=\"\">all</option><option "
+	       "value=\"notpass\">anything but pass</option><option "
+	       "value=\"fail\">FAIL</option><option value=\"error\">ERROR"
+	       "</option><option value=\"xdev\">expected deviation</option>"
+	       "<option value=\"npass\">new pass</option><option "
+	       "value=\"skip\">skip</option><option value=\"pass\">pass"
+	       "</option></select></label>\n<label>case <input id=\"fq\" "
+	       "type=\"search\" placeholder=\"name contains\"></label>\n"
+	       "<span id=\"count\"></span></div>\n");
 }
 
-static void put_matrix(FILE *f, const sc_run_t *runs, size_t n)
+static void put_matrix(textw_t *w, const sc_run_t *runs, size_t n)
 {
-	fputs("<table id=\"m\"><thead><tr><th>case</th><th>level</th>"
-	      "<th>RFC</th>",
-	      f);
+	textw_str(w, "<table id=\"m\"><thead><tr><th>case</th><th>level</th>"
+		     "<th>RFC</th>");
 	for (size_t k = 0; k < n; k++) {
-		fputs("<th>", f);
-		esc(f, report_target_name(&runs[k]));
-		fputs("</th>", f);
+		textw_str(w, "<th>");
+		esc(w, report_target_name(&runs[k]));
+		textw_str(w, "</th>");
 	}
-	fputs("</tr></thead>\n<tbody>\n", f);
+	textw_str(w, "</tr></thead>\n<tbody>\n");
 	bool detail = runs[0].nresults * n <= REPORT_HTML_DETAIL;
+	/* each row's rank computed once (out of memory: once per pass) */
+	unsigned char *ranks = malloc(runs[0].nresults + 1);
+	for (size_t i = 0; ranks != NULL && i < runs[0].nresults; i++)
+		ranks[i] = (unsigned char)row_rank(runs, n, i);
 	for (int rank = 0; rank < NRANKS; rank++)
 		for (size_t i = 0; i < runs[0].nresults; i++)
-			if (row_rank(runs, n, i) == rank)
-				put_row(f, runs, n, i, detail);
-	fputs("</tbody></table>\n", f);
+			if ((ranks ? ranks[i] : row_rank(runs, n, i)) == rank)
+				put_row(w, runs, n, i, detail);
+	free(ranks);
+	textw_str(w, "</tbody></table>\n");
 }
 
-static void put_logs(FILE *f, const sc_run_t *runs, size_t n)
+static void put_logs(textw_t *w, const sc_run_t *runs, size_t n)
 {
 	for (size_t k = 0; k < n; k++) {
 		const char *log = runs[k].target_log;
@@ -533,12 +576,12 @@ static void put_logs(FILE *f, const sc_run_t *runs, size_t n)
 		size_t len = strlen(log);
 		const char *from =
 		    len > LOG_SHOWN ? log + len - LOG_SHOWN : log;
-		fputs("<details class=\"log\"><summary>output of ", f);
-		esc(f, report_target_name(&runs[k]));
-		fprintf(f, " (%zu bytes%s)</summary><pre>", len,
-			from != log ? ", the end" : "");
-		esc(f, from);
-		fputs("</pre></details>\n", f);
+		textw_str(w, "<details class=\"log\"><summary>output of ");
+		esc(w, report_target_name(&runs[k]));
+		textw_printf(w, " (%zu bytes%s)</summary><pre>", len,
+			     from != log ? ", the end" : "");
+		esc(w, from);
+		textw_str(w, "</pre></details>\n");
 	}
 }
 
@@ -552,11 +595,21 @@ bool report_write_html(const sc_run_t *runs, size_t n, const char *path,
 	report_file_t rf;
 	if (!report_file_open(&rf, path, err, errlen))
 		return false;
-	put_head(rf.f, runs, n);
-	put_summary(rf.f, runs, n);
-	put_filters(rf.f, runs);
-	put_matrix(rf.f, runs, n);
-	put_logs(rf.f, runs, n);
-	fprintf(rf.f, "<script>%s</script>\n</body></html>\n", script);
+	textw_t *w = malloc(sizeof(*w));
+	if (w == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return report_file_commit(&rf, false, err, errlen);
+	}
+	textw_init(w, rf.f);
+	put_head(w, runs, n);
+	put_summary(w, runs, n);
+	put_filters(w, runs);
+	put_matrix(w, runs, n);
+	put_logs(w, runs, n);
+	textw_str(w, "<script>");
+	textw_str(w, script);
+	textw_str(w, "</script>\n</body></html>\n");
+	textw_flush(w);
+	free(w);
 	return report_file_commit(&rf, true, err, errlen);
 }

@@ -93,60 +93,170 @@ size_t report_utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
-/* Bytes that go out as they are: printable ASCII but '"' and '\\'. */
-static bool plain(unsigned char c)
-{
-	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
-}
+/* What jsonw_str does with a byte: 0 copies it (printable ASCII and DEL
+ * but '"' and '\\'), 1 escapes it, 2 checks the UTF-8 sequence it
+ * starts. */
+static const uint8_t str_class[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x00 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x10 */
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x20: '"' */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x30 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x40 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, /* 0x50: '\\' */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x60 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x70 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0x80 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0x90 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xa0 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xb0 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xc0 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xd0 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xe0 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xf0 */
+};
 
-static void escape_one(jsonw_t *w, unsigned char c)
+/* Most bytes one input byte becomes in a string: "\u001f" or "\ufffd". */
+#define STR_GROWTH 6u
+
+/* The escaped form of the byte (class 1) or UTF-8 sequence (class 2) at
+ * *p, before end, written to o (room for STR_GROWTH bytes); *p moves past
+ * it. Returns the bytes written. */
+static size_t escape_at(char *o, const unsigned char **p,
+			const unsigned char *end)
 {
 	static const char hex[] = "0123456789abcdef";
-	char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+	unsigned char c = **p;
+	size_t len = c < 0x80 ? 1 : report_utf8_len(*p, (size_t)(end - *p));
+	*p += len ? len : 1;
+	if (c >= 0x80) {
+		if (len == 0) {
+			memcpy(o, "\\ufffd", 6);
+			return 6;
+		}
+		memcpy(o, *p - len, len);
+		return len;
+	}
+	o[0] = '\\';
 	switch (c) {
 	case '"':
-		jsonw_raw(w, "\\\"", 2);
-		break;
 	case '\\':
-		jsonw_raw(w, "\\\\", 2);
-		break;
+		o[1] = (char)c;
+		return 2;
 	case '\n':
-		jsonw_raw(w, "\\n", 2);
-		break;
+		o[1] = 'n';
+		return 2;
 	case '\r':
-		jsonw_raw(w, "\\r", 2);
-		break;
+		o[1] = 'r';
+		return 2;
 	case '\t':
-		jsonw_raw(w, "\\t", 2);
-		break;
+		o[1] = 't';
+		return 2;
 	default:
-		jsonw_raw(w, e, sizeof(e));
+		memcpy(o + 1, "u00", 3);
+		o[4] = hex[c >> 4];
+		o[5] = hex[c & 15];
+		return 6;
 	}
 }
 
+/* Room for at least `need` bytes in w->buf, flushing it when short. */
+static size_t room_for(jsonw_t *w, size_t need)
+{
+	if (sizeof(w->buf) - w->len < need)
+		jsonw_flush(w);
+	return sizeof(w->buf) - w->len;
+}
+
+/* The first byte at or after p (before stop) that is not copied as it
+ * is; four at a time while there are four. */
+static const unsigned char *plain_run(const unsigned char *p,
+				      const unsigned char *stop)
+{
+	while (stop - p >= 4 && (str_class[p[0]] | str_class[p[1]] |
+				 str_class[p[2]] | str_class[p[3]]) == 0)
+		p += 4;
+	while (p < stop && str_class[*p] == 0)
+		p++;
+	return p;
+}
+
+/* Strings up to this long go in one pass when the buffer has room. */
+#define STR_SHORT 64u
+
+/* A short string straight into w->buf (room for all of it escaped):
+ * bytes copied as they are scanned, others escaped one by one. */
+static void str_short(jsonw_t *w, const unsigned char *p,
+		      const unsigned char *end)
+{
+	char *o = w->buf + w->len;
+	*o++ = '"';
+	/* four plain bytes at a time while they last, then one by one */
+	while (end - p >= 4 && (str_class[p[0]] | str_class[p[1]] |
+				str_class[p[2]] | str_class[p[3]]) == 0) {
+		memcpy(o, p, 4);
+		o += 4;
+		p += 4;
+	}
+	while (p < end) {
+		if (str_class[*p] == 0)
+			*o++ = (char)*p++;
+		else
+			o += escape_at(o, &p, end);
+	}
+	*o++ = '"';
+	w->len = (size_t)(o - w->buf);
+}
+
+/* Longer strings are written straight into w->buf in slices that fit
+ * even if every byte grew to STR_GROWTH: plain runs are copied at once,
+ * other bytes escaped one by one. */
 void jsonw_str(jsonw_t *w, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-	jsonw_raw(w, "\"", 1);
-	while (p < end) {
-		const unsigned char *run = p;
-		while (p < end && plain(*p))
-			p++;
-		if (p > run)
-			jsonw_raw(w, (const char *)run, (size_t)(p - run));
-		if (p == end)
-			break;
-		size_t len =
-		    *p < 0x80 ? 1 : report_utf8_len(p, (size_t)(end - p));
-		if (*p < 0x80)
-			escape_one(w, *p);
-		else if (len == 0)
-			jsonw_raw(w, "\\ufffd", 6);
-		else
-			jsonw_raw(w, (const char *)p, len);
-		p += len ? len : 1;
+	if (n <= STR_SHORT &&
+	    sizeof(w->buf) - w->len >= STR_SHORT * STR_GROWTH + 2) {
+		str_short(w, p, end);
+		return;
 	}
 	jsonw_raw(w, "\"", 1);
+	while (p < end) {
+		size_t room = room_for(w, 64 * STR_GROWTH) / STR_GROWTH;
+		const unsigned char *stop =
+		    (size_t)(end - p) <= room ? end : p + room;
+		char *o = w->buf + w->len;
+		while (p < stop) {
+			const unsigned char *run = p;
+			p = plain_run(p, stop);
+			memcpy(o, run, (size_t)(p - run));
+			o += p - run;
+			if (p < stop) /* a sequence may end past stop: <= 4 */
+				o += escape_at(o, &p, end);
+		}
+		w->len = (size_t)(o - w->buf);
+	}
+	jsonw_raw(w, "\"", 1);
+}
+
+size_t jsonw_str_mem(char *o, size_t cap, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	size_t len = 1;
+	if (cap < n + 2)
+		return 0;
+	o[0] = '"';
+	while (p < end) {
+		const unsigned char *run = plain_run(p, end);
+		size_t k = (size_t)(run - p);
+		if (cap - len < k + (run < end ? STR_GROWTH : 0) + 1)
+			return 0; /* the run, an escape, the closing quote */
+		memcpy(o + len, p, k);
+		len += k;
+		p = run;
+		if (p < end)
+			len += escape_at(o + len, &p, end);
+	}
+	o[len++] = '"';
+	return len;
 }
 
 void jsonw_cstr(jsonw_t *w, const char *s)
@@ -155,6 +265,29 @@ void jsonw_cstr(jsonw_t *w, const char *s)
 		jsonw_raw(w, "null", 4);
 	else
 		jsonw_str(w, s, strlen(s));
+}
+
+/* Longest name jsonw_ident copies without strlen and memcpy. */
+#define IDENT_SHORT 32u
+
+void jsonw_ident(jsonw_t *w, const char *s)
+{
+	/* the names are short: copied up to their NUL in one pass */
+	if (sizeof(w->buf) - w->len >= IDENT_SHORT + 2) {
+		char *o = w->buf + w->len;
+		size_t i = 0;
+		o[0] = '"';
+		while (i < IDENT_SHORT && s[i] != '\0') {
+			o[1 + i] = s[i];
+			i++;
+		}
+		if (s[i] == '\0') {
+			o[1 + i] = '"';
+			w->len += i + 2;
+			return;
+		}
+	}
+	jsonw_str(w, s, strlen(s));
 }
 
 void jsonw_key(jsonw_t *w, const char *sep, const char *key)
@@ -174,15 +307,38 @@ void jsonw_key(jsonw_t *w, const char *sep, const char *key)
 	jsonw_raw(w, b, ns + nk + 4);
 }
 
-/* The decimal digits of v, at least min of them, ending at end; returns
- * where they start. */
+/* "00" to "99": two digits at a time halve the divisions. */
+static const char digit_pairs[201] = "00010203040506070809"
+				     "10111213141516171819"
+				     "20212223242526272829"
+				     "30313233343536373839"
+				     "40414243444546474849"
+				     "50515253545556575859"
+				     "60616263646566676869"
+				     "70717273747576777879"
+				     "80818283848586878889"
+				     "90919293949596979899";
+
+/* The decimal digits of v, at least min of them (min <= 3), ending at
+ * end; returns where they start. */
 static char *digits(char *end, uint64_t v, int min)
 {
-	do {
-		*--end = (char)('0' + v % 10);
-		v /= 10;
+	while (v >= 100) {
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
+		min -= 2;
+	}
+	if (v >= 10) {
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * v, 2);
+		min -= 2;
+	} else {
+		*--end = (char)('0' + v);
 		min--;
-	} while (v > 0 || min > 0);
+	}
+	while (min-- > 0)
+		*--end = '0';
 	return end;
 }
 
@@ -190,6 +346,10 @@ void jsonw_int(jsonw_t *w, int64_t v)
 {
 	char b[24], *end = b + sizeof(b);
 	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	if (v >= 0 && v < 10 && w->len < sizeof(w->buf)) {
+		w->buf[w->len++] = (char)('0' + v); /* counts, flags: most */
+		return;
+	}
 	char *p = digits(end, u, 1);
 	if (v < 0)
 		*--p = '-';
@@ -215,22 +375,48 @@ void jsonw_ms(jsonw_t *w, double ms)
 
 void jsonw_bool(jsonw_t *w, bool v)
 {
-	jsonw_lit(w, v ? "true" : "false");
+	if (v)
+		jsonw_raw(w, "true", 4);
+	else
+		jsonw_raw(w, "false", 5);
 }
+
+/* Each byte's two upper-case hex digits, one table lookup per byte. */
+static const char hex_pairs[513] = "000102030405060708090A0B0C0D0E0F"
+				   "101112131415161718191A1B1C1D1E1F"
+				   "202122232425262728292A2B2C2D2E2F"
+				   "303132333435363738393A3B3C3D3E3F"
+				   "404142434445464748494A4B4C4D4E4F"
+				   "505152535455565758595A5B5C5D5E5F"
+				   "606162636465666768696A6B6C6D6E6F"
+				   "707172737475767778797A7B7C7D7E7F"
+				   "808182838485868788898A8B8C8D8E8F"
+				   "909192939495969798999A9B9C9D9E9F"
+				   "A0A1A2A3A4A5A6A7A8A9AAABACADAEAF"
+				   "B0B1B2B3B4B5B6B7B8B9BABBBCBDBEBF"
+				   "C0C1C2C3C4C5C6C7C8C9CACBCCCDCECF"
+				   "D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF"
+				   "E0E1E2E3E4E5E6E7E8E9EAEBECEDEEEF"
+				   "F0F1F2F3F4F5F6F7F8F9FAFBFCFDFEFF";
 
 void jsonw_hex(jsonw_t *w, const uint8_t *p, size_t n)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	char b[256];
 	jsonw_raw(w, "\"", 1);
 	while (n > 0) {
-		size_t k = n < sizeof(b) / 2 ? n : sizeof(b) / 2;
-		for (size_t i = 0; i < k; i++) {
-			b[2 * i] = hex[p[i] >> 4];
-			b[2 * i + 1] = hex[p[i] & 15];
+		size_t k = room_for(w, 128) / 2;
+		k = n < k ? n : k;
+		char *o = w->buf + w->len;
+		const uint8_t *e = p + k;
+		/* four bytes a turn (a quarter of the loop's own work) */
+		for (; e - p >= 4; p += 4, o += 8) {
+			memcpy(o, hex_pairs + 2 * (size_t)p[0], 2);
+			memcpy(o + 2, hex_pairs + 2 * (size_t)p[1], 2);
+			memcpy(o + 4, hex_pairs + 2 * (size_t)p[2], 2);
+			memcpy(o + 6, hex_pairs + 2 * (size_t)p[3], 2);
 		}
-		jsonw_raw(w, b, 2 * k);
-		p += k;
+		for (; p < e; p++, o += 2)
+			memcpy(o, hex_pairs + 2 * (size_t)*p, 2);
+		w->len += 2 * k;
 		n -= k;
 	}
 	jsonw_raw(w, "\"", 1);

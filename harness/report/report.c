@@ -17,6 +17,7 @@
 #include "dns/msg.h"
 #include "dns/print.h"
 #include "report/report_int.h"
+#include "report/textw.h"
 #include "scenario/query.h"
 
 /* ---- shared ------------------------------------------------------------ */
@@ -160,7 +161,7 @@ static void wire_json(jrep_t *j, const uint8_t *p, size_t n)
 	jsonw_int(w, (int64_t)n);
 	JSONW_KEY(w, ", ", "decoded");
 	if (m.wire_len >= DNS_HEADER_LEN)
-		report_msg_json(w, &m);
+		report_msg_json(w, &m, &j->rdcache);
 	else
 		jsonw_raw(w, "null", 4);
 	JSONW_KEY(w, ", ", "violations");
@@ -277,7 +278,7 @@ static void case_head_json(jsonw_t *w, const sc_result_t *r)
 		jsonw_cstr(w, c->rfc);
 	}
 	JSONW_KEY(w, ", ", "level");
-	jsonw_cstr(w, sc_level_name(c->level));
+	jsonw_ident(w, sc_level_name(c->level));
 	JSONW_KEY(w, ", ", "tags");
 	jsonw_raw(w, "[", 1);
 	for (size_t i = 0; i < c->ntags; i++) {
@@ -321,9 +322,9 @@ static void result_json(jrep_t *j, const sc_run_t *run, const sc_result_t *r)
 	jsonw_t *w = &j->w;
 	case_head_json(w, r);
 	JSONW_KEY(w, ", ", "transport");
-	jsonw_cstr(w, sc_transport_name(r->obs.transport));
+	jsonw_ident(w, sc_transport_name(r->obs.transport));
 	JSONW_KEY(w, ", ", "verdict");
-	jsonw_cstr(w, sc_verdict_name(r->verdict.kind));
+	jsonw_ident(w, sc_verdict_name(r->verdict.kind));
 	JSONW_KEY(w, ", ", "reasons");
 	reasons_json(w, &r->verdict);
 	JSONW_KEY(w, ", ", "elapsed_ms");
@@ -331,8 +332,8 @@ static void result_json(jrep_t *j, const sc_run_t *run, const sc_result_t *r)
 	JSONW_KEY(w, ", ", "rtt_ms");
 	jsonw_ms(w, r->obs.rtt_ms);
 	JSONW_KEY(w, ", ", "net");
-	jsonw_cstr(w, (unsigned)r->obs.status < 5 ? net_names[r->obs.status]
-						  : "?");
+	jsonw_ident(w, (unsigned)r->obs.status < 5 ? net_names[r->obs.status]
+						   : "?");
 	if (r->obs.net_detail != NULL) {
 		JSONW_KEY(w, ", ", "net_detail");
 		jsonw_cstr(w, r->obs.net_detail);
@@ -569,6 +570,7 @@ static void cases_json(jrep_t *j, const sc_run_t *run, bool *first, int depth)
 		p->depth = d;
 		jsonw_init_mem(&p->j.w);
 		dns_arena_init(&p->j.arena, 0);
+		memset(&p->j.rdcache, 0, sizeof(p->j.rdcache));
 	}
 	for (size_t i = 0; i < n; i += 2 * CASES_HALF) {
 		size_t mid = n - i > CASES_HALF ? i + CASES_HALF : n;
@@ -696,6 +698,7 @@ bool report_write_json_stream(const sc_run_t *runs, size_t n,
 	}
 	jsonw_init(&j->w, rf.f);
 	dns_arena_init(&j->arena, 0);
+	memset(&j->rdcache, 0, sizeof(j->rdcache));
 	j->stream = n == 1 ? stream : NULL;
 	document_json(j, runs, n);
 	jsonw_flush(&j->w);
@@ -712,39 +715,58 @@ bool report_write_json(const sc_run_t *run, const char *path, char *err,
 
 /* ---- JUnit ------------------------------------------------------------- */
 
-/* XML-escaped text; bytes not allowed in XML 1.0 become '?'. */
-static void xml_text(FILE *f, const char *s)
+/* The bytes xml_text does not copy as they are: the end of the string,
+ * control bytes not allowed in XML 1.0 (all below 0x20 but tab, newline
+ * and carriage return) and the markup characters " & < > (what no row
+ * lists is copied as it is). */
+/* clang-format off */
+static const unsigned char xml_special[256] = {
+    /*   NUL                        \t \n       \r          */
+    [0x00] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 1, 1,
+    [0x10] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    /*   sp !  "  #  $  %  &  '  (  )  *  +  ,  -  .  /     */
+    [0x20] = 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /*   0  1  2  3  4  5  6  7  8  9  :  ;  <  =  >  ?     */
+    [0x30] = 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0,
+};
+/* clang-format on */
+
+/* One byte xml_special marks (not NUL). */
+static void xml_special_byte(textw_t *w, unsigned char c)
 {
-	for (; s && *s; s++) {
-		size_t run = strcspn(s, "<>&\"\x01\x02\x03\x04\x05\x06\x07\x08"
-					"\x0b\x0c\x0e\x0f\x10\x11\x12\x13\x14"
-					"\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d"
-					"\x1e\x1f");
-		if (run > 0) { /* the common case: all of it at once */
-			fwrite(s, 1, run, f);
-			s += run;
-			if (*s == '\0')
-				break;
-		}
-		unsigned char c = (unsigned char)*s;
-		switch (c) {
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		default:
-			if (c < 0x20 && c != '\n' && c != '\t' && c != '\r')
-				c = '?';
-			fputc(c, f);
-		}
+	switch (c) {
+	case '<':
+		textw_str(w, "&lt;");
+		break;
+	case '>':
+		textw_str(w, "&gt;");
+		break;
+	case '&':
+		textw_str(w, "&amp;");
+		break;
+	case '"':
+		textw_str(w, "&quot;");
+		break;
+	default: /* a byte not allowed in XML 1.0 */
+		textw_byte(w, '?');
+	}
+}
+
+/* XML-escaped text; bytes not allowed in XML 1.0 become '?'. */
+static void xml_text(textw_t *w, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	if (p == NULL)
+		return;
+	for (;;) {
+		const unsigned char *run = p;
+		while (xml_special[*p] == 0)
+			p++;
+		if (p > run) /* the common case: all of it at once */
+			textw_raw(w, (const char *)run, (size_t)(p - run));
+		if (*p == '\0')
+			return;
+		xml_special_byte(w, *p++);
 	}
 }
 
@@ -759,77 +781,92 @@ static sc_verdict_kind_t junit_kind(const sc_result_t *r)
 	return r->verdict.kind;
 }
 
-static void junit_reasons(FILE *f, const sc_result_t *r)
+static void junit_reasons(textw_t *w, const sc_result_t *r)
 {
 	const sc_verdict_t *v = &r->verdict;
 	if (r->c->rfc) {
-		xml_text(f, r->c->rfc);
-		fprintf(f, " (%s)\n", sc_level_name(r->c->level));
+		xml_text(w, r->c->rfc);
+		textw_str(w, " (");
+		textw_str(w, sc_level_name(r->c->level));
+		textw_str(w, ")\n");
 	}
 	for (size_t i = 0; i < v->nreasons; i++) {
-		xml_text(f, v->reasons[i].check);
-		fputs(": expected ", f);
-		xml_text(f, v->reasons[i].expected);
-		fputs(", got ", f);
-		xml_text(f, v->reasons[i].got);
-		fputs("\n", f);
+		xml_text(w, v->reasons[i].check);
+		textw_str(w, ": expected ");
+		xml_text(w, v->reasons[i].expected);
+		textw_str(w, ", got ");
+		xml_text(w, v->reasons[i].got);
+		textw_str(w, "\n");
 	}
 }
 
-static void junit_body(FILE *f, const sc_run_t *run, const sc_result_t *r)
+static void junit_client(textw_t *w, const sc_client_obs_t *c)
+{
+	textw_str(w, "      <system-out>$ ");
+	xml_text(w, c->command);
+	textw_str(w, "\n");
+	xml_text(w, c->out);
+	textw_str(w, "</system-out>\n      <system-err>");
+	xml_text(w, c->err);
+	textw_str(w, "\n");
+	xml_text(w, c->status);
+	textw_str(w, "</system-err>\n");
+}
+
+static void junit_body(textw_t *w, const sc_run_t *run, const sc_result_t *r)
 {
 	const sc_verdict_t *v = &r->verdict;
 	sc_verdict_kind_t k = junit_kind(r);
 	if (r->exp == SC_EXP_NEW_PASS) {
-		fputs("      <failure message=\"new pass\">listed in ", f);
-		xml_text(f, run->expected_file);
-		fprintf(f, " as %s: ", sc_verdict_name(r->exp_verdict));
-		xml_text(f, r->exp_reason);
-		fputs("\nbut it passes now: update the file</failure>\n", f);
+		textw_str(w, "      <failure message=\"new pass\">listed in ");
+		xml_text(w, run->expected_file);
+		textw_str(w, " as ");
+		textw_str(w, sc_verdict_name(r->exp_verdict));
+		textw_str(w, ": ");
+		xml_text(w, r->exp_reason);
+		textw_str(w,
+			  "\nbut it passes now: update the file</failure>\n");
 	} else if (k == SC_FAIL || k == SC_ERROR) {
 		const char *tag = k == SC_FAIL ? "failure" : "error";
-		fprintf(f, "      <%s message=\"", tag);
-		xml_text(f, v->nreasons ? v->reasons[0].check : tag);
-		fputs("\">", f);
-		junit_reasons(f, r);
-		fprintf(f, "</%s>\n", tag);
+		textw_str(w, "      <");
+		textw_str(w, tag);
+		textw_str(w, " message=\"");
+		xml_text(w, v->nreasons ? v->reasons[0].check : tag);
+		textw_str(w, "\">");
+		junit_reasons(w, r);
+		textw_str(w, "</");
+		textw_str(w, tag);
+		textw_str(w, ">\n");
 	} else if (r->exp == SC_EXP_DEVIATION) {
-		fputs("      <skipped message=\"expected deviation (", f);
-		xml_text(f, run->expected_file);
-		fputs("): ", f);
-		xml_text(f, r->exp_reason);
-		fputs("\"/>\n", f);
+		textw_str(w, "      <skipped message=\"expected deviation (");
+		xml_text(w, run->expected_file);
+		textw_str(w, "): ");
+		xml_text(w, r->exp_reason);
+		textw_str(w, "\"/>\n");
 	} else if (k == SC_SKIP) {
-		fputs("      <skipped/>\n", f);
+		textw_str(w, "      <skipped/>\n");
 	}
-	if (r->client != NULL) { /* a client step: its program's output */
-		fputs("      <system-out>$ ", f);
-		xml_text(f, r->client->command);
-		fputs("\n", f);
-		xml_text(f, r->client->out);
-		fputs("</system-out>\n      <system-err>", f);
-		xml_text(f, r->client->err);
-		fputs("\n", f);
-		xml_text(f, r->client->status);
-		fputs("</system-err>\n", f);
-	}
+	if (r->client != NULL) /* a client step: its program's output */
+		junit_client(w, r->client);
 }
 
-static void junit_case(FILE *f, const sc_run_t *run, const sc_result_t *r,
+static void junit_case(textw_t *w, const sc_run_t *run, const sc_result_t *r,
 		       const char *prefix)
 {
-	fputs("    <testcase classname=\"", f);
-	xml_text(f, prefix);
-	xml_text(f, report_case_suite(r));
-	fputs("\" name=\"", f);
-	xml_text(f, r->c->name);
-	fprintf(f, "\" time=\"%.6f\">\n", r->elapsed_ms / 1000.0);
-	junit_body(f, run, r);
-	fputs("    </testcase>\n", f);
+	textw_str(w, "    <testcase classname=\"");
+	xml_text(w, prefix);
+	xml_text(w, report_case_suite(r));
+	textw_str(w, "\" name=\"");
+	xml_text(w, r->c->name);
+	textw_str(w, "\" time=\"");
+	textw_fixed(w, r->elapsed_ms / 1000.0, 6);
+	textw_str(w, "\">\n");
+	junit_body(w, run, r);
+	textw_str(w, "    </testcase>\n");
 }
 
 /* The results [i, j) of one suite. */
-static void junit_suite(FILE *f, const sc_run_t *run, size_t i, size_t j,
+static void junit_suite(textw_t *w, const sc_run_t *run, size_t i, size_t j,
 			const char *prefix)
 {
 	tally_t tl = {{0}};
@@ -838,19 +875,26 @@ static void junit_suite(FILE *f, const sc_run_t *run, size_t i, size_t j,
 		tally_add(&tl, junit_kind(&run->results[k]));
 		secs += run->results[k].elapsed_ms / 1000.0;
 	}
-	fputs("  <testsuite name=\"", f);
-	xml_text(f, prefix);
-	xml_text(f, report_case_suite(&run->results[i]));
-	fprintf(f,
-		"\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
-		"skipped=\"%zu\" time=\"%.6f\">\n",
-		j - i, tl.n[SC_FAIL], tl.n[SC_ERROR], tl.n[SC_SKIP], secs);
+	textw_str(w, "  <testsuite name=\"");
+	xml_text(w, prefix);
+	xml_text(w, report_case_suite(&run->results[i]));
+	textw_str(w, "\" tests=\"");
+	textw_size(w, j - i);
+	textw_str(w, "\" failures=\"");
+	textw_size(w, tl.n[SC_FAIL]);
+	textw_str(w, "\" errors=\"");
+	textw_size(w, tl.n[SC_ERROR]);
+	textw_str(w, "\" skipped=\"");
+	textw_size(w, tl.n[SC_SKIP]);
+	textw_str(w, "\" time=\"");
+	textw_fixed(w, secs, 6);
+	textw_str(w, "\">\n");
 	for (size_t k = i; k < j; k++)
-		junit_case(f, run, &run->results[k], prefix);
-	fputs("  </testsuite>\n", f);
+		junit_case(w, run, &run->results[k], prefix);
+	textw_str(w, "  </testsuite>\n");
 }
 
-static void junit_run(FILE *f, const sc_run_t *run, bool several)
+static void junit_run(textw_t *w, const sc_run_t *run, bool several)
 {
 	char prefix[256] = "";
 	if (several)
@@ -861,7 +905,7 @@ static void junit_run(FILE *f, const sc_run_t *run, bool several)
 		while (j < run->nresults &&
 		       run->results[j].suite == run->results[i].suite)
 			j++;
-		junit_suite(f, run, i, j, prefix);
+		junit_suite(w, run, i, j, prefix);
 		i = j;
 	}
 }
@@ -872,11 +916,19 @@ bool report_write_junit_runs(const sc_run_t *runs, size_t n, const char *path,
 	report_file_t rf;
 	if (!report_file_open(&rf, path, err, errlen))
 		return false;
-	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n",
-	      rf.f);
+	textw_t *w = malloc(sizeof(*w));
+	if (w == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return report_file_commit(&rf, false, err, errlen);
+	}
+	textw_init(w, rf.f);
+	textw_str(w,
+		  "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
 	for (size_t k = 0; k < n; k++)
-		junit_run(rf.f, &runs[k], n > 1);
-	fputs("</testsuites>\n", rf.f);
+		junit_run(w, &runs[k], n > 1);
+	textw_str(w, "</testsuites>\n");
+	textw_flush(w);
+	free(w);
 	return report_file_commit(&rf, true, err, errlen);
 }
 

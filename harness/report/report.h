@@ -148,7 +148,9 @@ report_stream_t *report_stream_start(const char *dir);
 /* run->results[idx] is final (run is the run being played; only its
  * results and run-level fields are read, under the stream's lock). */
 void report_stream_ended(report_stream_t *s, const sc_run_t *run, size_t idx);
-/* Every result of run is final: render the rest and wait for the thread. */
+/* Every result of run is final: the thread renders the rest at the usual
+ * priority while the caller goes on (report_write_json_stream waits for
+ * it). */
 void report_stream_finish(report_stream_t *s, const sc_run_t *run);
 /* Stop the thread if it still runs, remove the file, free s. */
 void report_stream_free(report_stream_t *s);
@@ -174,7 +176,9 @@ bool report_write_html(const sc_run_t *runs, size_t n, const char *path,
 
 /* Traffic capture: every packet sent and received, as IPv4/IPv6 with UDP
  * or synthesized TCP segments (sequence numbers tracked per connection, so
- * Wireshark and tshark reassemble the DNS-over-TCP stream), via libpcap.
+ * Wireshark and tshark reassemble the DNS-over-TCP stream), in the pcap
+ * file format (written by pcap.c itself, buffered: the file is complete
+ * once pcap_log_close has run).
  * The calls may come from several threads (each loop keeps its TCP
  * connection ids apart: net_loop_t.next_conn). */
 typedef struct pcap_log pcap_log_t;

@@ -73,6 +73,13 @@ static inline void jsonw_raw(jsonw_t *w, const char *s, size_t n)
 void jsonw_lit(jsonw_t *w, const char *s);	     /* as it is */
 void jsonw_str(jsonw_t *w, const char *s, size_t n); /* a string */
 void jsonw_cstr(jsonw_t *w, const char *s);	     /* a string, or null */
+/* A name from the program's own tables (a verdict, a type mnemonic, an
+ * rcode...): printable ASCII without '"' or '\\', so it is quoted as it
+ * is, without a scan (test_report.c checks the tables it is used for). */
+void jsonw_ident(jsonw_t *w, const char *s);
+/* The string s (n bytes) as jsonw_str writes it, quotes included, into o
+ * (cap bytes); returns its length, or 0 when it may not fit. */
+size_t jsonw_str_mem(char *o, size_t cap, const char *s, size_t n);
 /* sep (e.g. ", "), then "key": ; key is plain ASCII, written as is. */
 void jsonw_key(jsonw_t *w, const char *sep, const char *key);
 /* The same with sep and key string literals: one copy of text put
@@ -87,11 +94,26 @@ void jsonw_hex(jsonw_t *w, const uint8_t *p, size_t n); /* "0a1b..." */
  * items (NULL: null). */
 void jsonw_value(jsonw_t *w, const json_t *v);
 
+/* RDATA already printed as JSON strings, by type and bytes: a zone's SOA
+ * comes back in every negative answer, and its text costs far more than
+ * a look-up (msgjson.c). Zero-initialised it is empty. */
+#define RDCACHE_SLOTS	  16u
+#define RDCACHE_RDATA_MAX 128u /* longer RDATA is printed every time */
+#define RDCACHE_TEXT_MAX  256u /* the JSON string with its quotes */
+typedef struct report_rdcache {
+	struct rdcache_slot {
+		uint16_t type, rdlen, textlen; /* textlen 0: an empty slot */
+		uint8_t rdata[RDCACHE_RDATA_MAX];
+		char text[RDCACHE_TEXT_MAX];
+	} slot[RDCACHE_SLOTS];
+} report_rdcache_t;
+
 /* report.json is written with jsonw (jsonw.c): the top-level members one
  * per line, indented one space, and each case on a line of its own (so
  * `grep -c '"verdict"'` counts cases); decoded messages by msgjson.c. */
 typedef struct jrep {
 	jsonw_t w;
+	report_rdcache_t rdcache; /* for w's messages, zeroed with j */
 	dns_arena_t arena;	 /* a message being decoded; reset after each */
 	report_stream_t *stream; /* the cases already rendered, or NULL */
 } jrep_t;
@@ -103,15 +125,16 @@ void report_case_lines(jrep_t *j, const sc_run_t *run, size_t from, size_t to,
 		       size_t depth);
 
 /* The cases of a stream (stream.c) when it holds all of run's, rendered
- * as report_case_lines(0, nresults, depth) would: copied to w; else
- * false and nothing written. */
+ * as report_case_lines(0, nresults, depth) would: copied to w, once the
+ * thread is done (it waits); else false and nothing written. */
 bool report_stream_copy(report_stream_t *s, const sc_run_t *run, size_t depth,
 			jsonw_t *w);
 
 /* Decoded message m as the object dns_msg_to_json (dns/print.h) makes,
  * written to w; false when some RDATA could not be printed (out of
- * memory: its "rdata" is null). */
-bool report_msg_json(jsonw_t *w, const dns_msg_t *m);
+ * memory: its "rdata" is null). cache (or NULL) keeps RDATA texts from
+ * one call to the next. */
+bool report_msg_json(jsonw_t *w, const dns_msg_t *m, report_rdcache_t *cache);
 
 /* Length of the valid UTF-8 sequence at s (n bytes left, n > 0), or 0. */
 size_t report_utf8_len(const unsigned char *s, size_t n);

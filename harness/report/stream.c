@@ -6,11 +6,12 @@
  * taken under the lock, and rendered with report_case_lines into a
  * scratch file beside report.json. The thread only reads results the
  * player will not touch again, and the player's run struct only through
- * that copy, so the two never race. When the report is written, the
- * file is copied in (copy_file_range, else read and write) in place of
- * rendering the cases again, if the run-level fields the cases show
- * (expected_file, died_during) are the same at the end as when they were
- * rendered; otherwise the writer renders the cases itself.
+ * that copy, so the two never race. Once the run is over the thread
+ * renders what is left while the other reports are written; report.json's
+ * writer waits for it, then the file is copied in (copy_file_range, else read
+ * and write) in place of rendering the cases again, if the run-level fields the
+ * cases show (expected_file, died_during) are the same at the end as when they
+ * were rendered; otherwise the writer renders the cases itself.
  */
 #define _GNU_SOURCE /* copy_file_range */
 #include <errno.h>
@@ -166,7 +167,7 @@ void report_stream_ended(report_stream_t *s, const sc_run_t *run, size_t idx)
 
 void report_stream_finish(report_stream_t *s, const sc_run_t *run)
 {
-	if (s == NULL || s->joined)
+	if (s == NULL || s->joined || s->done)
 		return;
 	/* the rest at the usual priority: nothing is played any more (a
 	 * thread without the right to leave the idle class, RLIMIT_NICE,
@@ -176,6 +177,13 @@ void report_stream_finish(report_stream_t *s, const sc_run_t *run)
 	/* without the per-result list (no memory), the thread renders it
 	 * all now: the same as rendering after the run */
 	hand(s, run, run->nresults, true);
+}
+
+/* Wait for the thread to have rendered everything it was handed. */
+static void join(report_stream_t *s)
+{
+	if (s->joined)
+		return;
 	pthread_join(s->tid, NULL);
 	s->joined = true;
 }
@@ -242,9 +250,12 @@ static bool copy_all(int in, int out, size_t len)
 bool report_stream_copy(report_stream_t *s, const sc_run_t *run, size_t depth,
 			jsonw_t *w)
 {
-	if (s == NULL || !s->joined || s->err || s->mixed ||
-	    depth != STREAM_DEPTH || s->rendered != run->nresults ||
-	    s->exp_file != run->expected_file || s->died != run->died_during)
+	if (s == NULL || !s->done)
+		return false;
+	join(s);
+	if (s->err || s->mixed || depth != STREAM_DEPTH ||
+	    s->rendered != run->nresults || s->exp_file != run->expected_file ||
+	    s->died != run->died_during)
 		return false;
 	long len = ftell(s->f);
 	if (len < 0 || w->f == NULL)

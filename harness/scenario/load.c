@@ -150,6 +150,7 @@ typedef struct loader {
 	int fd;		  /* that file, open (-1 once a lazy_file_t has it) */
 	struct stat st;
 	const struct span *span; /* the case being loaded */
+	bool no_refs; /* the file just read holds no reference (load_sliced) */
 	/* not lazy: the last timeout: read (most cases share the node of
 	 * their defaults:, which no arena reset reuses while loading) */
 	const node_t *ms_node;
@@ -169,6 +170,12 @@ typedef struct file_ctx {
 	/* the expect: of plain compiled once, in the suite's arena, for the
 	 * cases whose expectation it is (NULL: not yet, or it has errors) */
 	struct sc_expect *plain_expect;
+	/* no '$' in the file's text (loader_t.no_refs): its cases are their
+	 * own substitution while loading */
+	bool no_refs;
+	/* the case_vals of plain, read once, in the suite's arena (NULL:
+	 * not yet) */
+	struct case_vals *plain_vals;
 } file_ctx_t;
 
 /* What the lazy cases of a file share: its context, --var, and, when its
@@ -218,7 +225,7 @@ static bool diag_has(const diag_t *d, const diag_entry_t *e)
 }
 
 /* Move the scratch errors to the caller's diag, dropping repeats. */
-static void flush(loader_t *L)
+static void flush_errors(loader_t *L)
 {
 	for (unsigned i = 0; i < L->tmp.n; i++) {
 		const diag_entry_t *e = &L->tmp.e[i];
@@ -236,6 +243,12 @@ static void flush(loader_t *L)
 	}
 	L->tmp.n = 0;
 	L->tmp.more = false;
+}
+
+static void flush(loader_t *L)
+{
+	if (L->tmp.n > 0 || L->tmp.more) /* (most often there is nothing) */
+		flush_errors(L);
 }
 
 /* ---- growable text ------------------------------------------------------- */
@@ -315,10 +328,11 @@ static bool var_name_ok(const char *s, size_t len)
 	return true;
 }
 
-/* Case, suite and tag names: letters, digits, '.', '_' and '-'. */
+/* Case, suite and tag names: letters, digits, '.', '_' and '-' (a NUL
+ * in the name is none of them). */
 static bool word_ok(const node_t *n)
 {
-	if (n->len == 0 || strlen(n->str) != n->len)
+	if (n->len == 0)
 		return false;
 	for (size_t i = 0; i < n->len; i++) {
 		unsigned char c = (unsigned char)n->str[i];
@@ -376,6 +390,11 @@ static bool check_keys(loader_t *L, const node_t *m, const char *what,
 {
 	if (!node_expect_kind(m, NODE_MAP, what, &L->tmp))
 		return false;
+	size_t known = 0; /* all known (most often): nothing more to say */
+	while (known < m->n && in_list(allowed, m->keys[known]->str))
+		known++;
+	if (known == m->n)
+		return true;
 	size_t later = 0;
 	for (size_t i = 0; i < m->n; i++)
 		if (in_list(later_keys, m->keys[i]->str) &&
@@ -575,8 +594,12 @@ static bool subst_node(loader_t *L, const scope_t *sc, const node_t *n,
 	node_t *copy = NULL;
 	bool ok = true;
 	for (size_t i = 0; i < n->n; i++) {
-		const node_t *v;
+		const node_t *v = n->vals[i];
+		if (v->kind == NODE_SCALAR &&
+		    memchr(v->str, '$', v->len) == NULL)
+			continue; /* as subst_scalar would find: no reference */
 		if (skip_key != NULL && n->keys != NULL &&
+		    n->keys[i]->str[0] == skip_key[0] &&
 		    strcmp(n->keys[i]->str, skip_key) == 0)
 			continue;
 		ok = subst_node(L, sc, n->vals[i], NULL, &v) && ok;
@@ -603,6 +626,8 @@ typedef struct matrix {
 
 static void matrix_free(matrix_t *mx)
 {
+	if (mx->keys == NULL && mx->seqs == NULL && mx->pick == NULL)
+		return; /* no matrix: (most cases) */
 	dns_mem_free(mx->keys);
 	dns_mem_free(mx->seqs);
 	dns_mem_free(mx->pick);
@@ -714,9 +739,9 @@ static size_t *name_slot(loader_t *L, const char *name)
 	return &L->slots[i];
 }
 
-static bool names_grow(loader_t *L)
+/* The name set with n slots (a power of two, more than it holds). */
+static bool names_resize(loader_t *L, size_t n)
 {
-	size_t n = L->nslots ? 2 * L->nslots : 256;
 	size_t *old = L->slots, nold = L->nslots;
 	L->slots = dns_mem_alloc(n * sizeof(size_t));
 	if (L->slots == NULL) {
@@ -730,6 +755,32 @@ static bool names_grow(loader_t *L)
 			*name_slot(L, L->s->cases[old[i] - 1].name) = old[i];
 	dns_mem_free(old);
 	return true;
+}
+
+static bool names_grow(loader_t *L)
+{
+	return names_resize(L, L->nslots ? 2 * L->nslots : 256);
+}
+
+/* Room for n more cases at once (as many as a cases: without a matrix
+ * holds), not doubling the array and the name set as they come; when
+ * memory is short, case_add grows them later. */
+static void cases_reserve(loader_t *L, size_t n)
+{
+	sc_suite_t *s = L->s;
+	size_t want = s->ncases + n;
+	if (want > L->capcases) {
+		sc_case_t *v = dns_mem_realloc(s->cases, want * sizeof(*v));
+		if (v != NULL) {
+			s->cases = v;
+			L->capcases = want;
+		}
+	}
+	size_t slots = L->nslots ? L->nslots : 256;
+	while (slots < 2 * want && slots < SIZE_MAX / 4)
+		slots *= 2;
+	if (slots > L->nslots)
+		(void)names_resize(L, slots);
 }
 
 /* Append c to the suite; its name must be new. */
@@ -798,36 +849,95 @@ static bool read_ms(loader_t *L, const node_t *v, unsigned long *out)
 	return true;
 }
 
-static bool read_timing(loader_t *L, const node_t *m, sc_case_t *c)
+/* The values of the keys of a merged case that read_fields,
+ * read_requires and compile read (NULL where absent), found in one pass
+ * over it: the first of equal keys, as node_get finds it. */
+enum {
+	CV_TIMEOUT,
+	CV_RETRIES,
+	CV_LEVEL,
+	CV_TRANSPORT,
+	CV_RFC,
+	CV_SKIP,
+	CV_TAGS,
+	CV_REQUIRES,
+	CV_QUERY,
+	CV_EXPECT,
+	CV_N
+};
+
+typedef struct case_vals {
+	const node_t *v[CV_N];
+} case_vals_t;
+
+/* The CV_ index of key k, or CV_N for another key: a switch on its first
+ * letter, then a compare or two. */
+static unsigned case_key(const node_t *k)
+{
+	switch (k->str[0]) {
+	case 't':
+		if (node_key_is(k, "timeout", 7))
+			return CV_TIMEOUT;
+		if (node_key_is(k, "transport", 9))
+			return CV_TRANSPORT;
+		return node_key_is(k, "tags", 4) ? CV_TAGS : CV_N;
+	case 'r':
+		if (node_key_is(k, "retries", 7))
+			return CV_RETRIES;
+		if (node_key_is(k, "rfc", 3))
+			return CV_RFC;
+		return node_key_is(k, "requires", 8) ? CV_REQUIRES : CV_N;
+	case 'l':
+		return node_key_is(k, "level", 5) ? CV_LEVEL : CV_N;
+	case 's':
+		return node_key_is(k, "skip", 4) ? CV_SKIP : CV_N;
+	case 'q':
+		return node_key_is(k, "query", 5) ? CV_QUERY : CV_N;
+	case 'e':
+		return node_key_is(k, "expect", 6) ? CV_EXPECT : CV_N;
+	default:
+		return CV_N;
+	}
+}
+
+static void case_vals(const node_t *m, case_vals_t *v)
+{
+	memset(v, 0, sizeof(*v));
+	for (size_t i = 0; m != NULL && m->kind == NODE_MAP && i < m->n; i++) {
+		unsigned k = case_key(m->keys[i]);
+		if (k < CV_N && v->v[k] == NULL)
+			v->v[k] = m->vals[i];
+	}
+}
+
+static bool read_timing(loader_t *L, const case_vals_t *cv, sc_case_t *c)
 {
 	bool ok = true;
-	const node_t *v = node_get(m, "timeout");
+	const node_t *v = cv->v[CV_TIMEOUT];
 	unsigned long n = DEFAULT_RETRIES;
 	c->timeout_ms = DEFAULT_TIMEOUT_MS;
 	if (v != NULL && !read_ms(L, v, &c->timeout_ms))
 		ok = false;
 	else if (v != NULL && c->timeout_ms == 0)
 		ok = diag_error(&L->tmp, v, "timeout must be more than 0");
-	v = node_get(m, "retries");
+	v = cv->v[CV_RETRIES];
 	if (v != NULL && !node_u32(v, RETRIES_MAX, &n, &L->tmp))
 		ok = false;
 	c->retries = (unsigned)n;
 	return ok;
 }
 
-/* Key of map m, if there, as one of names[] into *out. */
-static bool opt_enum(loader_t *L, const node_t *m, const char *key,
-		     const char *const names[], unsigned *out)
+/* Value v of a key, if there, as one of names[] into *out. */
+static bool opt_enum(loader_t *L, const node_t *v, const char *const names[],
+		     unsigned *out)
 {
-	const node_t *v = node_get(m, key);
 	return v == NULL || node_enum(v, names, out, &L->tmp);
 }
 
-/* Key of map m, if there, as a non-empty string into *out. */
-static bool opt_text(loader_t *L, const node_t *m, const char *key,
-		     const char *what, const char **out)
+/* Value v of a key, if there, as a non-empty string into *out. */
+static bool opt_text(loader_t *L, const node_t *v, const char *what,
+		     const char **out)
 {
-	const node_t *v = node_get(m, key);
 	if (v == NULL)
 		return true;
 	if (!text_check(L, v, what))
@@ -838,20 +948,29 @@ static bool opt_text(loader_t *L, const node_t *m, const char *key,
 
 static bool read_requires(loader_t *L, const node_t *n, unsigned *mask);
 
-/* rfc, level, tags, transport, timeout, retries, skip of merged case m. */
-static bool read_fields(loader_t *L, const node_t *m, sc_case_t *c)
+/* rfc, level, tags, transport, timeout, retries, skip of a merged case
+ * (its case_vals). */
+static bool read_fields_of(loader_t *L, const case_vals_t *v, sc_case_t *c)
 {
 	unsigned level = SC_MUST, transport = SC_UDP;
-	const node_t *tags = node_get(m, "tags");
-	bool ok = read_timing(L, m, c);
-	ok = opt_enum(L, m, "level", level_names, &level) && ok;
-	ok = opt_enum(L, m, "transport", transport_names, &transport) && ok;
-	ok = opt_text(L, m, "rfc", "rfc", &c->rfc) && ok;
-	ok = opt_text(L, m, "skip", "skip (the reason)", &c->skip) && ok;
+	bool ok = read_timing(L, v, c);
+	const node_t *tags = v->v[CV_TAGS];
+	ok = opt_enum(L, v->v[CV_LEVEL], level_names, &level) && ok;
+	ok = opt_enum(L, v->v[CV_TRANSPORT], transport_names, &transport) && ok;
+	ok = opt_text(L, v->v[CV_RFC], "rfc", &c->rfc) && ok;
+	ok = opt_text(L, v->v[CV_SKIP], "skip (the reason)", &c->skip) && ok;
 	ok = (tags == NULL || read_tags(L, tags, c)) && ok;
 	c->level = (sc_level_t)level;
 	c->transport = (sc_transport_t)transport;
 	return ok;
+}
+
+/* The same, of merged case m. */
+static bool read_fields(loader_t *L, const node_t *m, sc_case_t *c)
+{
+	case_vals_t v;
+	case_vals(m, &v);
+	return read_fields_of(L, &v, c);
 }
 
 /* An empty mapping located at n: the expectation of a case without
@@ -889,11 +1008,11 @@ static bool compile_expect(loader_t *L, file_ctx_t *fc, const node_t *e,
 	return true;
 }
 
-/* compile, for a case of file fc (NULL: none known). */
-static bool compile_in(loader_t *L, file_ctx_t *fc, const node_t *m,
-		       sc_case_t *c)
+/* compile query q and expectation e (either may be NULL) of a case of
+ * file fc (NULL: none known). */
+static bool compile_qe(loader_t *L, file_ctx_t *fc, const node_t *q,
+		       const node_t *e, sc_case_t *c)
 {
-	const node_t *q = node_get(m, "query"), *e = node_get(m, "expect");
 	if (q == NULL)
 		return diag_error(&L->tmp, node_get(c->node, "name"),
 				  "case '%s' has no query: (and defaults: "
@@ -906,9 +1025,16 @@ static bool compile_in(loader_t *L, file_ctx_t *fc, const node_t *m,
 	c->query = dns_arena_alloc(L->arena, sizeof(*c->query));
 	if (c->query == NULL)
 		return oom(L, q);
-	memset(c->query, 0, sizeof(*c->query));
-	bool ok = sc_query_build(q, L->arena, c->query, &L->tmp);
+	bool ok = sc_query_build(q, L->arena, c->query, &L->tmp); /* zeroes */
 	return compile_expect(L, fc, e, &c->expect) && ok;
+}
+
+/* The same, of merged case m. */
+static bool compile_in(loader_t *L, file_ctx_t *fc, const node_t *m,
+		       sc_case_t *c)
+{
+	return compile_qe(L, fc, node_get(m, "query"), node_get(m, "expect"),
+			  c);
 }
 
 static bool compile(loader_t *L, const node_t *m, sc_case_t *c)
@@ -942,6 +1068,20 @@ static node_t *drop_default_question(loader_t *L, const node_t *q)
 	return c;
 }
 
+/* Does case query q (NULL: none) hold hex: (*raw), question: or
+ * no_question: (*own_question)? One pass over its keys. */
+static void query_kind(const node_t *q, bool *raw, bool *own_question)
+{
+	*raw = *own_question = false;
+	for (size_t i = 0; q != NULL && q->kind == NODE_MAP && i < q->n; i++) {
+		const node_t *k = q->keys[i];
+		*raw = *raw || node_key_is(k, "hex", 3);
+		*own_question = *own_question ||
+				node_key_is(k, "question", 8) ||
+				node_key_is(k, "no_question", 11);
+	}
+}
+
 /* defaults: under case cs. A case query with hex: (a raw message) takes
  * nothing from defaults.query; one with question: or no_question: takes
  * everything but the defaults' name, type and class. */
@@ -956,11 +1096,8 @@ static const node_t *merge_case(loader_t *L, const node_t *defs,
 		return cs;
 	}
 	const node_t *q = node_get(cs, "query");
-	if (q == NULL)
-		return m;
-	bool raw = node_get(q, "hex") != NULL;
-	bool own_question = node_get(q, "question") != NULL ||
-			    node_get(q, "no_question") != NULL;
+	bool raw, own_question;
+	query_kind(q, &raw, &own_question);
 	if (!raw && !own_question)
 		return m;
 	for (size_t i = 0; i < m->n; i++) {
@@ -975,6 +1112,68 @@ static const node_t *merge_case(loader_t *L, const node_t *defs,
 		m->vals[i] = v;
 	}
 	return m;
+}
+
+/* Defaults' values d under the case's own: v, false on memory failure. */
+static bool vals_under(loader_t *L, const case_vals_t *d,
+		       const case_vals_t *own, case_vals_t *v)
+{
+	for (unsigned i = 0; i < CV_N; i++) {
+		v->v[i] = own->v[i] == NULL ? d->v[i]
+			  : d->v[i] == NULL
+			      ? own->v[i]
+			      : node_merge(d->v[i], own->v[i], L->arena);
+		if (v->v[i] == NULL && own->v[i] != NULL)
+			return false;
+	}
+	const node_t *q = own->v[CV_QUERY];
+	bool raw, own_question;
+	query_kind(q, &raw, &own_question);
+	if (raw)
+		v->v[CV_QUERY] = q;
+	else if (own_question)
+		return (v->v[CV_QUERY] =
+			    drop_default_question(L, v->v[CV_QUERY])) != NULL;
+	return true;
+}
+
+/* The case_vals of defaults ds of a case of file fc: those of fc's plain
+ * defaults kept in the suite's arena, read once; others into *tmp. */
+static const case_vals_t *defaults_vals(loader_t *L, file_ctx_t *fc,
+					const node_t *ds, case_vals_t *tmp)
+{
+	if (ds != fc->plain || L->playing) {
+		case_vals(ds, tmp);
+		return tmp;
+	}
+	if (fc->plain_vals == NULL &&
+	    (fc->plain_vals = dns_arena_alloc(&L->s->arena,
+					      sizeof(*fc->plain_vals))) != NULL)
+		case_vals(ds, fc->plain_vals);
+	if (fc->plain_vals == NULL) {
+		case_vals(ds, tmp);
+		return tmp;
+	}
+	return fc->plain_vals;
+}
+
+/* case_vals of merge_case(L, ds, cs), without building that mapping
+ * (loading keeps none of it but these values): for each key, the value
+ * of cs over that of ds, two mappings merged as node_merge merges them,
+ * and the query as merge_case leaves it. ds are defaults of file fc. */
+static void merged_vals(loader_t *L, file_ctx_t *fc, const node_t *ds,
+			const node_t *cs, case_vals_t *v)
+{
+	case_vals_t own, tmp;
+	case_vals(cs, &own);
+	*v = own;
+	if (ds == NULL)
+		return;
+	const case_vals_t *d = defaults_vals(L, fc, ds, &tmp);
+	if (!vals_under(L, d, &own, v)) { /* as merge_case: the case alone */
+		oom(L, cs);
+		*v = own;
+	}
 }
 
 /* defaults: as case `name` in scope sc sees them; NULL in *out when
@@ -1002,11 +1201,12 @@ static bool case_defaults(loader_t *L, file_ctx_t *fc, scope_t *sc,
 	return fc->plain_ok;
 }
 
-/* Combination k of case raw (k = 0 without a matrix), substituted (*cs)
- * and merged with defaults: (*m); false after errors. */
+/* Combination k of case raw (k = 0 without a matrix), substituted (*cs,
+ * its name *name_out), and the defaults: it is merged with (*ds, NULL:
+ * none); false after errors. */
 static bool case_merged(loader_t *L, file_ctx_t *fc, const node_t *raw,
 			matrix_t *mx, size_t k, const node_t **cs,
-			const node_t **m)
+			const node_t **ds_out, const node_t **name_out)
 {
 	scope_t sc = {NULL, NULL, 0, L->opts, fc->vars, NULL};
 	const node_t *ds = NULL, *name;
@@ -1015,13 +1215,16 @@ static bool case_merged(loader_t *L, file_ctx_t *fc, const node_t *raw,
 		sc = (scope_t){mx->keys, mx->pick, mx->n,
 			       L->opts,	 fc->vars, NULL};
 	}
-	if (!subst_node(L, &sc, raw, "matrix", cs))
+	if (fc->no_refs && !L->playing)
+		*cs = raw; /* what subst_node gives when no scalar has a '$' */
+	else if (!subst_node(L, &sc, raw, "matrix", cs))
 		return false;
 	name = node_get(*cs, "name");
 	if (!word_check(L, name, "case name") ||
 	    !case_defaults(L, fc, &sc, name->str, &ds))
 		return false;
-	*m = merge_case(L, ds, *cs);
+	*ds_out = ds;
+	*name_out = name;
 	return true;
 }
 
@@ -1072,13 +1275,13 @@ static void expand_one(loader_t *L, file_ctx_t *fc, const node_t *raw,
 		       matrix_t *mx, size_t k)
 {
 	dns_arena_t *keep = L->arena;
-	const node_t *cs, *m;
+	const node_t *cs, *ds;
 	sc_case_t c = {0};
 	if (L->lazy)
 		L->arena = &L->scratch; /* all but what keep_case copies */
-	bool ok = case_merged(L, fc, raw, mx, k, &cs, &m);
+	const node_t *name;
+	bool ok = case_merged(L, fc, raw, mx, k, &cs, &ds, &name);
 	if (ok) {
-		const node_t *name = node_get(cs, "name");
 		dns_arena_t *a = L->arena;
 		L->arena = keep;
 		c.name = mx->n	   ? matrix_name(L, name->str, mx)
@@ -1089,9 +1292,11 @@ static void expand_one(loader_t *L, file_ctx_t *fc, const node_t *raw,
 		if (c.name == NULL) {
 			oom(L, name);
 		} else { /* as many errors as there are, and duplicates */
-			read_fields(L, m, &c);
-			read_requires(L, node_get(m, "requires"), &c.requires);
-			compile_in(L, fc, m, &c);
+			case_vals_t v;
+			merged_vals(L, fc, ds, cs, &v);
+			read_fields_of(L, &v, &c);
+			read_requires(L, v.v[CV_REQUIRES], &c.requires);
+			compile_qe(L, fc, v.v[CV_QUERY], v.v[CV_EXPECT], &c);
 			if (!L->lazy || keep_case(L, fc, raw, k, &c))
 				case_add(L, &c, name);
 		}
@@ -1929,19 +2134,40 @@ static void slices_done(loader_t *L)
 	L->fd = -1;
 }
 
+/* The text of the file at path parsed whole; NULL with errors in L->tmp
+ * (as node_load_file, after reading it). */
+static node_t *parse_whole(loader_t *L, const char *path, const char *text,
+			   size_t len)
+{
+	char *file = dns_arena_dup(L->arena, path, strlen(path) + 1);
+	return file ? node_parse(text, len, file, L->arena, &L->tmp) : NULL;
+}
+
 /* Lazy: the file at path read, and, when its cases: are a block sequence
  * of at least lazy_min items, parsed without them: they are left as
- * slices in L (spans, text). NULL when the file is to be parsed whole
- * (node_load_file says why when it cannot be read). */
-static node_t *load_sliced(loader_t *L, const char *path)
+ * slices in L (spans, text); when it has too few lines to hold as many,
+ * parsed whole from the same text (*parsed). NULL when the file is to be
+ * parsed whole (node_load_file says why when it cannot be read), or, with
+ * *parsed, when it does not parse. L->no_refs says whether the text
+ * parsed holds no '$' and no backslash (no escape can make one): then no
+ * scalar of the file refers to a variable. */
+static node_t *load_sliced(loader_t *L, const char *path, bool *parsed)
 {
 	size_t len = 0, slen = 0;
 	char *text = read_text(L, path, &len), *skel;
 	scan_t sc;
 	L->text = text;
-	if (text == NULL || !may_hold(text, len, L->lazy_min) ||
-	    !scan_cases(text, len, &sc)) {
+	L->no_refs = text != NULL && memchr(text, '$', len) == NULL &&
+		     memchr(text, '\\', len) == NULL;
+	*parsed = text != NULL && !may_hold(text, len, L->lazy_min);
+	if (*parsed) {
+		node_t *doc = parse_whole(L, path, text, len);
 		slices_done(L);
+		return doc;
+	}
+	if (text == NULL || !scan_cases(text, len, &sc)) {
+		slices_done(L);
+		L->no_refs = false; /* node_load_file reads it again */
 		return NULL;
 	}
 	node_t *doc = NULL;
@@ -1953,8 +2179,10 @@ static node_t *load_sliced(loader_t *L, const char *path)
 	}
 	L->spans = sc.spans;
 	L->nspans = sc.n;
-	if (doc == NULL)
+	if (doc == NULL) {
 		slices_done(L);
+		L->no_refs = false;
+	}
 	return doc;
 }
 
@@ -2043,7 +2271,7 @@ static void read_header(loader_t *L, const node_t *doc, sc_role_t role,
 			   "missing suite: (the name of the suite)");
 	else if (word_check(L, name, "suite name") && top)
 		L->s->name = name->str;
-	opt_text(L, doc, "about", "about", &about);
+	opt_text(L, node_get(doc, "about"), "about", &about);
 	if (top) {
 		L->s->about = about;
 		L->s->role = role;
@@ -2079,6 +2307,7 @@ static void read_cases(loader_t *L, file_ctx_t *fc, const node_t *doc)
 	if (cases->n == 0)
 		diag_error(&L->tmp, cases, "cases: must not be empty");
 	flush(L);
+	cases_reserve(L, cases->n);
 	for (size_t i = 0; i < cases->n; i++) {
 		load_case(L, fc, cases->vals[i]);
 		flush(L);
@@ -2137,7 +2366,7 @@ static void load_doc(loader_t *L, const node_t *doc, bool top)
 		return;
 	}
 	file_ctx_t fc = {NULL, NULL, read_role(L, doc), NULL, false, false,
-			 NULL, NULL};
+			 NULL, NULL, L->no_refs,	NULL};
 	bool resolver = fc.role != SC_ROLE_SERVER; /* or client: steps */
 	check_keys(L, doc, "the file",
 		   fc.role == SC_ROLE_CLIENT ? client_keys
@@ -2254,8 +2483,11 @@ static bool load_file(loader_t *L, const char *path, const node_t *from)
 		free(canon);
 		return false;
 	}
-	node_t *doc = L->lazy_min != SIZE_MAX ? load_sliced(L, path) : NULL;
-	if (doc == NULL)
+	bool parsed = false;
+	L->no_refs = false;
+	node_t *doc =
+	    L->lazy_min != SIZE_MAX ? load_sliced(L, path, &parsed) : NULL;
+	if (doc == NULL && !parsed)
 		doc = node_load_file(path, L->arena, &L->tmp);
 	if (doc == NULL || !files_add(L, canon, doc->file, from)) {
 		free(canon);
@@ -2395,7 +2627,7 @@ bool sc_case_compile(const sc_suite_t *s, const sc_case_t *c,
 	if (c->lazy == NULL)
 		return true;
 	const struct sc_lazy *z = c->lazy;
-	const node_t *raw = z->raw, *cs, *m;
+	const node_t *raw = z->raw, *cs, *ds, *name;
 	if (raw == NULL) { /* the file was read a slice at a time */
 		node_t *one = read_case(z, arena, d);
 		if (one == NULL)
@@ -2418,8 +2650,9 @@ bool sc_case_compile(const sc_suite_t *s, const sc_case_t *c,
 	scope_t sc = {NULL, NULL, 0, L->opts, z->lf->fc.vars, NULL};
 	bool ok = mnode == NULL ||
 		  matrix_read(L, &sc, node_key(raw, "matrix"), mnode, &mx);
-	ok = ok && case_merged(L, &z->lf->fc, raw, &mx, z->k, &cs, &m) &&
-	     compile_in(L, &z->lf->fc, m, &tmp);
+	ok = ok &&
+	     case_merged(L, &z->lf->fc, raw, &mx, z->k, &cs, &ds, &name) &&
+	     compile_in(L, &z->lf->fc, merge_case(L, ds, cs), &tmp);
 	matrix_free(&mx);
 	flush(L);
 	ok = ok && L->nerr == 0;

@@ -4,6 +4,8 @@
 #include "scenario/node_int.h"
 
 #include <errno.h>
+#include <stdalign.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <stdarg.h>
@@ -66,10 +68,53 @@ void diag_print(const diag_t *d, void *fp)
 
 /* ---- the tree builder (node_int.h) --------------------------------------- */
 
+#define BLOCK_MIN   4096u		 /* reserved from the arena at a time */
+#define BLOCK_ALIGN alignof(max_align_t) /* as dns_arena_alloc's */
+
+/* The part of the block handed out, allocated in the arena. */
+static void block_commit(node_builder_t *b)
+{
+	if (b->blk != NULL && b->used > 0)
+		dns_arena_commit(b->arena, b->used);
+	b->blk = NULL;
+	b->used = b->room = 0;
+}
+
+/* A new block with room for n bytes, and n bytes of it; NULL when
+ * memory runs out. */
+static void *block_next(node_builder_t *b, size_t n)
+{
+	if (n > SIZE_MAX - BLOCK_MIN)
+		return NULL;
+	size_t need = (n + BLOCK_ALIGN - 1) & ~(BLOCK_ALIGN - 1);
+	block_commit(b);
+	b->blk = dns_arena_reserve(
+	    b->arena, need > BLOCK_MIN ? need : BLOCK_MIN, &b->room);
+	if (b->blk == NULL) {
+		b->room = 0;
+		return NULL;
+	}
+	b->used = need;
+	return b->blk;
+}
+
+/* n bytes for the tree, aligned as dns_arena_alloc's: a pointer bumped
+ * in the block, not a call into the arena per node. NULL when memory
+ * runs out. */
+static inline void *block_alloc(node_builder_t *b, size_t n)
+{
+	size_t need = (n + BLOCK_ALIGN - 1) & ~(BLOCK_ALIGN - 1);
+	if (n > SIZE_MAX - BLOCK_MIN || need > b->room - b->used)
+		return block_next(b, n);
+	void *p = b->blk + b->used;
+	b->used += need;
+	return p;
+}
+
 static node_t *node_alloc(node_builder_t *b, node_kind_t k, unsigned line,
 			  unsigned col)
 {
-	node_t *n = dns_arena_alloc(b->arena, sizeof(*n));
+	node_t *n = block_alloc(b, sizeof(*n));
 	if (n == NULL)
 		return NULL;
 	memset(n, 0, sizeof(*n));
@@ -80,16 +125,22 @@ static node_t *node_alloc(node_builder_t *b, node_kind_t k, unsigned line,
 	return n;
 }
 
+/* The items array doubled. */
+static bool items_grow(node_builder_t *b, const node_t *item)
+{
+	size_t cap = b->capitems ? 2 * b->capitems : 64;
+	node_t **v = dns_mem_realloc(b->items, cap * sizeof(*v));
+	if (v == NULL)
+		return diag_error(b->d, item, "out of memory");
+	b->items = v;
+	b->capitems = cap;
+	return true;
+}
+
 static bool push_item(node_builder_t *b, node_t *item)
 {
-	if (b->nitems == b->capitems) {
-		size_t cap = b->capitems ? 2 * b->capitems : 64;
-		node_t **v = dns_mem_realloc(b->items, cap * sizeof(*v));
-		if (v == NULL)
-			return diag_error(b->d, item, "out of memory");
-		b->items = v;
-		b->capitems = cap;
-	}
+	if (b->nitems == b->capitems && !items_grow(b, item))
+		return false;
 	b->items[b->nitems++] = item;
 	return true;
 }
@@ -153,11 +204,12 @@ bool node_b_close(node_builder_t *b)
 	if (count == 0) /* b->items may be NULL yet */
 		return attach(b, n);
 	node_t **items = b->items + f->first;
-	n->vals = dns_arena_alloc(b->arena, count * sizeof(node_t *));
-	if (n->kind == NODE_MAP)
-		n->keys = dns_arena_alloc(b->arena, count * sizeof(node_t *));
-	if (n->vals == NULL || (n->kind == NODE_MAP && n->keys == NULL))
+	size_t arrays = n->kind == NODE_MAP ? 2 : 1; /* vals, keys after */
+	n->vals = block_alloc(b, arrays * count * sizeof(node_t *));
+	if (n->vals == NULL)
 		return diag_error(b->d, n, "out of memory");
+	if (n->kind == NODE_MAP)
+		n->keys = n->vals + count;
 	if (n->kind == NODE_SEQ) {
 		memcpy(n->vals, items, count * sizeof(node_t *));
 		return attach(b, n);
@@ -172,8 +224,8 @@ bool node_b_close(node_builder_t *b)
 bool node_b_scalar(node_builder_t *b, const char *s, size_t len, bool quoted,
 		   unsigned line, unsigned col)
 {
-	node_t *n = len < SIZE_MAX - sizeof(*n)
-			? dns_arena_alloc(b->arena, sizeof(*n) + len + 1)
+	node_t *n = len < SIZE_MAX - sizeof(*n) - BLOCK_MIN
+			? block_alloc(b, sizeof(*n) + len + 1)
 			: NULL;
 	if (n == NULL)
 		return diag_error_at(b->d, b->file, 0, 0, "out of memory");
@@ -248,6 +300,18 @@ static void builder_init(node_builder_t *b, const char *file,
 	b->items = NULL;
 	b->nitems = b->capitems = 0;
 	b->root = NULL;
+	b->blk = NULL;
+	b->used = b->room = 0;
+}
+
+/* The builder's heap freed; the tree's memory allocated in the arena
+ * when there is a tree (else left to the arena's next allocation). */
+static node_t *builder_done(node_builder_t *b, bool ok)
+{
+	if (ok)
+		block_commit(b);
+	dns_mem_free(b->items);
+	return ok ? b->root : NULL;
 }
 
 static bool libyaml_parse(const char *text, size_t len, node_builder_t *b)
@@ -284,9 +348,7 @@ node_t *node_parse_libyaml(const char *text, size_t len, const char *file,
 {
 	node_builder_t b;
 	builder_init(&b, file, arena, d);
-	bool ok = libyaml_parse(text, len, &b);
-	dns_mem_free(b.items);
-	return ok ? b.root : NULL;
+	return builder_done(&b, libyaml_parse(text, len, &b));
 }
 
 node_t *node_parse_plain(const char *text, size_t len, const char *file,
@@ -294,9 +356,7 @@ node_t *node_parse_plain(const char *text, size_t len, const char *file,
 {
 	node_builder_t b;
 	builder_init(&b, file, arena, NULL);
-	bool ok = node_fast_parse(text, len, &b);
-	dns_mem_free(b.items);
-	return ok ? b.root : NULL;
+	return builder_done(&b, node_fast_parse(text, len, &b));
 }
 
 node_t *node_parse(const char *text, size_t len, const char *file,
@@ -546,6 +606,25 @@ node_t *node_clone(const node_t *n, dns_arena_t *arena)
 	return c;
 }
 
+/* Do keys a and b hold the same string (as strcmp sees it)? */
+static bool same_key(const node_t *a, const node_t *b)
+{
+	if (a->str[0] != b->str[0])
+		return false;
+	if (a->len == b->len && memcmp(a->str, b->str, a->len) == 0)
+		return true;		    /* (without calling strcmp) */
+	return strcmp(a->str, b->str) == 0; /* they may hold a NUL */
+}
+
+/* The index in map of a key equal to key, or SIZE_MAX. */
+static size_t key_index(const node_t *map, const node_t *key)
+{
+	for (size_t i = 0; i < map->n; i++)
+		if (same_key(map->keys[i], key))
+			return i;
+	return SIZE_MAX;
+}
+
 node_t *node_merge(const node_t *base, const node_t *over, dns_arena_t *arena)
 {
 	if (base == NULL || base->kind != NODE_MAP || over == NULL ||
@@ -553,26 +632,34 @@ node_t *node_merge(const node_t *base, const node_t *over, dns_arena_t *arena)
 		return over ? (node_t *)over : (node_t *)base;
 	size_t extra = 0;
 	for (size_t i = 0; i < base->n; i++)
-		if (node_key(over, base->keys[i]->str) == NULL)
+		if (key_index(over, base->keys[i]) == SIZE_MAX)
 			extra++;
-	node_t *m = dns_arena_dup(arena, over, sizeof(*over));
 	size_t total = over->n + extra;
-	if (m == NULL || total == 0)
-		return m;
-	m->keys = dns_arena_alloc(arena, total * sizeof(node_t *));
-	m->vals = dns_arena_alloc(arena, total * sizeof(node_t *));
-	if (m->keys == NULL || m->vals == NULL)
+	node_t *m =
+	    dns_arena_alloc(arena, sizeof(*m) + 2 * total * sizeof(node_t *));
+	if (m == NULL)
 		return NULL;
+	*m = *over; /* its vals and keys after it */
+	if (total == 0)
+		return m;
+	m->vals = (node_t **)(m + 1);
+	m->keys = m->vals + total;
 	size_t k = 0;
 	for (size_t i = 0; i < over->n; i++, k++) {
+		/* no key in both (extra == base->n, as most often): none of
+		 * over's is in base either */
+		size_t j = extra == base->n ? SIZE_MAX
+					    : key_index(base, over->keys[i]);
 		m->keys[k] = over->keys[i];
-		m->vals[k] = node_merge(node_get(base, over->keys[i]->str),
-					over->vals[i], arena);
+		m->vals[k] = j == SIZE_MAX ? over->vals[i]
+					   : node_merge(base->vals[j],
+							over->vals[i], arena);
 		if (m->vals[k] == NULL)
 			return NULL;
 	}
-	for (size_t i = 0; i < base->n; i++)
-		if (node_key(over, base->keys[i]->str) == NULL) {
+	for (size_t i = 0; i < base->n && k < total; i++)
+		if (extra == base->n ||
+		    key_index(over, base->keys[i]) == SIZE_MAX) {
 			m->keys[k] = base->keys[i];
 			m->vals[k++] = base->vals[i];
 		}

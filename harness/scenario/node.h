@@ -103,6 +103,15 @@ bool node_fast_items(const char *text, size_t len, node_items_t *items);
 /* Read and parse a file. NULL with the reason in d. */
 node_t *node_load_file(const char *path, dns_arena_t *arena, diag_t *d);
 
+/* Does scalar k hold key (len bytes, no NUL) as strcmp sees it, that is
+ * up to a NUL (k->str may hold one, escaped)? Inline: len is a constant
+ * where it is called, and the memcmp a compare or two. */
+static inline bool node_key_is(const node_t *k, const char *key, size_t len)
+{
+	return (k->len == len || (k->len > len && k->str[len] == '\0')) &&
+	       memcmp(k->str, key, len) == 0;
+}
+
 /* The index of key (len bytes, no NUL) among the keys of map, the first
  * whose str strcmp finds equal to key; SIZE_MAX when there is none (also
  * when map is NULL or not a map). Inline: len and key[0] are constants
@@ -113,11 +122,7 @@ static inline size_t node_find(const node_t *map, const char *key, size_t len)
 		return SIZE_MAX;
 	for (size_t i = 0; i < map->n; i++) {
 		const node_t *k = map->keys[i];
-		if (k->str[0] != key[0])
-			continue;
-		/* strcmp(k->str, key) == 0; k->str may hold a NUL (escaped) */
-		if ((k->len == len || (k->len > len && k->str[len] == '\0')) &&
-		    memcmp(k->str, key, len) == 0)
+		if (k->str[0] == key[0] && node_key_is(k, key, len))
 			return i;
 	}
 	return SIZE_MAX;

@@ -79,10 +79,48 @@ static bool b_scalar(cur_t *c, const char *s, size_t len, bool quoted,
 	       node_b_scalar(c->b, s, len, quoted, c->line, column);
 }
 
-static bool is_alnum(char ch)
+/* What each byte may be, looked up in one table instead of a chain of
+ * comparisons: the first byte of a key (KF: a letter, digit or '_'), a
+ * byte of a key (KB: those and . - /), the first byte of a plain scalar
+ * (PF: a letter, digit or one of . _ / $ + ~ (; '-' is looked at with
+ * the byte after it), the bytes that a plain scalar in a block (SB) or
+ * in a flow collection (SF) cannot just take, and letters and digits
+ * (AL). */
+enum { KF = 1, KB = 2, PF = 4, SB = 8, SF = 16, AL = 32 };
+#define AN (AL | KF | KB | PF) /* a letter or digit */
+/* clang-format off */
+static const unsigned char cls[256] = {
+    /* 0x00 */
+    0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, SB|SF, 0, 0, 0, 0, 0,
+    /* 0x10 */
+    0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0,
+    /*  !"#$%&'()*+,-./ */
+    0, 0, 0, SB|SF, PF, 0, 0, 0,
+    PF, 0, 0, PF, SF, KB, KB|PF, KB|PF,
+    /* 0-9 : ; < = > ? */
+    AN, AN, AN, AN, AN, AN, AN, AN,
+    AN, AN, SB|SF, 0, 0, 0, 0, SF,
+    /* @ A-O */
+    0, AN, AN, AN, AN, AN, AN, AN,
+    AN, AN, AN, AN, AN, AN, AN, AN,
+    /* P-Z [ \ ] ^ _ */
+    AN, AN, AN, AN, AN, AN, AN, AN,
+    AN, AN, AN, SF, 0, SF, 0, KF|KB|PF,
+    /* ` a-o */
+    0, AN, AN, AN, AN, AN, AN, AN,
+    AN, AN, AN, AN, AN, AN, AN, AN,
+    /* p-z { | } ~ DEL */
+    AN, AN, AN, AN, AN, AN, AN, AN,
+    AN, AN, AN, SF, 0, SF, PF, 0,
+    /* 0x80-0xff: 0 (not in plain text) */
+};
+/* clang-format on */
+
+static bool is(char ch, unsigned char what)
 {
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-	       (ch >= '0' && ch <= '9');
+	return (cls[(unsigned char)ch] & what) != 0;
 }
 
 /* Only printable ASCII and line feeds in these len bytes. */
@@ -174,11 +212,10 @@ static size_t key_len(const cur_t *c)
 {
 	const char *s = c->p;
 	size_t n = 0, left = (size_t)(c->end - s);
-	if (left == 0 || !(is_alnum(s[0]) || s[0] == '_'))
+	size_t lim = left < KEY_MAX + 1 ? left : KEY_MAX + 1;
+	if (left == 0 || !is(s[0], KF))
 		return 0;
-	while (n < left && n <= KEY_MAX &&
-	       (is_alnum(s[n]) || s[n] == '_' || s[n] == '.' || s[n] == '-' ||
-		s[n] == '/'))
+	while (n < lim && is(s[n], KB))
 		n++;
 	if (n > KEY_MAX || n == left || s[n] != ':')
 		return 0;
@@ -201,64 +238,45 @@ static bool key(cur_t *c)
 static bool plain_first(const cur_t *c)
 {
 	char ch = at(c, 0);
-	if (is_alnum(ch) || (ch != '\0' && strchr("._/$+~(", ch) != NULL))
+	if (is(ch, PF))
 		return true;
 	char next = at(c, 1);
-	return ch == '-' && (is_alnum(next) || next == '.');
+	return ch == '-' && (is(next, AL) || next == '.');
 }
-
-/* The bytes a plain scalar in a block (IN_BLOCK) or in a flow collection
- * (IN_FLOW) cannot just take. */
-enum { IN_BLOCK = 1, IN_FLOW = 2 };
-static const unsigned char look[256] = {
-    ['\n'] = IN_BLOCK | IN_FLOW,
-    ['#'] = IN_BLOCK | IN_FLOW,
-    [':'] = IN_BLOCK | IN_FLOW,
-    [','] = IN_FLOW,
-    [']'] = IN_FLOW,
-    ['}'] = IN_FLOW,
-    ['['] = IN_FLOW,
-    ['{'] = IN_FLOW,
-    ['?'] = IN_FLOW,
-};
 
 /* A plain scalar from p to the end of the line, a comment or, in a flow
  * collection, one of , ] } : ; p past it (trailing spaces not part of
  * it). */
 static bool plain(cur_t *c, bool flow)
 {
-	const char *s = c->p;
+	const char *s = c->p, *p = c->p, *end = c->end;
 	unsigned column = col(c);
 	if (!plain_first(c))
 		return false;
-	const unsigned char stop = flow ? IN_FLOW : IN_BLOCK;
-	for (; c->p < c->end; c->p++) {
-		char ch = *c->p;
-		if ((look[(unsigned char)ch] & stop) == 0)
+	const unsigned char stop = flow ? SF : SB;
+	for (; p < end; p++) { /* p[-1] is there: p[0] is no stop at first */
+		char ch = *p;
+		if (!is(ch, stop))
 			continue;
-		if (ch == '\n')
+		if (ch == '\n' || (ch == '#' && p[-1] == ' '))
 			break;
-		if (ch == '#' && c->p[-1] == ' ')
-			break;
-		if (ch == ':' && !flow) {
-			char next = at(c, 1);
-			if (next == ' ' || next == '\n' || next == '\0')
+		if (!flow) { /* ':' or '#' */
+			if (ch == ':' &&
+			    (p + 1 == end || p[1] == ' ' || p[1] == '\n'))
 				return false; /* "a: b: c" */
 			continue;
 		}
-		if (!flow)
-			continue;
 		if (ch == ',' || ch == ']' || ch == '}' || ch == ':')
 			break;
 		if (ch == '[' || ch == '{' || ch == '?')
 			return false;
 	}
-	if (flow && (c->p == c->end || *c->p == '\n' || *c->p == '#'))
+	c->p = p;
+	if (flow && (p == end || *p == '\n' || *p == '#'))
 		return false; /* a flow collection goes on past the line */
-	const char *e = c->p;
-	while (e > s && e[-1] == ' ')
-		e--;
-	return b_scalar(c, s, (size_t)(e - s), false, column);
+	while (p > s && p[-1] == ' ')
+		p--;
+	return b_scalar(c, s, (size_t)(p - s), false, column);
 }
 
 /* A single- or double-quoted scalar on one line, without escapes ('' in

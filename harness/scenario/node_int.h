@@ -32,6 +32,12 @@ typedef struct node_builder {
 			   values interleaved for mappings */
 	size_t nitems, capitems;
 	node_t *root;
+	/* The tree's memory: a block reserved in arena (dns_arena_reserve),
+	 * handed out a node at a time and committed when it is full and
+	 * when the tree is done; nothing else allocates from arena while a
+	 * tree is built. */
+	char *blk;
+	size_t used, room;
 } node_builder_t;
 
 /* A new container at line:col (1-based), open until node_b_close. */

@@ -424,6 +424,47 @@ static void test_udp_flood(void **state)
 	assert_true(one.res.ignored >= 1 && one.res.ignored <= 200);
 }
 
+/* Deadlines of different lengths, set out of order, end in deadline
+ * order (the loop keeps one timer for all UDP exchanges: a shorter
+ * timeout set after a longer one must move it), and the loop ends once
+ * the last has. (done() runs from libuv's closing phase, which takes the
+ * exchanges that ended in one turn in reverse: the timeouts differ.) */
+static int order_seen[MAX_X], norder;
+
+static void on_done_order(net_exchange_t *x)
+{
+	client_t *c = x->user;
+	order_seen[norder++] = (int)(x - c->x);
+	on_done(x);
+}
+
+static void test_udp_deadline_order(void **state)
+{
+	(void)state;
+	static const unsigned long tmo[] = {600, 100, 300, 200};
+	responder_t *r = responder_start(U_SILENT, false);
+	client_t *c = client_new(r->port, false, 0);
+	norder = 0;
+	double t0 = net_now_ms();
+	for (size_t i = 0; i < 4; i++) {
+		net_exchange_t *x =
+		    client_add(c, query_soa, sizeof(query_soa), tmo[i], 0);
+		x->done = on_done_order;
+		client_start(c, x);
+	}
+	client_run(c);
+	double took = net_now_ms() - t0;
+	assert_int_equal(norder, 4);
+	static const int want[] = {1, 3, 2, 0};
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(order_seen[i], want[i]);
+		assert_int_equal(c->x[i].res.status, NET_TIMEOUT);
+	}
+	assert_true(took >= 600 && took < 2000);
+	responder_stop(r);
+	client_free(c);
+}
+
 static void test_udp_refused(void **state)
 {
 	(void)state;
@@ -1095,6 +1136,7 @@ int main(void)
 	    cmocka_unit_test(test_udp_pool_not_reused),
 	    cmocka_unit_test(test_udp_flood),
 	    cmocka_unit_test(test_udp_refused),
+	    cmocka_unit_test(test_udp_deadline_order),
 	    cmocka_unit_test(test_udp_bad_args),
 	    cmocka_unit_test(test_udp_empty),
 	    cmocka_unit_test(test_tcp_empty),

@@ -1070,6 +1070,78 @@ static void test_shared_expectation(void **state)
 	sc_suite_free(&s);
 }
 
+/* Loading reads the values of each case merged with defaults: without
+ * building the merged mapping (load.c, merged_vals); a lazy case played
+ * builds it (merge_case). Both give the same query, expectation and
+ * fields: deep merges, question: and hex: against the defaults' query. */
+static void test_merged_values(void **state)
+{
+	(void)state;
+	static const char *const want[] = {
+	    "{name: example., type: SOA, id: 7, flags: {rd: 1}}",
+	    "{type: MX, flags: {cd: 1, rd: 1}, name: example., id: 7}",
+	    "{question: [{name: x., type: A}], id: 7, flags: {rd: 1}}",
+	    "{hex: 00}",
+	    "{name: example., type: SOA, id: 7, flags: {rd: 1}}",
+	    "{name: example., type: SOA, id: 7, flags: {rd: 1}}",
+	    "{type: A, name: example., id: 7, flags: {rd: 1}}",
+	    "{type: AAAA, name: example., id: 7, flags: {rd: 1}}",
+	};
+	const char *p = put(
+	    "merged.yaml",
+	    "suite: merged\n"
+	    "defaults:\n"
+	    "  timeout: 300ms\n"
+	    "  level: should\n"
+	    "  tags: [d]\n"
+	    "  query: {name: example., type: SOA, id: 7, flags: {rd: 1}}\n"
+	    "  expect: {rcode: NOERROR, flags: {has: [qr]}}\n"
+	    "cases:\n"
+	    "  - {name: a}\n"
+	    "  - {name: b, query: {type: MX, flags: {cd: 1}}}\n"
+	    "  - {name: c, query: {question: [{name: x., type: A}]}}\n"
+	    "  - {name: d, query: {hex: '00'}}\n"
+	    "  - {name: e, expect: {rcode: NXDOMAIN}}\n"
+	    "  - {name: f, level: may, timeout: 1s, tags: [x], retries: 3}\n"
+	    "  - {name: g, matrix: {t: [A, AAAA]}, query: {type: \"${t}\"}}\n");
+	sc_suite_t e, l;
+	diag_t d = {0};
+	load_ok(p, NULL, 0, &e);
+	if (!sc_load_file_lazy(p, NULL, 1, &l, &d)) {
+		print_diag(&d);
+		fail_msg("%s did not load lazily", p);
+	}
+	assert_int_equal(e.ncases, 8);
+	assert_int_equal(l.ncases, 8);
+	dns_arena_t a;
+	dns_arena_init(&a, 0);
+	for (size_t i = 0; i < e.ncases; i++) {
+		const sc_case_t *ce = &e.cases[i];
+		sc_query_t *q;
+		sc_expect_t *x;
+		assert_string_equal((const char *)ce->query->wire, want[i]);
+		assert_true(sc_case_compile(&l, &l.cases[i], &a, &q, &x, &d));
+		assert_string_equal((const char *)q->wire, want[i]);
+		assert_int_equal(l.cases[i].timeout_ms, ce->timeout_ms);
+		assert_int_equal(l.cases[i].level, ce->level);
+		dns_arena_reset(&a);
+	}
+	char text[256] = "";
+	node_text(e.cases[4].expect_node, text, sizeof(text));
+	assert_string_equal(text, "{rcode: NXDOMAIN, flags: {has: [qr]}}");
+	assert_true(e.cases[0].expect == e.cases[1].expect); /* shared */
+	assert_int_equal(e.cases[0].timeout_ms, 300);
+	assert_int_equal(e.cases[0].level, SC_SHOULD);
+	assert_string_equal(e.cases[0].tags[0], "d");
+	assert_int_equal(e.cases[5].timeout_ms, 1000);
+	assert_int_equal(e.cases[5].retries, 3);
+	assert_int_equal(e.cases[5].level, SC_MAY);
+	assert_string_equal(e.cases[5].tags[0], "x");
+	dns_arena_free(&a);
+	sc_suite_free(&l);
+	sc_suite_free(&e);
+}
+
 /* ---- lazy loading ----------------------------------------------------------
  */
 
@@ -1258,6 +1330,7 @@ int main(void)
 	    cmocka_unit_test(test_substitution_shares_and_keeps_source),
 	    cmocka_unit_test(test_matrix_names),
 	    cmocka_unit_test(test_matrix_limit),
+	    cmocka_unit_test(test_merged_values),
 	    cmocka_unit_test(test_lazy_same_as_eager),
 	    cmocka_unit_test(test_lazy_threshold),
 	    cmocka_unit_test(test_shared_expectation),

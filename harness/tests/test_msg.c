@@ -498,6 +498,89 @@ static void test_owner_pointer_hops(void **state)
 	dns_arena_free(&arena);
 }
 
+static void assert_owner(const dns_msg_t *m, unsigned i, const char *wire,
+			 size_t len)
+{
+	const dns_name_t *o = &m->sec[DNS_SEC_ANSWER][i].owner;
+	print_message("owner %u\n", i);
+	assert_int_equal(o->len, len);
+	assert_memory_equal(o->wire, wire, len);
+}
+
+/* Owners that point into a name decoded before: at one of its labels
+ * (the suffix from there), at its root label, at the pointer that ends
+ * it, and at a byte inside a label, which the name codec reads as it
+ * finds it (here a label of its own, or a bad label type). */
+static void test_owner_suffixes(void **state)
+{
+	(void)state;
+	dns_arena_t arena;
+	dns_arena_init(&arena, 0);
+	msgbuf_t w = {{0x12, 0x34, 0x81, 0x80, 0, 1, 0, 5, 0, 0, 0, 0}, 12};
+	memcpy(w.b + w.n, "\3www\7example\0\0\1\0\1", 17);
+	w.n += 17;
+	put_ptr(&w, 16); /* [0] example. */
+	put_a(&w);
+	put_ptr(&w, 24); /* [1] . */
+	put_a(&w);
+	size_t foo = w.n; /* [2] foo.www.example. */
+	memcpy(w.b + w.n, "\3foo", 4);
+	w.n += 4;
+	put_ptr(&w, 12);
+	put_a(&w);
+	put_ptr(&w, foo); /* [3] the same */
+	put_a(&w);
+	put_ptr(&w, foo + 4); /* [4] at the pointer: www.example. */
+	put_a(&w);
+	for (int mode = DNS_DECODE_STRICT; mode <= DNS_DECODE_SURVEY; mode++) {
+		dns_msg_t m;
+		assert_int_equal(dns_msg_decode(&m, w.b, w.n,
+						(dns_decode_mode_t)mode,
+						&arena),
+				 DNS_OK);
+		assert_int_equal(m.nsec[DNS_SEC_ANSWER], 5);
+		assert_owner(&m, 0, "\7example\0", 9);
+		assert_owner(&m, 1, "\0", 1);
+		assert_owner(&m, 2, "\3foo\3www\7example\0", 17);
+		assert_owner(&m, 3, "\3foo\3www\7example\0", 17);
+		assert_owner(&m, 4, "\3www\7example\0", 13);
+		dns_arena_reset(&arena);
+	}
+	/* "\3x\1y\0": byte 14 reads as the label "y" */
+	msgbuf_t v = {{0x12, 0x34, 0x81, 0x80, 0, 1, 0, 3, 0, 0, 0, 0}, 12};
+	memcpy(v.b + v.n, "\3x\1y\0\0\1\0\1", 9);
+	v.n += 9;
+	put_ptr(&v, 14);
+	put_a(&v);
+	put_ptr(&v, 12);
+	put_a(&v);
+	put_ptr(&v, 16);
+	put_a(&v);
+	dns_msg_t m;
+	assert_int_equal(
+	    dns_msg_decode(&m, v.b, v.n, DNS_DECODE_STRICT, &arena), DNS_OK);
+	assert_owner(&m, 0, "\1y\0", 3);
+	assert_owner(&m, 1, "\3x\1y\0", 5);
+	assert_owner(&m, 2, "\0", 1);
+	dns_arena_reset(&arena);
+	/* byte 13 of "\3www...": 'w' is no label length */
+	w.b[7] = 1;
+	w.n = 29;
+	put_ptr(&w, 13);
+	put_a(&w);
+	for (int mode = DNS_DECODE_STRICT; mode <= DNS_DECODE_SURVEY; mode++) {
+		assert_int_equal(dns_msg_decode(&m, w.b, w.n,
+						(dns_decode_mode_t)mode,
+						&arena),
+				 DNS_E_LABEL_TYPE);
+		assert_int_equal(m.viol[0].offset, 13);
+		assert_int_equal(m.viol[0].section, DNS_SEC_ANSWER);
+		assert_int_equal(m.viol[0].index, 0);
+		dns_arena_reset(&arena);
+	}
+	dns_arena_free(&arena);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -510,6 +593,7 @@ int main(void)
 	    cmocka_unit_test(test_counts_before_alloc),
 	    cmocka_unit_test(test_nomem),
 	    cmocka_unit_test(test_owner_pointer_hops),
+	    cmocka_unit_test(test_owner_suffixes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

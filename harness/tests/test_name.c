@@ -105,6 +105,66 @@ static void test_wire_name_too_long(void **state)
 	assert_int_equal(name.len, 255);
 }
 
+/* The checks of one label in the order name.h gives them: a label that
+ * makes the name too long and also runs past the data is NAME_LEN, also
+ * when the name continues through a pointer; one that only runs past the
+ * data is SHORT. */
+static void test_wire_check_order(void **state)
+{
+	(void)state;
+	uint8_t msg[300];
+	dns_name_t name;
+	size_t n = 0;
+	for (int l = 0; l < 3; l++) {
+		msg[n++] = 63;
+		memset(msg + n, 'a', 63);
+		n += 63;
+	}
+	msg[n++] = 63; /* 192 + 64 > 255, and only 10 bytes follow */
+	memset(msg + n, 'b', 10);
+	dns_wire_t w = dns_wire_reader(msg, n + 10);
+	assert_int_equal(dns_name_unpack(&w, &name, true), DNS_E_NAME_LEN);
+	assert_int_equal(w.err_off, 3 * 64);
+	msg[3 * 64] = 61; /* fits the name, not the data */
+	w = dns_wire_reader(msg, n + 10);
+	assert_int_equal(dns_name_unpack(&w, &name, true), DNS_E_SHORT);
+	assert_int_equal(w.err_off, 3 * 64);
+	/* through a pointer: a name of 2 x 64 bytes at 0, and at `start`
+	 * one of 2 x 64 bytes in place then a pointer to 0: the second label
+	 * after the jump makes 256 bytes */
+	n = 0;
+	for (int l = 0; l < 2; l++) {
+		msg[n++] = 63;
+		memset(msg + n, 'c', 63);
+		n += 63;
+	}
+	msg[n++] = 0;
+	size_t start = n;
+	for (int l = 0; l < 2; l++) {
+		msg[n++] = 63;
+		memset(msg + n, 'd', 63);
+		n += 63;
+	}
+	msg[n++] = 0xc0;
+	msg[n++] = 0;
+	w = dns_wire_reader(msg, n);
+	w.pos = start;
+	assert_int_equal(dns_name_unpack(&w, &name, true), DNS_E_NAME_LEN);
+	assert_int_equal(w.err_off, 64);
+	/* 64 + 62 bytes in place: 126 + 129 = 255, legal */
+	n = start + 64;
+	msg[n++] = 61;
+	memset(msg + n, 'e', 61);
+	n += 61;
+	msg[n++] = 0xc0;
+	msg[n++] = 0;
+	w = dns_wire_reader(msg, n);
+	w.pos = start;
+	assert_int_equal(dns_name_unpack(&w, &name, true), DNS_OK);
+	assert_int_equal(name.len, 255);
+	assert_int_equal(w.pos, n);
+}
+
 /* A chain of pointers each pointing at the one before it: legal steps,
  * but more than the hop cap. */
 static void test_wire_hop_cap(void **state)
@@ -238,6 +298,109 @@ static void test_text_limits(void **state)
 	assert_string_equal(small, "exa");
 }
 
+/* The escaping rules written out once more, byte by byte, as the
+ * reference for the table-driven printer. */
+static size_t ref_label(const uint8_t *p, size_t n, char *out)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = p[i];
+		if (c <= 0x20 || c >= 0x7f)
+			k += (size_t)sprintf(out + k, "\\%03u", c);
+		else if (strchr(".\\\"();@$", c) != NULL)
+			k += (size_t)sprintf(out + k, "\\%c", c);
+		else
+			out[k++] = (char)c;
+	}
+	out[k] = 0;
+	return k;
+}
+
+static void check_text(const dns_name_t *n, const char *want)
+{
+	char buf[DNS_NAME_TEXT_MAX], cut[DNS_NAME_TEXT_MAX];
+	size_t len = strlen(want);
+	assert_int_equal(dns_name_to_text(n, buf, sizeof(buf)), len);
+	assert_string_equal(buf, want);
+	assert_int_equal(
+	    dns_name_wire_to_text(n->wire, n->len, buf, sizeof(buf)), len);
+	assert_string_equal(buf, want);
+	/* every smaller buffer gets the prefix that fits, like snprintf */
+	for (size_t cap = 0; cap <= len + 1; cap++) {
+		memset(cut, '#', sizeof(cut));
+		assert_int_equal(dns_name_to_text(n, cut, cap), len);
+		if (cap == 0) {
+			assert_int_equal(cut[0], '#');
+			continue;
+		}
+		size_t k = cap - 1 < len ? cap - 1 : len;
+		assert_memory_equal(cut, want, k);
+		assert_int_equal(cut[k], '\0');
+	}
+}
+
+/* Every byte value, alone in a label and between two letters. */
+static void test_text_every_byte(void **state)
+{
+	(void)state;
+	for (unsigned b = 0; b < 256; b++) {
+		uint8_t lab[3] = {'a', (uint8_t)b, 'z'};
+		dns_name_t n;
+		char want[64], got[64];
+		/* "\1<b>\3az<b>z\0" */
+		n.wire[0] = 1;
+		n.wire[1] = (uint8_t)b;
+		n.wire[2] = 3;
+		memcpy(n.wire + 3, lab, 3);
+		n.wire[6] = 0;
+		n.len = 7;
+		size_t k = ref_label(lab + 1, 1, want);
+		want[k++] = '.';
+		k += ref_label(lab, 3, want + k);
+		strcpy(want + k, ".");
+		check_text(&n, want);
+		ref_label(lab, 3, want);
+		assert_int_equal(dns_label_to_text(lab, 3, got, sizeof(got)),
+				 strlen(want));
+		assert_string_equal(got, want);
+	}
+}
+
+/* The root, 63-byte labels, and the longest text: a 255-byte name whose
+ * every byte prints as \DDD. */
+static void test_text_long(void **state)
+{
+	(void)state;
+	dns_name_t n;
+	char want[DNS_NAME_TEXT_MAX];
+	dns_name_root(&n);
+	check_text(&n, ".");
+	size_t k = 0, w = 0;
+	for (int l = 0; l < 4; l++) {
+		uint8_t len = l < 3 ? 63 : 61;
+		n.wire[k++] = len;
+		for (unsigned i = 0; i < len; i++)
+			n.wire[k++] = (uint8_t)(l == 0 ? 'x' : 0xff - i);
+		w += ref_label(n.wire + k - len, len, want + w);
+		want[w++] = '.';
+	}
+	want[w] = 0;
+	n.wire[k++] = 0;
+	n.len = (uint8_t)k;
+	assert_int_equal(n.len, 255);
+	check_text(&n, want);
+	/* a label longer than the printer's pieces, cut short */
+	char got[DNS_NAME_TEXT_MAX], ref[DNS_NAME_TEXT_MAX];
+	size_t rl = ref_label(n.wire + 65, 190, ref);
+	assert_int_equal(dns_label_to_text(n.wire + 65, 190, got, sizeof(got)),
+			 rl);
+	assert_string_equal(got, ref);
+	assert_int_equal(dns_label_to_text(n.wire + 65, 190, got, 10), rl);
+	assert_memory_equal(got, ref, 9);
+	assert_int_equal(got[9], 0);
+	assert_int_equal(dns_label_to_text(n.wire + 65, 190, NULL, 0), rl);
+}
+
 /* RFC 4034 section 6.1 example, in canonical order. */
 static void test_compare(void **state)
 {
@@ -355,9 +518,12 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_wire_decode),
 	    cmocka_unit_test(test_wire_name_too_long),
+	    cmocka_unit_test(test_wire_check_order),
 	    cmocka_unit_test(test_wire_hop_cap),
 	    cmocka_unit_test(test_text),
 	    cmocka_unit_test(test_text_limits),
+	    cmocka_unit_test(test_text_every_byte),
+	    cmocka_unit_test(test_text_long),
 	    cmocka_unit_test(test_compare),
 	    cmocka_unit_test(test_structure),
 	    cmocka_unit_test(test_pack_compression),

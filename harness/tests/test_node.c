@@ -159,6 +159,22 @@ static void test_merge_clone(void **state)
 	assert_int_equal(node_get(c, "timeout")->line, 2);
 	assert_true(node_merge(NULL, over, &a) == over);
 	assert_true(node_merge(base, NULL, &a) == base);
+	/* keys are equal as strcmp sees them: up to a NUL */
+	base = parse(&a, "{\"a\\0x\": {p: 1}, b: 2}", &d);
+	over = parse(&a, "{c: 4, a: {q: 3}}", &d);
+	m = node_merge(base, over, &a);
+	assert_int_equal(m->n, 3);
+	assert_string_equal(m->keys[0]->str, "c");
+	assert_string_equal(m->keys[1]->str, "a");
+	assert_string_equal(node_get(m->vals[1], "p")->str, "1");
+	assert_string_equal(node_get(m->vals[1], "q")->str, "3");
+	assert_string_equal(m->keys[2]->str, "b");
+	/* none in common */
+	m = node_merge(over, parse(&a, "{d: 5}", &d), &a);
+	assert_int_equal(m->n, 3);
+	assert_string_equal(m->keys[0]->str, "d");
+	assert_string_equal(m->keys[1]->str, "c");
+	assert_string_equal(m->keys[2]->str, "a");
 	dns_arena_free(&a);
 }
 

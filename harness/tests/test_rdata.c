@@ -1006,6 +1006,36 @@ static void test_print_invalid_stored(void **state)
 	dns_rdata_to_text(DNS_T_A, a, 4, &sb);
 	assert_true(sb.over);
 	assert_string_equal(small, "192.0");
+	/* Fields are printed as they are checked: data that turns out not
+	 * to fit the layout (an MX whose name runs past the end, an SOA
+	 * with a byte left over) leaves none of that text behind, also
+	 * after text already in the buffer, and also when cut short. */
+	uint8_t mx[] = {0, 10, 3, 'm', 'x', '1', 7, 'e', 'x'};
+	assert_string_equal(print(DNS_T_MX, mx, sizeof(mx)),
+			    "\\# 9 000A036D7831076578");
+	uint8_t soa[3 + 1 + 20 + 1]; /* "a." "." five numbers, one more */
+	memset(soa, 0, sizeof(soa));
+	soa[0] = 1;
+	soa[1] = 'a';
+	assert_string_equal(print(DNS_T_SOA, soa, sizeof(soa) - 1),
+			    "a. . 0 0 0 0 0");
+	assert_string_equal(print(DNS_T_SOA, soa, sizeof(soa)),
+			    "\\# 25 "
+			    "01610000000000000000000000000000000000000000000"
+			    "000");
+	char buf[64];
+	for (size_t cap = 1; cap <= 40; cap++) {
+		const char *want = "pre \\# 9 000A036D7831076578";
+		memset(buf, '#', sizeof(buf));
+		sb = dns_strbuf_init(buf, cap);
+		dns_sb_puts(&sb, "pre ");
+		dns_rdata_to_text(DNS_T_MX, mx, sizeof(mx), &sb);
+		assert_int_equal(sb.len, strlen(want));
+		size_t k = cap - 1 < sb.len ? cap - 1 : sb.len;
+		assert_memory_equal(buf, want, k);
+		assert_int_equal(buf[k], 0);
+		assert_int_equal(sb.over, cap <= sb.len);
+	}
 }
 
 /* ---- mnemonics ----------------------------------------------------------- */
@@ -1060,6 +1090,21 @@ static void test_type_mnemonics(void **state)
 	assert_null(dns_type_info(65535));
 	assert_true(dns_type_info(DNS_T_OPT)->meta);
 	assert_false(dns_type_info(DNS_T_A)->meta);
+	/* every code: the row a search of the table finds, or TYPEnnn */
+	for (unsigned code = 0; code <= 65535; code++) {
+		const dns_type_info_t *row = NULL;
+		char want[16];
+		for (size_t i = 0; i < n && row == NULL; i++)
+			if (tab[i].code == code)
+				row = &tab[i];
+		assert_ptr_equal(dns_type_info((uint16_t)code), row);
+		if (row != NULL)
+			snprintf(want, sizeof(want), "%s", row->name);
+		else
+			snprintf(want, sizeof(want), "TYPE%u", code);
+		assert_string_equal(dns_type_to_text((uint16_t)code, buf),
+				    want);
+	}
 }
 
 static void test_type_flags(void **state)
@@ -1124,6 +1169,20 @@ static void test_class_mnemonics(void **state)
 	    {"TYPE1", DNS_E_UNKNOWN_CLASS, 0, NULL},
 	};
 	char buf[16];
+	for (unsigned code = 0; code <= 65535; code++) {
+		static const char *const names[256] = {[1] = "IN",
+						       [3] = "CH",
+						       [4] = "HS",
+						       [254] = "NONE",
+						       [255] = "ANY"};
+		char want[16];
+		if (code < 256 && names[code] != NULL)
+			snprintf(want, sizeof(want), "%s", names[code]);
+		else
+			snprintf(want, sizeof(want), "CLASS%u", code);
+		assert_string_equal(dns_class_to_text((uint16_t)code, buf),
+				    want);
+	}
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		uint16_t v = 7;
 		print_message("'%s'\n", cases[i].s);
