@@ -556,12 +556,11 @@ static void part_join(cases_part_t *p, jsonw_t *w)
 }
 
 /* "cases": [...], one case per line, in the run's order. */
-static void cases_json(jrep_t *j, const sc_run_t *run, bool *first, int depth)
+/* The case lines of run at depth (<= 8): copied from the stream when it
+ * holds them, else rendered (in halves, two threads, for many cases). */
+static void case_lines_json(jrep_t *j, const sc_run_t *run, size_t d)
 {
-	static const char pad[] = "         ";
-	size_t d = (size_t)depth < 8 ? (size_t)depth : 8, n = run->nresults;
-	member(&j->w, first, depth, "cases");
-	jsonw_raw(&j->w, "[", 1);
+	size_t n = run->nresults;
 	if (j->stream != NULL && report_stream_copy(j->stream, run, d, &j->w))
 		n = 0; /* rendered while the run played */
 	cases_part_t *p = n > CASES_HALF ? malloc(sizeof(*p)) : NULL;
@@ -585,38 +584,47 @@ static void cases_json(jrep_t *j, const sc_run_t *run, bool *first, int depth)
 		free(p->j.w.mem);
 		free(p);
 	}
-	if (run->nresults > 0) {
-		jsonw_raw(&j->w, "\n", 1);
-		jsonw_raw(&j->w, pad, d);
-	}
-	jsonw_raw(&j->w, "]", 1);
 }
 
-/* The members that belong to one target, at the top of a one-target
- * document, or in an element of "targets" (nested: with its own started,
- * elapsed_ms, interrupted and summary). */
-static void target_json(jrep_t *j, const sc_run_t *run, bool *first, int depth,
-			bool nested)
+/* The end of a "cases" array whose lines are at depth d. */
+static void cases_close(jsonw_t *w, const sc_run_t *run, size_t d)
+{
+	static const char pad[] = "         ";
+	if (run->nresults > 0) {
+		jsonw_raw(w, "\n", 1);
+		jsonw_raw(w, pad, d);
+	}
+	jsonw_raw(w, "]", 1);
+}
+
+static void cases_json(jrep_t *j, const sc_run_t *run, bool *first, int depth)
+{
+	size_t d = (size_t)depth < 8 ? (size_t)depth : 8;
+	member(&j->w, first, depth, "cases");
+	jsonw_raw(&j->w, "[", 1);
+	case_lines_json(j, run, d);
+	cases_close(&j->w, run, d);
+}
+
+/* An element of a several-target report's "targets": the members that
+ * belong to one target. */
+static void target_json(jrep_t *j, const sc_run_t *run, bool *first, int depth)
 {
 	jsonw_t *w = &j->w;
 	char started[32];
 	iso_time(run->started_unix, started, sizeof(started));
-	if (nested) {
-		member(w, first, depth, "target");
-		jsonw_cstr(w, run->target);
-	}
+	member(w, first, depth, "target");
+	jsonw_cstr(w, run->target);
 	member(w, first, depth, "program");
 	jsonw_cstr(w, run->program);
-	if (nested) {
-		member(w, first, depth, "started");
-		jsonw_cstr(w, started);
-		member(w, first, depth, "elapsed_ms");
-		jsonw_ms(w, run->elapsed_ms);
-		member(w, first, depth, "interrupted");
-		jsonw_bool(w, run->interrupted);
-		member(w, first, depth, "summary");
-		summary_json(w, run, 1);
-	}
+	member(w, first, depth, "started");
+	jsonw_cstr(w, started);
+	member(w, first, depth, "elapsed_ms");
+	jsonw_ms(w, run->elapsed_ms);
+	member(w, first, depth, "interrupted");
+	jsonw_bool(w, run->interrupted);
+	member(w, first, depth, "summary");
+	summary_json(w, run, 1);
 	member(w, first, depth, "target_died");
 	died_json(w, run);
 	member(w, first, depth, "expected");
@@ -626,7 +634,59 @@ static void target_json(jrep_t *j, const sc_run_t *run, bool *first, int depth,
 	jsonw_cstr(w, run->target_log);
 }
 
-static void document_json(jrep_t *j, const sc_run_t *runs, size_t n)
+/* The document's opening and its first members, as every report.json
+ * begins. */
+static void document_open(jsonw_t *w, bool *first, const char *run_id)
+{
+	jsonw_raw(w, "{", 1);
+	member(w, first, 1, "dnsharness");
+	jsonw_cstr(w, DNSHARNESS_VERSION);
+	member(w, first, 1, "format");
+	jsonw_int(w, 1);
+	member(w, first, 1, "run_id");
+	jsonw_cstr(w, run_id);
+}
+
+void report_head_json(jsonw_t *w, const sc_run_t *run)
+{
+	char started[32];
+	bool first = true;
+	iso_time(run->started_unix, started, sizeof(started));
+	document_open(w, &first, run->run_id);
+	member(w, &first, 1, "target");
+	jsonw_cstr(w, run->target);
+	member(w, &first, 1, "started");
+	jsonw_cstr(w, started);
+	member(w, &first, 1, "cases");
+	jsonw_raw(w, "[", 1);
+}
+
+/* A one-target report.json after its case lines: the members known once
+ * the run is over. */
+static void tail_json(jsonw_t *w, const sc_run_t *run)
+{
+	bool first = false;
+	cases_close(w, run, 1);
+	member(w, &first, 1, "elapsed_ms");
+	jsonw_ms(w, run->elapsed_ms);
+	member(w, &first, 1, "interrupted");
+	jsonw_bool(w, run->interrupted);
+	member(w, &first, 1, "summary");
+	summary_json(w, run, 1);
+	member(w, &first, 1, "program");
+	jsonw_cstr(w, run->program);
+	member(w, &first, 1, "target_died");
+	died_json(w, run);
+	member(w, &first, 1, "expected");
+	expected_json(w, run);
+	member(w, &first, 1, "target_log");
+	jsonw_cstr(w, run->target_log);
+	jsonw_lit(w, "\n}\n");
+}
+
+/* The document for several targets: the run-level members, then
+ * "targets". */
+static void targets_json(jrep_t *j, const sc_run_t *runs, size_t n)
 {
 	jsonw_t *w = &j->w;
 	char started[32];
@@ -637,17 +697,7 @@ static void document_json(jrep_t *j, const sc_run_t *runs, size_t n)
 		interrupted |= runs[k].interrupted;
 	}
 	iso_time(runs[0].started_unix, started, sizeof(started));
-	jsonw_raw(w, "{", 1);
-	member(w, &first, 1, "dnsharness");
-	jsonw_cstr(w, DNSHARNESS_VERSION);
-	member(w, &first, 1, "format");
-	jsonw_int(w, 1);
-	member(w, &first, 1, "run_id");
-	jsonw_cstr(w, runs[0].run_id);
-	if (n == 1) {
-		member(w, &first, 1, "target");
-		jsonw_cstr(w, runs[0].target);
-	}
+	document_open(w, &first, runs[0].run_id);
 	member(w, &first, 1, "started");
 	jsonw_cstr(w, started);
 	member(w, &first, 1, "elapsed_ms");
@@ -656,20 +706,54 @@ static void document_json(jrep_t *j, const sc_run_t *runs, size_t n)
 	jsonw_bool(w, interrupted);
 	member(w, &first, 1, "summary");
 	summary_json(w, runs, n);
-	if (n == 1) {
-		target_json(j, &runs[0], &first, 1, false);
-	} else {
-		member(w, &first, 1, "targets");
-		jsonw_raw(w, "[", 1);
-		for (size_t k = 0; k < n; k++) {
-			bool tfirst = true;
-			jsonw_lit(w, k ? ",\n  {" : "\n  {");
-			target_json(j, &runs[k], &tfirst, 3, true);
-			jsonw_lit(w, "\n  }");
-		}
-		jsonw_lit(w, "\n ]");
+	member(w, &first, 1, "targets");
+	jsonw_raw(w, "[", 1);
+	for (size_t k = 0; k < n; k++) {
+		bool tfirst = true;
+		jsonw_lit(w, k ? ",\n  {" : "\n  {");
+		target_json(j, &runs[k], &tfirst, 3);
+		jsonw_lit(w, "\n  }");
 	}
-	jsonw_lit(w, "\n}\n");
+	jsonw_lit(w, "\n ]\n}\n");
+}
+
+static void document_json(jrep_t *j, const sc_run_t *runs, size_t n)
+{
+	if (n > 1) {
+		targets_json(j, runs, n);
+		return;
+	}
+	report_head_json(&j->w, runs);
+	case_lines_json(j, runs, 1);
+	tail_json(&j->w, runs);
+}
+
+/* report.json made of the stream's file: its head and case lines, then
+ * the tail, and renamed into place. false (and nothing done) when the
+ * stream does not hold exactly what rendering the run would give; else
+ * true with the outcome in *ok. */
+static bool write_adopted(report_stream_t *s, const sc_run_t *run,
+			  const char *path, bool *ok, char *err, size_t errlen)
+{
+	jsonw_t *w = malloc(sizeof(*w));
+	if (w == NULL)
+		return false;
+	jsonw_init_mem(w);
+	report_head_json(w, run);
+	jsonw_flush(w);
+	report_file_t rf = {.path = path};
+	bool taken = !w->err && report_stream_take(s, run, w->mem, w->mem_len,
+						   &rf.f, &rf.tmp);
+	free(w->mem);
+	if (taken) {
+		fchmod(fileno(rf.f), 0666 & ~process_umask());
+		jsonw_init(w, rf.f);
+		tail_json(w, run);
+		jsonw_flush(w);
+		*ok = report_file_commit(&rf, true, err, errlen);
+	}
+	free(w);
+	return taken;
 }
 
 bool report_write_json_runs(const sc_run_t *runs, size_t n, const char *path,
@@ -686,6 +770,10 @@ bool report_write_json_stream(const sc_run_t *runs, size_t n,
 		snprintf(err, errlen, "%s: no run to report", path);
 		return false;
 	}
+	bool ok;
+	if (n == 1 && stream != NULL &&
+	    write_adopted(stream, runs, path, &ok, err, errlen))
+		return ok;
 	jrep_t *j = malloc(sizeof(*j));
 	if (j == NULL) {
 		snprintf(err, errlen, "out of memory writing %s", path);

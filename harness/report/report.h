@@ -131,15 +131,16 @@ void report_summary_runs(const sc_run_t *runs, size_t n, FILE *f, bool color,
 
 /* report.json's cases of a one-target run, rendered by a thread of their
  * own while the run plays, into a scratch file in the report's directory
- * (so memory does not grow with the run), so that writing report.json
- * after the run is mostly a copy. The caller says when a result is final
+ * (so memory does not grow with the run), which becomes report.json
+ * once the run is over. The caller says when a result is final
  * (nothing will change it again, the run-level expected_file and
  * died_during included); the thread renders the longest run of final
- * results from the first on. report_write_json_stream then copies those
- * cases instead of rendering them, when the stream holds every case of
- * the run as the run stands at the end; otherwise (the target died after
- * some cases were rendered, a write failed) it renders them as
- * report_write_json_runs does. A NULL stream is allowed everywhere. */
+ * results from the first on. report_write_json_stream then makes
+ * report.json of that file (the rest appended, the file renamed), when
+ * the stream holds every case of the run as the run stands at the end;
+ * otherwise (the target died after some cases were rendered, a write
+ * failed) it renders them as report_write_json_runs does. A NULL stream
+ * is allowed everywhere. */
 typedef struct report_stream report_stream_t;
 
 /* A stream writing into dir, or NULL when it cannot (no memory, file or

@@ -130,6 +130,20 @@ void report_case_lines(jrep_t *j, const sc_run_t *run, size_t from, size_t to,
 bool report_stream_copy(report_stream_t *s, const sc_run_t *run, size_t depth,
 			jsonw_t *w);
 
+/* A one-target report.json up to its first case line: the members known
+ * once the run has started, then "cases": [ (the stream's file begins
+ * with them). */
+void report_head_json(jsonw_t *w, const sc_run_t *run);
+
+/* The stream's file, when it holds head (hlen bytes: what
+ * report_head_json writes for run now) and then every case line of run
+ * as report_stream_copy would copy them: the FILE, positioned at its end, into
+ * *f and its path (heap) into *path, both the caller's from now on
+ * (report_file_commit closes, renames and frees them). Waits for the
+ * thread. false when it does not, and nothing changes. */
+bool report_stream_take(report_stream_t *s, const sc_run_t *run,
+			const char *head, size_t hlen, FILE **f, char **path);
+
 /* Decoded message m as the object dns_msg_to_json (dns/print.h) makes,
  * written to w; false when some RDATA could not be printed (out of
  * memory: its "rdata" is null). cache (or NULL) keeps RDATA texts from

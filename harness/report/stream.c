@@ -4,14 +4,18 @@
  * results that are final from the first on (the "ready" prefix) are
  * handed to a thread in batches, with a copy of the run's header fields
  * taken under the lock, and rendered with report_case_lines into a
- * scratch file beside report.json. The thread only reads results the
- * player will not touch again, and the player's run struct only through
- * that copy, so the two never race. Once the run is over the thread
- * renders what is left while the other reports are written; report.json's
- * writer waits for it, then the file is copied in (copy_file_range, else read
- * and write) in place of rendering the cases again, if the run-level fields the
- * cases show (expected_file, died_during) are the same at the end as when they
- * were rendered; otherwise the writer renders the cases itself.
+ * scratch file beside report.json, after the report's head (the members
+ * known once the run has started, report_head_json). The thread only
+ * reads results the player will not touch again, and the player's run
+ * struct only through that copy, so the two never race. Once the run is
+ * over the thread renders what is left while the other reports are
+ * written; report.json's writer waits for it, and if the head and the
+ * run-level fields the cases show (expected_file, died_during) are the
+ * same at the end as when they were rendered, it appends the members
+ * known at the end and renames the file into place: the cases are
+ * written once. Otherwise the writer renders the report itself; a second
+ * copy (--json) copies the case lines (copy_file_range, else read and
+ * write).
  */
 #define _GNU_SOURCE /* copy_file_range */
 #include <errno.h>
@@ -51,6 +55,8 @@ struct report_stream {
 	jrep_t j;
 	FILE *f;
 	char *path;
+	char *head;  /* the report's head, as the file begins (heap) */
+	size_t hlen; /* its length: the case lines start there */
 	bool joined, err;
 };
 
@@ -75,6 +81,27 @@ static FILE *scratch(const char *dir, char **path)
 	return f;
 }
 
+/* The file begins with the report's head, as the run stands when its
+ * first cases are handed over (report_stream_take checks it is the same
+ * at the end). */
+static void begin(report_stream_t *s, const sc_run_t *run)
+{
+	jsonw_t *w = malloc(sizeof(*w));
+	if (w == NULL) {
+		s->err = true;
+		return;
+	}
+	jsonw_init_mem(w);
+	report_head_json(w, run);
+	jsonw_flush(w);
+	s->err |= w->err;
+	s->head = w->mem;
+	s->hlen = w->mem_len;
+	free(w);
+	if (s->head != NULL)
+		jsonw_raw(&s->j.w, s->head, s->hlen);
+}
+
 static void *stream_main(void *arg)
 {
 	report_stream_t *s = arg;
@@ -95,6 +122,7 @@ static void *stream_main(void *arg)
 		if (from == 0) {
 			s->exp_file = run.expected_file;
 			s->died = run.died_during;
+			begin(s, &run);
 		} else if (run.expected_file != s->exp_file ||
 			   run.died_during != s->died) {
 			s->mixed = true;
@@ -105,7 +133,7 @@ static void *stream_main(void *arg)
 	}
 	pthread_mutex_unlock(&s->mu);
 	jsonw_flush(&s->j.w);
-	s->err = s->j.w.err || fflush(s->f) != 0;
+	s->err |= s->j.w.err || fflush(s->f) != 0;
 	return NULL;
 }
 
@@ -204,6 +232,7 @@ void report_stream_free(report_stream_t *s)
 	if (s->path != NULL)
 		unlink(s->path);
 	free(s->path);
+	free(s->head);
 	free(s->final);
 	dns_arena_free(&s->j.arena);
 	pthread_mutex_destroy(&s->mu);
@@ -211,13 +240,13 @@ void report_stream_free(report_stream_t *s)
 	free(s);
 }
 
-/* len bytes of in from offset 0 onto out's current end. */
-static bool copy_all(int in, int out, size_t len)
+/* len bytes of in from offset from onto out's current end. */
+static bool copy_all(int in, off_t from, int out, size_t len)
 {
-	off_t off = 0;
-	while ((size_t)off < len) {
-		ssize_t n =
-		    copy_file_range(in, &off, out, NULL, len - (size_t)off, 0);
+	off_t off = from, end = from + (off_t)len;
+	while (off < end) {
+		ssize_t n = copy_file_range(in, &off, out, NULL,
+					    (size_t)(end - off), 0);
 		if (n > 0)
 			continue;
 		if (n < 0 && errno == EINTR)
@@ -225,9 +254,9 @@ static bool copy_all(int in, int out, size_t len)
 		break; /* not supported here (EXDEV, ENOSYS ...): by hand */
 	}
 	char buf[65536];
-	while ((size_t)off < len) {
-		size_t want = len - (size_t)off < sizeof(buf)
-				  ? len - (size_t)off
+	while (off < end) {
+		size_t want = (size_t)(end - off) < sizeof(buf)
+				  ? (size_t)(end - off)
 				  : sizeof(buf);
 		ssize_t n = pread(in, buf, want, off);
 		if (n < 0 && errno == EINTR)
@@ -247,23 +276,44 @@ static bool copy_all(int in, int out, size_t len)
 	return true;
 }
 
+/* Does the file hold every case of run as rendering them now would?
+ * (Waits for the thread.) */
+static bool whole(report_stream_t *s, const sc_run_t *run)
+{
+	if (s == NULL || !s->done || s->f == NULL)
+		return false;
+	join(s);
+	return !s->err && !s->mixed && s->head != NULL &&
+	       s->rendered == run->nresults &&
+	       s->exp_file == run->expected_file && s->died == run->died_during;
+}
+
+bool report_stream_take(report_stream_t *s, const sc_run_t *run,
+			const char *head, size_t hlen, FILE **f, char **path)
+{
+	if (!whole(s, run) || hlen != s->hlen ||
+	    memcmp(head, s->head, hlen) != 0 || fseek(s->f, 0, SEEK_END) != 0)
+		return false;
+	*f = s->f;
+	*path = s->path;
+	s->f = NULL;
+	s->path = NULL;
+	return true;
+}
+
 bool report_stream_copy(report_stream_t *s, const sc_run_t *run, size_t depth,
 			jsonw_t *w)
 {
-	if (s == NULL || !s->done)
-		return false;
-	join(s);
-	if (s->err || s->mixed || depth != STREAM_DEPTH ||
-	    s->rendered != run->nresults || s->exp_file != run->expected_file ||
-	    s->died != run->died_during)
+	if (!whole(s, run) || depth != STREAM_DEPTH)
 		return false;
 	long len = ftell(s->f);
-	if (len < 0 || w->f == NULL)
+	if (len < 0 || (size_t)len < s->hlen || w->f == NULL)
 		return false;
 	jsonw_flush(w);
 	if (w->err || fflush(w->f) != 0)
 		return false;
-	if (!copy_all(fileno(s->f), fileno(w->f), (size_t)len) ||
+	if (!copy_all(fileno(s->f), (off_t)s->hlen, fileno(w->f),
+		      (size_t)len - s->hlen) ||
 	    fseek(w->f, 0, SEEK_END) != 0)
 		w->err = true; /* the report is not committed */
 	return true;

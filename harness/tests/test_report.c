@@ -598,6 +598,12 @@ static void test_json_stream(void **state)
 		}
 		assert_true(report_write_json_stream(&run, 1, s, path, err,
 						     sizeof(err)));
+		/* the stream's own file became report.json, unless the
+		 * target died after its cases were rendered */
+		char cmd[160];
+		snprintf(cmd, sizeof(cmd), "ls -a '%s' | grep -q cases",
+			 f->dir);
+		assert_int_equal(system(cmd) != 0, !died);
 		report_stream_free(s);
 		char *got = slurp_all(path, &len);
 		assert_int_equal(len, plain_len);
