@@ -111,10 +111,10 @@ dnsperf_qps() {
 	echo "$qps"
 }
 
-# `dnsharness run` of SUITE against PORT into DIR, bounded; fails unless
-# every case passed.
+# `dnsharness run` of SUITE against PORT into DIR (which the caller
+# removed: deleting the last run's reports is not the command's time),
+# bounded; fails unless every case passed.
 run_suite() {
-	rm -rf "$3"
 	timeout "$run_limit" "$bin" run --target "127.0.0.1:$1" -j 100 \
 		--report-dir "$3" "$2" >"$work/run.log" 2>&1 ||
 		{ tail -n 20 "$work/run.log" >&2; return 1; }
@@ -156,6 +156,7 @@ gen_names $n_udp >"$work/udp10k.names"
 : >"$work/run-udp.dnsperf"
 r=0
 while [ $r -lt "$reps" ]; do
+	rm -rf "$work/run-udp"
 	t0=$(now)
 	run_suite "$nsd_port" "$work/udp10k.yaml" "$work/run-udp" ||
 		die "dnsharness run of $n_udp cases failed"

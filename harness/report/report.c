@@ -555,27 +555,22 @@ static void part_join(cases_part_t *p, jsonw_t *w)
 		jsonw_put(w, p->j.w.mem, p->j.w.mem_len);
 }
 
-/* "cases": [...], one case per line, in the run's order. */
-/* The case lines of run at depth (<= 8): copied from the stream when it
- * holds them, else rendered (in halves, two threads, for many cases). */
-static void case_lines_json(jrep_t *j, const sc_run_t *run, size_t d)
+void report_case_lines_halves(jrep_t *j, const sc_run_t *run, size_t from,
+			      size_t to, size_t depth)
 {
-	size_t n = run->nresults;
-	if (j->stream != NULL && report_stream_copy(j->stream, run, d, &j->w))
-		n = 0; /* rendered while the run played */
-	cases_part_t *p = n > CASES_HALF ? malloc(sizeof(*p)) : NULL;
+	cases_part_t *p = to - from > CASES_HALF ? malloc(sizeof(*p)) : NULL;
 	if (p != NULL) {
 		p->run = run;
-		p->depth = d;
+		p->depth = depth;
 		jsonw_init_mem(&p->j.w);
 		dns_arena_init(&p->j.arena, 0);
 		memset(&p->j.rdcache, 0, sizeof(p->j.rdcache));
 	}
-	for (size_t i = 0; i < n; i += 2 * CASES_HALF) {
-		size_t mid = n - i > CASES_HALF ? i + CASES_HALF : n;
-		size_t end = n - mid > CASES_HALF ? mid + CASES_HALF : n;
+	for (size_t i = from; i < to; i += 2 * CASES_HALF) {
+		size_t mid = to - i > CASES_HALF ? i + CASES_HALF : to;
+		size_t end = to - mid > CASES_HALF ? mid + CASES_HALF : to;
 		bool helped = p != NULL && mid < end && part_start(p, mid, end);
-		report_case_lines(j, run, i, helped ? mid : end, d);
+		report_case_lines(j, run, i, helped ? mid : end, depth);
 		if (helped)
 			part_join(p, &j->w);
 	}
@@ -584,6 +579,14 @@ static void case_lines_json(jrep_t *j, const sc_run_t *run, size_t d)
 		free(p->j.w.mem);
 		free(p);
 	}
+}
+
+/* The case lines of run at depth d (<= 8): copied from the stream when it
+ * holds them, else rendered. */
+static void case_lines_json(jrep_t *j, const sc_run_t *run, size_t d)
+{
+	if (j->stream == NULL || !report_stream_copy(j->stream, run, d, &j->w))
+		report_case_lines_halves(j, run, 0, run->nresults, d);
 }
 
 /* The end of a "cases" array whose lines are at depth d. */

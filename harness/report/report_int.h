@@ -123,6 +123,11 @@ typedef struct jrep {
  * spaces (depth <= 8). */
 void report_case_lines(jrep_t *j, const sc_run_t *run, size_t from, size_t to,
 		       size_t depth);
+/* The same, the second half of each block of cases rendered by a thread
+ * of its own meanwhile (see report.c): for cases that wait to be
+ * written. */
+void report_case_lines_halves(jrep_t *j, const sc_run_t *run, size_t from,
+			      size_t to, size_t depth);
 
 /* The cases of a stream (stream.c) when it holds all of run's, rendered
  * as report_case_lines(0, nresults, depth) would: copied to w, once the

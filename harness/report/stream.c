@@ -118,6 +118,7 @@ static void *stream_main(void *arg)
 			break; /* told to, or done with nothing left */
 		sc_run_t run = s->run;
 		size_t from = s->rendered, to = s->ready;
+		bool last = s->done; /* the run is over: the rest waits */
 		pthread_mutex_unlock(&s->mu);
 		if (from == 0) {
 			s->exp_file = run.expected_file;
@@ -127,7 +128,11 @@ static void *stream_main(void *arg)
 			   run.died_during != s->died) {
 			s->mixed = true;
 		}
-		report_case_lines(&s->j, &run, from, to, STREAM_DEPTH);
+		if (last) /* with a second thread: the report waits */
+			report_case_lines_halves(&s->j, &run, from, to,
+						 STREAM_DEPTH);
+		else
+			report_case_lines(&s->j, &run, from, to, STREAM_DEPTH);
 		pthread_mutex_lock(&s->mu);
 		s->rendered = to;
 	}

@@ -610,6 +610,18 @@ static void test_json_stream(void **state)
 		assert_memory_equal(got, plain, len);
 		free(got);
 	}
+	/* nothing rendered before the run ends: the thread renders it all
+	 * then, half of each block on a second thread, the same bytes */
+	report_stream_t *s = report_stream_start(f->dir);
+	assert_non_null(s);
+	report_stream_finish(s, &run);
+	assert_true(
+	    report_write_json_stream(&run, 1, s, path, err, sizeof(err)));
+	report_stream_free(s);
+	char *got = slurp_all(path, &len);
+	assert_int_equal(len, plain_len);
+	assert_memory_equal(got, plain, len);
+	free(got);
 	assert_non_null(strstr(plain, "\"target_died\""));
 	char cmd[160];
 	snprintf(cmd, sizeof(cmd), "ls -a '%s' | grep -q cases", f->dir);
