@@ -8,9 +8,11 @@
 # libknot-dev ships libknot.pc (its -I/usr/include/p11-kit-1 comes from
 # gnutls); libldns-dev ships ldns.pc. Headers: /usr/include/libknot/,
 # /usr/include/ldns/. dnsperf, nsd and time (/usr/bin/time) come from
-# deps.sh too. BENCH_REPS and BENCH_SECS (environment) tune bench_net.sh.
+# deps.sh too. BENCH_REPS and BENCH_SECS (environment) tune bench_net.sh;
+# BENCH_TIME (bench_time.c) times each `dnsharness run` for it.
 
 BENCH_BIN    := $(BUILD)/bench/bench_decode
+BENCH_TIME   := $(BUILD)/bench/bench_time
 BENCH_INPUT   = $(wildcard harness/tests/data/captures/*/*.bin)
 BENCH_CFLAGS  = $(shell pkg-config --cflags libknot ldns)
 BENCH_LIBS    = $(shell pkg-config --libs libknot ldns)
@@ -25,11 +27,15 @@ $(BENCH_BIN): harness/bench/bench_decode.c $(BUILD)/libdnsharness.a $(HDRS)
 	$(CC) $(CSTD) $(WARN) -O2 $(CPPFLAGS) $(BENCH_CFLAGS) $(CFLAGS) $< -o $@ \
 		$(BUILD)/libdnsharness.a $(BENCH_LIBS) $(LIBS)
 
+$(BENCH_TIME): harness/bench/bench_time.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -O2 $(CFLAGS) $< -o $@
+
 bench: deps-bench
-	@$(MAKE) --no-print-directory $(BENCH_BIN) $(BUILD)/dnsharness
+	@$(MAKE) --no-print-directory $(BENCH_BIN) $(BENCH_TIME) $(BUILD)/dnsharness
 	@mkdir -p reports
 	@echo "$(BENCH_BIN) $(BUILD)/bench/decode.json <$(words $(BENCH_INPUT)) captured answers>"
 	@$(BENCH_BIN) $(BUILD)/bench/decode.json $(BENCH_INPUT)
-	@echo "sh harness/bench/bench_net.sh $(BUILD)/dnsharness scenarios $(BUILD)/bench reports/bench.json $(BUILD)/bench/decode.json"
-	@sh harness/bench/bench_net.sh $(BUILD)/dnsharness scenarios $(BUILD)/bench \
-		reports/bench.json $(BUILD)/bench/decode.json
+	@echo "BENCH_TIME=$(BENCH_TIME) sh harness/bench/bench_net.sh $(BUILD)/dnsharness scenarios $(BUILD)/bench reports/bench.json $(BUILD)/bench/decode.json"
+	@BENCH_TIME=$(BENCH_TIME) sh harness/bench/bench_net.sh $(BUILD)/dnsharness \
+		scenarios $(BUILD)/bench reports/bench.json $(BUILD)/bench/decode.json
