@@ -42,6 +42,12 @@ void dns_sb_put(dns_strbuf_t *sb, const char *s, size_t n);
 void dns_sb_puts(dns_strbuf_t *sb, const char *s);
 /* v in decimal (what "%llu" prints, without printf's cost). */
 void dns_sb_putu(dns_strbuf_t *sb, uint64_t v);
+/* The decimal digits of v, at least min of them (zeros in front), written
+ * so that they end just before end (there must be room for 20 digits, or
+ * min); returns where they start. For writers with buffers of their own. */
+char *dns_digits(char *end, uint64_t v, unsigned min);
+/* The n bytes at p as 2 * n uppercase hex digits at out (no NUL). */
+void dns_hex_pairs(char *out, const uint8_t *p, size_t n);
 void dns_sb_printf(dns_strbuf_t *sb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Bytes as uppercase hex pairs, no separators (as dig prints). */

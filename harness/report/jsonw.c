@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dns/strbuf.h"
 #include "report/report_int.h"
 
 void jsonw_init(jsonw_t *w, FILE *f)
@@ -307,41 +308,6 @@ void jsonw_key(jsonw_t *w, const char *sep, const char *key)
 	jsonw_raw(w, b, ns + nk + 4);
 }
 
-/* "00" to "99": two digits at a time halve the divisions. */
-static const char digit_pairs[201] = "00010203040506070809"
-				     "10111213141516171819"
-				     "20212223242526272829"
-				     "30313233343536373839"
-				     "40414243444546474849"
-				     "50515253545556575859"
-				     "60616263646566676869"
-				     "70717273747576777879"
-				     "80818283848586878889"
-				     "90919293949596979899";
-
-/* The decimal digits of v, at least min of them (min <= 3), ending at
- * end; returns where they start. */
-static char *digits(char *end, uint64_t v, int min)
-{
-	while (v >= 100) {
-		end -= 2;
-		memcpy(end, digit_pairs + 2 * (v % 100), 2);
-		v /= 100;
-		min -= 2;
-	}
-	if (v >= 10) {
-		end -= 2;
-		memcpy(end, digit_pairs + 2 * v, 2);
-		min -= 2;
-	} else {
-		*--end = (char)('0' + v);
-		min--;
-	}
-	while (min-- > 0)
-		*--end = '0';
-	return end;
-}
-
 void jsonw_int(jsonw_t *w, int64_t v)
 {
 	char b[24], *end = b + sizeof(b);
@@ -350,7 +316,7 @@ void jsonw_int(jsonw_t *w, int64_t v)
 		w->buf[w->len++] = (char)('0' + v); /* counts, flags: most */
 		return;
 	}
-	char *p = digits(end, u, 1);
+	char *p = dns_digits(end, u, 1);
 	if (v < 0)
 		*--p = '-';
 	jsonw_raw(w, p, (size_t)(end - p));
@@ -365,9 +331,9 @@ void jsonw_ms(jsonw_t *w, double ms)
 	}
 	bool neg = ms < 0;
 	uint64_t m = (uint64_t)((neg ? -ms : ms) * 1000.0 + 0.5);
-	char *p = digits(end, m % 1000, 3);
+	char *p = dns_digits(end, m % 1000, 3);
 	*--p = '.';
-	p = digits(p, m / 1000, 1);
+	p = dns_digits(p, m / 1000, 1);
 	if (neg && m > 0)
 		*--p = '-';
 	jsonw_raw(w, p, (size_t)(end - p));
@@ -381,41 +347,14 @@ void jsonw_bool(jsonw_t *w, bool v)
 		jsonw_raw(w, "false", 5);
 }
 
-/* Each byte's two upper-case hex digits, one table lookup per byte. */
-static const char hex_pairs[513] = "000102030405060708090A0B0C0D0E0F"
-				   "101112131415161718191A1B1C1D1E1F"
-				   "202122232425262728292A2B2C2D2E2F"
-				   "303132333435363738393A3B3C3D3E3F"
-				   "404142434445464748494A4B4C4D4E4F"
-				   "505152535455565758595A5B5C5D5E5F"
-				   "606162636465666768696A6B6C6D6E6F"
-				   "707172737475767778797A7B7C7D7E7F"
-				   "808182838485868788898A8B8C8D8E8F"
-				   "909192939495969798999A9B9C9D9E9F"
-				   "A0A1A2A3A4A5A6A7A8A9AAABACADAEAF"
-				   "B0B1B2B3B4B5B6B7B8B9BABBBCBDBEBF"
-				   "C0C1C2C3C4C5C6C7C8C9CACBCCCDCECF"
-				   "D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF"
-				   "E0E1E2E3E4E5E6E7E8E9EAEBECEDEEEF"
-				   "F0F1F2F3F4F5F6F7F8F9FAFBFCFDFEFF";
-
 void jsonw_hex(jsonw_t *w, const uint8_t *p, size_t n)
 {
 	jsonw_raw(w, "\"", 1);
 	while (n > 0) {
 		size_t k = room_for(w, 128) / 2;
 		k = n < k ? n : k;
-		char *o = w->buf + w->len;
-		const uint8_t *e = p + k;
-		/* four bytes a turn (a quarter of the loop's own work) */
-		for (; e - p >= 4; p += 4, o += 8) {
-			memcpy(o, hex_pairs + 2 * (size_t)p[0], 2);
-			memcpy(o + 2, hex_pairs + 2 * (size_t)p[1], 2);
-			memcpy(o + 4, hex_pairs + 2 * (size_t)p[2], 2);
-			memcpy(o + 6, hex_pairs + 2 * (size_t)p[3], 2);
-		}
-		for (; p < e; p++, o += 2)
-			memcpy(o, hex_pairs + 2 * (size_t)*p, 2);
+		dns_hex_pairs(w->buf + w->len, p, k);
+		p += k;
 		w->len += 2 * k;
 		n -= k;
 	}

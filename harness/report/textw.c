@@ -5,6 +5,8 @@
 #include <stdarg.h>
 #include <stdint.h>
 
+#include "dns/strbuf.h"
+
 void textw_init(textw_t *w, FILE *f)
 {
 	w->f = f;
@@ -29,22 +31,10 @@ void textw_put(textw_t *w, const char *s, size_t n)
 	w->len = n;
 }
 
-/* The decimal digits of v, at least min of them, ending at end; returns
- * where they start. */
-static char *digits(char *end, uint64_t v, unsigned min)
-{
-	do {
-		*--end = (char)('0' + v % 10);
-		v /= 10;
-		min -= min > 0;
-	} while (v > 0 || min > 0);
-	return end;
-}
-
 void textw_size(textw_t *w, size_t v)
 {
 	char b[24], *end = b + sizeof(b);
-	char *p = digits(end, v, 1);
+	char *p = dns_digits(end, v, 1);
 	textw_raw(w, p, (size_t)(end - p));
 }
 
@@ -57,10 +47,10 @@ static char *fixed_digits(char *end, uint64_t n, unsigned decimals)
 	    100000, 1000000, 10000000, 100000000, 1000000000};
 	char *p = end;
 	if (decimals > 0) {
-		p = digits(p, n % pow10[decimals], decimals);
+		p = dns_digits(p, n % pow10[decimals], decimals);
 		*--p = '.';
 	}
-	return digits(p, n / pow10[decimals], 1);
+	return dns_digits(p, n / pow10[decimals], 1);
 }
 
 /* printf prints the exact value of the double v * 10^decimals rounded to
