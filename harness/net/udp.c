@@ -251,6 +251,18 @@ static net_udp_sock_t *sock_open(net_loop_t *l,
 	return k;
 }
 
+/* Unlink the idle socket *pp, which follows before (NULL: the first). */
+static void idle_unlink(net_loop_t *l, net_udp_sock_t **pp,
+			net_udp_sock_t *before)
+{
+	net_udp_sock_t *k = *pp;
+	*pp = k->idle_next;
+	if (l->udp_idle_tail == k)
+		l->udp_idle_tail = before;
+	k->idle_next = NULL;
+	l->udp_nidle--;
+}
+
 /* The oldest idle socket bound to bound that x may use, taken out of the
  * idle list; NULL when there is none. A query with a fixed ID does not
  * take a socket whose previous query had the same ID. */
@@ -269,11 +281,7 @@ static net_udp_sock_t *take_idle(net_loop_t *l,
 			continue;
 		if (!x->fresh_id && k->has_prev && k->prev_id == id)
 			continue;
-		*pp = k->idle_next;
-		if (l->udp_idle_tail == k)
-			l->udp_idle_tail = before;
-		k->idle_next = NULL;
-		l->udp_nidle--;
+		idle_unlink(l, pp, before);
 		return k;
 	}
 	return NULL;
@@ -287,13 +295,8 @@ static void idle_remove(net_loop_t *l, net_udp_sock_t *k)
 		before = *pp;
 		pp = &(*pp)->idle_next;
 	}
-	if (*pp == NULL)
-		return;
-	*pp = k->idle_next;
-	if (l->udp_idle_tail == k)
-		l->udp_idle_tail = before;
-	k->idle_next = NULL;
-	l->udp_nidle--;
+	if (*pp != NULL)
+		idle_unlink(l, pp, before);
 }
 
 /* Give x a socket towards x->server: an idle one, or a new one. */

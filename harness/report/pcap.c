@@ -28,6 +28,7 @@
 
 #include "dns/arena.h"
 #include "report/report.h"
+#include "report/report_int.h"
 
 #define SEGMENT_MAX 60000u /* TCP payload per synthesized segment */
 #define IP4_HDR	    20u
@@ -67,24 +68,10 @@ struct pcap_log {
 
 /* ---- the file ----------------------------------------------------------- */
 
-/* Write all n bytes of b to fd; false on an error (errno says which). */
-static bool write_all(int fd, const uint8_t *b, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, b, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return false;
-		b += k;
-		n -= (size_t)k;
-	}
-	return true;
-}
-
 static void flush(pcap_log_t *p)
 {
-	if (p->used > 0 && !p->failed && !write_all(p->fd, p->buf, p->used))
+	if (p->used > 0 && !p->failed &&
+	    !report_write_all(p->fd, p->buf, p->used))
 		p->failed = true;
 	p->used = 0;
 }

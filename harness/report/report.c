@@ -58,6 +58,21 @@ static mode_t process_umask(void)
 	return umask_value;
 }
 
+bool report_write_all(int fd, const void *b, size_t n)
+{
+	const unsigned char *p = b;
+	while (n > 0) {
+		ssize_t k = write(fd, p, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return false;
+		p += k;
+		n -= (size_t)k;
+	}
+	return true;
+}
+
 bool report_file_open(report_file_t *rf, const char *path, char *err,
 		      size_t errlen)
 {

@@ -21,6 +21,10 @@ typedef struct report_file {
 	const char *path;
 } report_file_t;
 
+/* Write all n bytes at b to fd, again after EINTR or a short write;
+ * false on an error (errno says which). */
+bool report_write_all(int fd, const void *b, size_t n);
+
 /* Open the temporary file; false with a sentence in err. */
 bool report_file_open(report_file_t *rf, const char *path, char *err,
 		      size_t errlen);

@@ -266,16 +266,8 @@ static bool copy_all(int in, off_t from, int out, size_t len)
 		ssize_t n = pread(in, buf, want, off);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n <= 0 || !report_write_all(out, buf, (size_t)n))
 			return false;
-		for (ssize_t w = 0; w < n;) {
-			ssize_t k = write(out, buf + w, (size_t)(n - w));
-			if (k < 0 && errno == EINTR)
-				continue;
-			if (k <= 0)
-				return false;
-			w += k;
-		}
 		off += n;
 	}
 	return true;
