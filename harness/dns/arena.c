@@ -22,6 +22,11 @@ void dns_mem_fail_after(long n)
 	mem_fail_countdown = n;
 }
 
+bool dns_mem_fail_armed(void)
+{
+	return mem_fail_countdown >= 0;
+}
+
 static int mem_should_fail(void)
 {
 	if (mem_fail_countdown < 0)
@@ -124,6 +129,22 @@ void *dns_arena_dup(dns_arena_t *a, const void *p, size_t n)
 	if (q != NULL && n > 0)
 		memcpy(q, p, n);
 	return q;
+}
+
+void dns_arena_adopt(dns_arena_t *dst, dns_arena_t *from)
+{
+	dns_arena_chunk_t *first = from->head, *last = from->head;
+	if (first == NULL)
+		return;
+	while (last->next != NULL)
+		last = last->next;
+	if (dst->head == NULL) {
+		dst->head = first;
+	} else { /* after dst's current chunk, before its older ones */
+		last->next = dst->head->next;
+		dst->head->next = first;
+	}
+	from->head = NULL;
 }
 
 void dns_arena_reset(dns_arena_t *a)

@@ -9,6 +9,7 @@
 #ifndef DNS_ARENA_H
 #define DNS_ARENA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct dns_arena_chunk dns_arena_chunk_t;
@@ -38,6 +39,12 @@ void dns_arena_commit(dns_arena_t *a, size_t n);
 /* Copy of n bytes at p in the arena, or NULL. */
 void *dns_arena_dup(dns_arena_t *a, const void *p, size_t n);
 
+/* Make the memory of arena from dst's: every allocation of from stays
+ * where it is, now owned by dst (freed with it), and from is left empty.
+ * dst's current chunk stays current, so a reservation in dst is kept.
+ * For memory filled on another thread, handed over once it is done. */
+void dns_arena_adopt(dns_arena_t *dst, dns_arena_t *from);
+
 /* Release everything allocated, keeping one chunk for reuse. */
 void dns_arena_reset(dns_arena_t *a);
 
@@ -50,5 +57,10 @@ void *dns_mem_alloc(size_t n);
 void *dns_mem_realloc(void *p, size_t n);
 void dns_mem_free(void *p);
 void dns_mem_fail_after(long n);
+
+/* Is failure injection on (dns_mem_fail_after(n), n >= 0)? Code that
+ * would allocate on another thread stays on one while it is, so the
+ * failures come in the order a test expects. */
+bool dns_mem_fail_armed(void);
 
 #endif

@@ -24,6 +24,10 @@
  * them and how to compile them again (struct sc_lazy, sc_case_compile);
  * a block sequence cases: is not even kept as a tree, its items being
  * parsed a slice of the text at a time (see "large files").
+ *
+ * The cases of a file with many are parsed and loaded on two threads
+ * where there are two CPUs, to the same suite and the same diagnostics
+ * (see "two threads" and parse_two).
  */
 #include "scenario/scenario.h"
 
@@ -32,6 +36,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +49,7 @@
 #include "expect/expect.h"
 #include "expect/upstream.h"
 #include "play/client.h"
+#include "scenario/node_int.h" /* NODE_MAX_DEPTH */
 #include "scenario/query.h"
 #include "serve/answer.h"
 #include "serve/config.h"
@@ -57,7 +63,8 @@
 #define DEFAULT_TIMEOUT_MS 2000ul
 #define DEFAULT_RETRIES	   1ul
 #define RETRIES_MAX	   10ul
-#define SLICE_CASES	   256u	   /* lazy: cases parsed at a time */
+#define SLICE_CASES	   256u /* cases parsed or loaded at a time */
+#define UNITS_AHEAD	   4u /* two threads: lists of each not yet appended */
 #define SETTLE_MAX_MS	   10000ul /* settle: of a resolver step */
 #define FILE_MAX	   (16u * 1024u * 1024u) /* as node_load_file */
 
@@ -155,6 +162,12 @@ typedef struct loader {
 	 * their defaults:, which no arena reset reuses while loading) */
 	const node_t *ms_node;
 	unsigned long ms;
+	/* two threads (see there): the cases loaded go to this list, not
+	 * to the suite; own_fc: the file's context given to load_case is
+	 * this loader's own copy (lazy: not the one kept in the arena) */
+	struct unit_out *collect;
+	bool own_fc;
+	unsigned threads; /* sc_load_file_threads */
 } loader_t;
 
 /* What a case sees of its file. */
@@ -811,6 +824,42 @@ static bool case_add(loader_t *L, const sc_case_t *c, const node_t *at)
 	return true;
 }
 
+/* A case loaded into a list (two threads), and where its name is. */
+typedef struct put_case {
+	sc_case_t c;
+	const char *file;
+	unsigned line, col;
+} put_case_t;
+
+/* The cases of one unit of a file, in order (two threads); bad: loading
+ * them said something (an error, no memory): the unit is loaded again. */
+typedef struct unit_out {
+	put_case_t *v; /* heap */
+	size_t n, cap;
+	bool bad;
+} unit_out_t;
+
+/* Append c, named at name, to the suite, or to the list being filled. */
+static void case_put(loader_t *L, const sc_case_t *c, const node_t *name)
+{
+	unit_out_t *o = L->collect;
+	if (o == NULL) {
+		case_add(L, c, name);
+		return;
+	}
+	if (o->n == o->cap) {
+		size_t cap = o->cap ? 2 * o->cap : SLICE_CASES;
+		put_case_t *v = dns_mem_realloc(o->v, cap * sizeof(*v));
+		if (v == NULL) {
+			o->bad = true;
+			return;
+		}
+		o->v = v;
+		o->cap = cap;
+	}
+	o->v[o->n++] = (put_case_t){*c, name->file, name->line, name->col};
+}
+
 /* ---- one case ------------------------------------------------------------ */
 
 static bool read_tags(loader_t *L, const node_t *v, sc_case_t *c)
@@ -1298,7 +1347,7 @@ static void expand_one(loader_t *L, file_ctx_t *fc, const node_t *raw,
 			read_requires(L, v.v[CV_REQUIRES], &c.requires);
 			compile_qe(L, fc, v.v[CV_QUERY], v.v[CV_EXPECT], &c);
 			if (!L->lazy || keep_case(L, fc, raw, k, &c))
-				case_add(L, &c, name);
+				case_put(L, &c, name);
 		}
 	}
 	L->arena = keep;
@@ -1330,7 +1379,7 @@ static void load_case(loader_t *L, file_ctx_t *fc, const node_t *raw)
 		L->s->lazy_files = lf;
 		L->fd = -1; /* lf's now */
 	}
-	if (L->lazy)
+	if (L->lazy && !L->own_fc)
 		fc = &fc->kept->fc;
 	if (mnode != NULL) {
 		scope_t sc = {NULL, NULL, 0, L->opts, fc->vars, NULL};
@@ -2022,9 +2071,28 @@ static void shift_lines(node_t *n, unsigned delta, unsigned depth)
 	}
 }
 
+/* The first mapping or sequence under n (n counted), in the order of the
+ * text, nested more than max deep; NULL when there is none. */
+static const node_t *too_deep(const node_t *n, unsigned max)
+{
+	if (n->kind == NODE_SCALAR)
+		return NULL;
+	if (max == 0)
+		return n;
+	for (size_t i = 0; i < n->n; i++) {
+		const node_t *deep = too_deep(n->vals[i], max - 1);
+		if (deep != NULL)
+			return deep;
+	}
+	return NULL;
+}
+
 /* The n items of a slice of text (len bytes from its line `line`) parsed
  * into arena: a sequence of n nodes, located in the whole file; NULL with
- * errors in d. */
+ * errors in d. Items nest no deeper than the whole file allows them,
+ * under its top mapping and cases: (NODE_MAX_DEPTH in all, where the
+ * slice alone would allow one level more): the error is the one parsing
+ * the whole file gives. */
 static node_t *parse_slice(const char *slice, size_t len, unsigned line,
 			   size_t n, const char *file, dns_arena_t *arena,
 			   diag_t *d)
@@ -2040,6 +2108,14 @@ static node_t *parse_slice(const char *slice, size_t len, unsigned line,
 		return NULL;
 	}
 	shift_lines(seq, line - 1, 0);
+	for (size_t i = 0; i < n; i++) {
+		const node_t *deep = too_deep(seq->vals[i], NODE_MAX_DEPTH - 2);
+		if (deep != NULL) {
+			diag_error(d, deep, "nesting deeper than %d levels",
+				   NODE_MAX_DEPTH);
+			return NULL;
+		}
+	}
 	return seq;
 }
 
@@ -2143,10 +2219,217 @@ static node_t *parse_whole(loader_t *L, const char *path, const char *text,
 	return file ? node_parse(text, len, file, L->arena, &L->tmp) : NULL;
 }
 
+/* Two threads asked for (sc_load_file_threads; 0: as many as there are
+ * CPUs, at most 2), and no failure injected (the order of the failures
+ * would not be the one a test expects)? */
+static bool two_threads(const loader_t *L)
+{
+	if (L->playing || dns_mem_fail_armed())
+		return false;
+	return L->threads >= 2 ||
+	       (L->threads == 0 && sysconf(_SC_NPROCESSORS_ONLN) > 1);
+}
+
+/* The start of the line after the one holding byte at (len at the end). */
+static size_t next_line(const char *text, size_t len, size_t at)
+{
+	const char *nl = memchr(text + at, '\n', len - at);
+	return nl ? (size_t)(nl - text) + 1 : len;
+}
+
+/* Is the line at `at` indent spaces, '-', then a space or its end? */
+static bool item_line(const char *text, size_t len, size_t at, size_t indent)
+{
+	size_t i = at;
+	while (i < len && i - at < indent && text[i] == ' ')
+		i++;
+	return i - at == indent && i < len && text[i] == '-' &&
+	       (i + 1 == len || text[i + 1] == ' ' || text[i + 1] == '\n' ||
+		text[i + 1] == '\r');
+}
+
+/* Is the line at `at` blank or a comment? */
+static bool no_content(const char *text, size_t len, size_t at)
+{
+	while (at < len && text[at] == ' ')
+		at++;
+	return at == len || strchr("#\r\n", text[at]) != NULL;
+}
+
+/* A line "cases:" (a comment after it allowed) starting a block
+ * sequence: the start of the line of its first item (*first) and that
+ * item's indent; false when there is none such. Only the text up to it
+ * is read (the head of a file). */
+static bool cases_start(const char *text, size_t len, size_t *first,
+			size_t *indent)
+{
+	size_t at = 0;
+	while (at < len && strncmp(text + at, "cases:", 6) != 0)
+		at = next_line(text, len, at);
+	if (at == len || !no_content(text, len, at + 6))
+		return false;
+	do
+		at = next_line(text, len, at);
+	while (at < len && no_content(text, len, at));
+	*indent = 0;
+	while (at + *indent < len && text[at + *indent] == ' ')
+		(*indent)++;
+	*first = at;
+	return at < len && item_line(text, len, at, *indent);
+}
+
+/* Where to cut text in two for parse_two: the line of the first item of
+ * a block sequence cases: (*first), and the line of an item as indented
+ * near the middle of the rest (*cut); false when there is none such. */
+static bool cases_cut(const char *text, size_t len, size_t *first, size_t *cut)
+{
+	size_t indent;
+	if (!cases_start(text, len, first, &indent))
+		return false;
+	*cut = next_line(text, len, *first + (len - *first) / 2);
+	while (*cut < len && !item_line(text, len, *cut, indent))
+		*cut = next_line(text, len, *cut);
+	return *cut < len;
+}
+
+/* Lines before byte at, plus one. */
+static unsigned line_of(const char *text, size_t at)
+{
+	unsigned line = 1;
+	for (const char *p = text, *end = text + at;
+	     (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+		line++;
+	return line;
+}
+
+/* The second part of a parse_two: the items of cases: from line `line`
+ * on, parsed alone into an arena of its own. */
+typedef struct tail {
+	const char *text;
+	size_t len;
+	unsigned line;
+	const char *file;
+	dns_arena_t arena;
+	diag_t d;
+	node_t *seq; /* the items, or NULL */
+} tail_t;
+
+/* Parse tail t: a block sequence, at the lines of the whole file, whose
+ * items nest no deeper than the whole file allows them under its top
+ * mapping and cases: (NODE_MAX_DEPTH in all; the sequence parsed alone
+ * would allow one level more). */
+static void *tail_parse(void *arg)
+{
+	tail_t *t = arg;
+	t->seq = node_parse(t->text, t->len, t->file, &t->arena, &t->d);
+	if (t->seq == NULL || t->seq->kind != NODE_SEQ || t->seq->n == 0) {
+		t->seq = NULL;
+		return NULL;
+	}
+	shift_lines(t->seq, t->line - 1, 0);
+	for (size_t i = 0; t->seq != NULL && i < t->seq->n; i++)
+		if (too_deep(t->seq->vals[i], NODE_MAX_DEPTH - 2) != NULL)
+			t->seq = NULL;
+	return NULL;
+}
+
+/* The head of a parse_two (the file up to the cut) with the tail's items
+ * appended to its cases:, which must be its last key, a sequence from
+ * line `line` (its first item's); false when it is not such. */
+static bool join_tail(dns_arena_t *arena, node_t *doc, unsigned line,
+		      const tail_t *t)
+{
+	if (doc == NULL || doc->kind != NODE_MAP || doc->n == 0 ||
+	    strcmp(doc->keys[doc->n - 1]->str, "cases") != 0)
+		return false;
+	node_t *cases = doc->vals[doc->n - 1];
+	if (cases->kind != NODE_SEQ || cases->n == 0 || cases->line != line)
+		return false;
+	size_t n = cases->n + t->seq->n;
+	node_t **vals = dns_arena_alloc(arena, n * sizeof(node_t *));
+	if (vals == NULL)
+		return false;
+	memcpy(vals, cases->vals, cases->n * sizeof(node_t *));
+	memcpy(vals + cases->n, t->seq->vals, t->seq->n * sizeof(node_t *));
+	cases->vals = vals;
+	cases->n = n;
+	return true;
+}
+
+/* The text of the file at path parsed on two threads into the tree
+ * parse_whole makes of it, when its last key is cases:, a block
+ * sequence of many items: cut at the line of an item near the middle,
+ * the head parsed here and the tail (items only) there. NULL when the
+ * file is not such, or anything fails or says anything: parse_whole
+ * then parses it whole, and says what, as it always has.
+ *
+ * Why the two parts give the tree of the whole: the cut line is indent
+ * spaces and '-', as the first item of cases:; what an item holds is
+ * indented more, so at the cut the whole file's parse either starts
+ * another item of cases:, or is inside a flow collection or a quoted
+ * scalar (then the head does not parse alone), or cases: is not the last
+ * key (then the head's last key is another, or the tail holds a key and
+ * does not parse as a sequence). Anchors, aliases, tags and documents
+ * are errors in both. */
+static node_t *parse_two(loader_t *L, const char *path, const char *text,
+			 size_t len)
+{
+	size_t first, cut;
+	if (!may_hold(text, len, 3 * SLICE_CASES) || !two_threads(L) ||
+	    !cases_cut(text, len, &first, &cut))
+		return NULL;
+	tail_t *t = dns_mem_alloc(sizeof(*t));
+	diag_t *d = dns_mem_alloc(sizeof(*d));
+	dns_arena_t head;
+	dns_arena_init(&head, 0);
+	char *file = dns_arena_dup(&head, path, strlen(path) + 1);
+	node_t *doc = NULL;
+	bool ok = false;
+	if (t != NULL && d != NULL && file != NULL) {
+		memset(d, 0, sizeof(*d));
+		memset(t, 0, sizeof(*t));
+		t->text = text + cut;
+		t->len = len - cut;
+		t->line = line_of(text, cut);
+		t->file = file;
+		dns_arena_init(&t->arena, 0);
+		pthread_t tid;
+		if (pthread_create(&tid, NULL, tail_parse, t) == 0) {
+			doc = node_parse(text, cut, file, &head, d);
+			pthread_join(tid, NULL);
+			ok = d->n == 0 && !d->more && t->seq != NULL &&
+			     t->d.n == 0 && !t->d.more &&
+			     join_tail(&head, doc, line_of(text, first), t);
+		}
+		if (ok)
+			dns_arena_adopt(L->arena, &t->arena);
+		dns_arena_free(&t->arena); /* (empty once adopted) */
+	}
+	if (ok)
+		dns_arena_adopt(L->arena, &head);
+	dns_arena_free(&head);
+	dns_mem_free(t);
+	dns_mem_free(d);
+	return ok ? doc : NULL;
+}
+
+/* The text of the file at path, read by load_sliced, parsed whole (on
+ * two threads when it pays), and the file forgotten. */
+static node_t *parse_read(loader_t *L, const char *path, const char *text,
+			  size_t len)
+{
+	node_t *doc = parse_two(L, path, text, len);
+	if (doc == NULL)
+		doc = parse_whole(L, path, text, len);
+	slices_done(L);
+	return doc;
+}
+
 /* Lazy: the file at path read, and, when its cases: are a block sequence
  * of at least lazy_min items, parsed without them: they are left as
  * slices in L (spans, text); when it has too few lines to hold as many,
- * parsed whole from the same text (*parsed). NULL when the file is to be
+ * or a block sequence of fewer items, parsed whole from the same text
+ * (*parsed). NULL when the file is to be
  * parsed whole (node_load_file says why when it cannot be read), or, with
  * *parsed, when it does not parse. L->no_refs says whether the text
  * parsed holds no '$' and no backslash (no escape can make one): then no
@@ -2160,20 +2443,21 @@ static node_t *load_sliced(loader_t *L, const char *path, bool *parsed)
 	L->no_refs = text != NULL && memchr(text, '$', len) == NULL &&
 		     memchr(text, '\\', len) == NULL;
 	*parsed = text != NULL && !may_hold(text, len, L->lazy_min);
-	if (*parsed) {
-		node_t *doc = parse_whole(L, path, text, len);
-		slices_done(L);
-		return doc;
-	}
+	if (*parsed)
+		return parse_read(L, path, text, len);
 	if (text == NULL || !scan_cases(text, len, &sc)) {
 		slices_done(L);
 		L->no_refs = false; /* node_load_file reads it again */
 		return NULL;
 	}
+	if (sc.n < L->lazy_min) { /* many lines, fewer cases: not lazy */
+		dns_mem_free(sc.spans);
+		*parsed = true;
+		return parse_read(L, path, text, len);
+	}
 	node_t *doc = NULL;
 	char *file = dns_arena_dup(L->arena, path, strlen(path) + 1);
-	if (sc.n >= L->lazy_min && file != NULL &&
-	    (skel = skeleton(text, len, &sc, &slen)) != NULL) {
+	if (file != NULL && (skel = skeleton(text, len, &sc, &slen)) != NULL) {
 		doc = node_parse(skel, slen, file, L->arena, &L->tmp);
 		dns_mem_free(skel);
 	}
@@ -2186,29 +2470,291 @@ static node_t *load_sliced(loader_t *L, const char *path, bool *parsed)
 	return doc;
 }
 
+/* ---- two threads: the cases of a large file -------------------------------
+ *
+ * The cases of a file with many (the items of cases:, or the slices of a
+ * file read a slice at a time) are loaded in units of SLICE_CASES. This
+ * thread loads the first unit as one thread does; then a second thread
+ * loads the odd units while this one loads the even ones, each into a
+ * list (unit_out_t) with a loader of its own, and this thread appends
+ * the lists in the file's order: case_add checks the names in that
+ * order, so a duplicate is reported where one thread reports it. A unit
+ * whose loading said anything (an error, no memory) is loaded again by
+ * this thread in its turn, as one thread loads it: the diagnostics are
+ * exactly those of one thread, in the same order.
+ *
+ * What the second thread shares, nobody writes while it runs: the tree
+ * or the text and spans of the file, --var, the suite's role, and what
+ * the file's context points to. It has its own arena (adopted by the
+ * suite's at the end: its cases point into it), scratch, diagnostics,
+ * and its own copy of the file's context, whose once-only caches it
+ * fills in its own arena (so does this thread's helper, in the suite's).
+ * Everything under load_case keeps its state in the loader, the arena
+ * and the diag it is given (and the codec's scratch is _Thread_local). */
+
+/* The units of a file: of the items of cases:, or of L->spans. */
+typedef struct units {
+	const node_t *items; /* cases:, or NULL: L->spans */
+	const char *file;    /* spans: the file's name in locations */
+	size_t ncases, n;    /* cases, units */
+} units_t;
+
+/* Load unit u of U with L: its cases one by one, parsed into slice first
+ * when they are spans. */
+static void load_unit(loader_t *L, file_ctx_t *fc, const units_t *U, size_t u,
+		      dns_arena_t *slice)
+{
+	size_t first = u * SLICE_CASES, left = U->ncases - first;
+	size_t n = left < SLICE_CASES ? left : SLICE_CASES;
+	if (U->items != NULL) {
+		for (size_t k = 0; k < n; k++) {
+			load_case(L, fc, U->items->vals[first + k]);
+			flush(L);
+		}
+		return;
+	}
+	const span_t *sp = &L->spans[first];
+	node_t *seq =
+	    parse_slice(L->text + sp->begin, sp[n - 1].end - sp->begin,
+			sp->line, n, U->file, slice, &L->tmp);
+	for (size_t k = 0; seq != NULL && k < n; k++) {
+		L->span = &sp[k];
+		load_case(L, fc, seq->vals[k]);
+		flush(L);
+	}
+	L->span = NULL;
+	flush(L);
+	dns_arena_reset(slice);
+}
+
+/* Unit u loaded by helper H into the list out, bad when H said anything
+ * (what it said is dropped: the unit will be loaded again). */
+static void unit_collect(loader_t *H, file_ctx_t *fc, const units_t *U,
+			 size_t u, dns_arena_t *slice, unit_out_t *out)
+{
+	unsigned nerr = H->nerr;
+	H->collect = out;
+	load_unit(H, fc, U, u, slice);
+	H->collect = NULL;
+	out->bad = out->bad || H->nerr != nerr;
+	H->out->n = 0;
+	H->out->more = false;
+}
+
+/* Unit u into the suite: the cases of out appended, or, when it is bad,
+ * the unit loaded again by L. out is emptied. */
+static void unit_finish(loader_t *L, file_ctx_t *fc, const units_t *U, size_t u,
+			dns_arena_t *slice, unit_out_t *out)
+{
+	if (out->bad)
+		load_unit(L, fc, U, u, slice);
+	for (size_t i = 0; !out->bad && i < out->n; i++) {
+		const put_case_t *p = &out->v[i];
+		node_t at = {.kind = NODE_SCALAR,
+			     .file = p->file,
+			     .line = p->line,
+			     .col = p->col};
+		case_add(L, &p->c, &at);
+		flush(L);
+	}
+	dns_mem_free(out->v);
+	*out = (unit_out_t){NULL, 0, 0, false};
+}
+
+/* H: a loader like L that loads units into lists (unit_collect), with
+ * its own diagnostics out and scratch, allocating in s's arena. */
+static void helper_init(loader_t *H, const loader_t *L, sc_suite_t *s,
+			diag_t *out)
+{
+	*H = *L;
+	H->s = s;
+	H->arena = &s->arena;
+	H->out = out;
+	out->n = 0;
+	out->more = false;
+	H->tmp.n = 0;
+	H->tmp.more = false;
+	H->nerr = 0;
+	H->root = NULL;
+	H->files = NULL;
+	H->nfiles = H->capfiles = 0;
+	H->slots = NULL;
+	H->nslots = 0;
+	dns_arena_init(&H->scratch, 0);
+	H->fd = -1;
+	H->span = NULL;
+	H->ms_node = NULL;
+	H->collect = NULL;
+}
+
+/* The second thread and what it shares with this one. */
+typedef struct pair {
+	loader_t W;	/* its loader */
+	sc_suite_t ws;	/* its suite: its arena and role, nothing else */
+	diag_t wout;	/* its diagnostics (dropped) */
+	file_ctx_t wfc; /* its copy of the file's context */
+	const units_t *U;
+	unit_out_t *out; /* one per unit: odd ones filled by it */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	size_t ready;  /* the odd units before it are loaded (by it) */
+	size_t merged; /* the units before it are in the suite (this one) */
+} pair_t;
+
+/* The second thread: the odd units, at most 2 * UNITS_AHEAD units after
+ * those appended (a bound on the memory of the lists). */
+static void *pair_run(void *arg)
+{
+	pair_t *p = arg;
+	dns_arena_t slice;
+	dns_arena_init(&slice, 0);
+	for (size_t u = 1; u < p->U->n; u += 2) {
+		pthread_mutex_lock(&p->mu);
+		while (u > p->merged + 2 * UNITS_AHEAD)
+			pthread_cond_wait(&p->cv, &p->mu);
+		pthread_mutex_unlock(&p->mu);
+		unit_collect(&p->W, &p->wfc, p->U, u, &slice, &p->out[u]);
+		pthread_mutex_lock(&p->mu);
+		p->ready = u + 1;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+	dns_arena_free(&slice);
+	return NULL;
+}
+
+/* Wait until p's field *at (guarded by its mutex) is at least v. */
+static void pair_wait(pair_t *p, const size_t *at, size_t v)
+{
+	pthread_mutex_lock(&p->mu);
+	while (*at < v)
+		pthread_cond_wait(&p->cv, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void pair_set_merged(pair_t *p, size_t v)
+{
+	pthread_mutex_lock(&p->mu);
+	p->merged = v;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* The once-only caches of a helper's copy of the file's context into
+ * the file's own (real), when loading did not fill them there (they are
+ * read again when lazy cases are played). */
+static void caches_back(file_ctx_t *real, const file_ctx_t *copy)
+{
+	if (real->plain_done || !copy->plain_done)
+		return;
+	real->plain = copy->plain;
+	real->plain_done = true;
+	real->plain_ok = copy->plain_ok;
+	real->plain_expect = copy->plain_expect;
+	real->plain_vals = copy->plain_vals;
+}
+
+/* After the second thread: its arena becomes the suite's. */
+static void pair_done(loader_t *L, pair_t *p)
+{
+	dns_arena_adopt(&L->s->arena, &p->ws.arena);
+	dns_arena_free(&p->W.scratch);
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+}
+
+/* Units 1 and on of U on two threads: the second loads the odd ones,
+ * this one the even ones (with helper M), then appends both in order.
+ * Each helper has its own copy of the file's context: a mistake in
+ * defaults: is reported once, by the first case that reads them, so the
+ * context's caches are filled by L alone, as it loads units in order.
+ * false when the second thread cannot be started (nothing loaded). */
+static bool units_pair(loader_t *L, file_ctx_t *fc, const units_t *U,
+		       dns_arena_t *slice, pair_t *p, loader_t *M, diag_t *mout,
+		       unit_out_t *out)
+{
+	file_ctx_t *real = L->lazy ? &fc->kept->fc : fc, mfc = *real;
+	memset(p, 0, sizeof(*p));
+	memset(out, 0, U->n * sizeof(*out));
+	helper_init(&p->W, L, &p->ws, &p->wout);
+	dns_arena_init(&p->ws.arena, 0);
+	p->ws.role = L->s->role;
+	p->W.arena = &p->ws.arena;
+	p->W.own_fc = true;
+	p->wfc = *real;
+	p->U = U;
+	p->out = out;
+	pthread_t tid;
+	bool locks = pthread_mutex_init(&p->mu, NULL) == 0;
+	bool cond = locks && pthread_cond_init(&p->cv, NULL) == 0;
+	if (!cond || pthread_create(&tid, NULL, pair_run, p) != 0) {
+		if (cond)
+			pthread_cond_destroy(&p->cv);
+		if (locks)
+			pthread_mutex_destroy(&p->mu);
+		dns_arena_free(&p->W.scratch);
+		return false;
+	}
+	helper_init(M, L, L->s, mout);
+	M->own_fc = true;
+	for (size_t u = 2; u - 1 < U->n; u += 2) {
+		if (u < U->n)
+			unit_collect(M, &mfc, U, u, slice, &out[u]);
+		pair_wait(p, &p->ready, u);
+		unit_finish(L, fc, U, u - 1, slice, &out[u - 1]);
+		if (u < U->n)
+			unit_finish(L, fc, U, u, slice, &out[u]);
+		pair_set_merged(p, u + 1);
+	}
+	pthread_join(tid, NULL);
+	dns_arena_free(&M->scratch);
+	pair_done(L, p);
+	caches_back(real, &mfc);
+	caches_back(real, &p->wfc);
+	return true;
+}
+
+/* Are two threads asked for (two_threads) and worth it: units after the
+ * first for both, and, lazy, the context its cases keep made? */
+static bool pair_pays(const loader_t *L, const file_ctx_t *fc, const units_t *U)
+{
+	return U->n >= 3 && (!L->lazy || fc->kept != NULL) && two_threads(L);
+}
+
+/* Load the units of U with L: the first on this thread, the others on
+ * two when it pays, else here one after another. */
+static void load_units(loader_t *L, file_ctx_t *fc, const units_t *U)
+{
+	dns_arena_t slice;
+	size_t from = 1;
+	dns_arena_init(&slice, 0);
+	if (U->n > 0)
+		load_unit(L, fc, U, 0, &slice);
+	if (pair_pays(L, fc, U)) {
+		pair_t *p = dns_mem_alloc(sizeof(*p));
+		loader_t *M = dns_mem_alloc(sizeof(*M));
+		diag_t *mout = dns_mem_alloc(sizeof(*mout));
+		unit_out_t *out = dns_mem_alloc(U->n * sizeof(*out));
+		if (p != NULL && M != NULL && mout != NULL && out != NULL &&
+		    units_pair(L, fc, U, &slice, p, M, mout, out))
+			from = U->n;
+		dns_mem_free(p);
+		dns_mem_free(M);
+		dns_mem_free(mout);
+		dns_mem_free(out);
+	}
+	for (size_t u = from; u < U->n; u++)
+		load_unit(L, fc, U, u, &slice);
+	dns_arena_free(&slice);
+}
+
 /* The cases of a file loaded by load_sliced, SLICE_CASES at a time. */
 static void read_sliced_cases(loader_t *L, file_ctx_t *fc, const char *file)
 {
-	dns_arena_t slice;
-	dns_arena_init(&slice, 0);
+	units_t U = {NULL, file, L->nspans,
+		     (L->nspans + SLICE_CASES - 1) / SLICE_CASES};
 	flush(L);
-	for (size_t i = 0; i < L->nspans; i += SLICE_CASES) {
-		size_t n =
-		    L->nspans - i < SLICE_CASES ? L->nspans - i : SLICE_CASES;
-		const span_t *sp = &L->spans[i];
-		node_t *seq =
-		    parse_slice(L->text + sp->begin, sp[n - 1].end - sp->begin,
-				sp->line, n, file, &slice, &L->tmp);
-		for (size_t k = 0; seq != NULL && k < n; k++) {
-			L->span = &L->spans[i + k];
-			load_case(L, fc, seq->vals[k]);
-			flush(L);
-		}
-		L->span = NULL;
-		flush(L);
-		dns_arena_reset(&slice);
-	}
-	dns_arena_free(&slice);
+	load_units(L, fc, &U);
 	slices_done(L); /* each case kept its span, a lazy_file_t the fd */
 }
 
@@ -2308,10 +2854,9 @@ static void read_cases(loader_t *L, file_ctx_t *fc, const node_t *doc)
 		diag_error(&L->tmp, cases, "cases: must not be empty");
 	flush(L);
 	cases_reserve(L, cases->n);
-	for (size_t i = 0; i < cases->n; i++) {
-		load_case(L, fc, cases->vals[i]);
-		flush(L);
-	}
+	units_t U = {cases, NULL, cases->n,
+		     (cases->n + SLICE_CASES - 1) / SLICE_CASES};
+	load_units(L, fc, &U);
 	L->lazy = false;
 }
 
@@ -2551,7 +3096,8 @@ static void cases_fit(loader_t *L)
 }
 
 static bool load_top(const char *path, const sc_load_opts_t *opts,
-		     size_t lazy_min, sc_suite_t *out, diag_t *d)
+		     size_t lazy_min, unsigned threads, sc_suite_t *out,
+		     diag_t *d)
 {
 	static const sc_load_opts_t none = {NULL, 0, NULL};
 	memset(out, 0, sizeof(*out));
@@ -2565,6 +3111,7 @@ static bool load_top(const char *path, const sc_load_opts_t *opts,
 	L->opts = opts ? opts : &none;
 	L->out = d;
 	L->lazy_min = lazy_min;
+	L->threads = threads;
 	L->fd = -1;
 	dns_arena_init(&L->scratch, 0);
 	L->kept_opts = dns_arena_dup(&out->arena, L->opts, sizeof(*L->opts));
@@ -2585,13 +3132,20 @@ static bool load_top(const char *path, const sc_load_opts_t *opts,
 bool sc_load_file(const char *path, const sc_load_opts_t *opts, sc_suite_t *out,
 		  diag_t *d)
 {
-	return load_top(path, opts, SIZE_MAX, out, d);
+	return load_top(path, opts, SIZE_MAX, 0, out, d);
 }
 
 bool sc_load_file_lazy(const char *path, const sc_load_opts_t *opts,
 		       size_t min_cases, sc_suite_t *out, diag_t *d)
 {
-	return load_top(path, opts, min_cases, out, d);
+	return load_top(path, opts, min_cases, 0, out, d);
+}
+
+bool sc_load_file_threads(const char *path, const sc_load_opts_t *opts,
+			  size_t min_cases, unsigned threads, sc_suite_t *out,
+			  diag_t *d)
+{
+	return load_top(path, opts, min_cases, threads, out, d);
 }
 
 /* The case of z read again from its file and parsed into arena (as a

@@ -68,9 +68,6 @@ void diag_print(const diag_t *d, void *fp)
 
 /* ---- the tree builder (node_int.h) --------------------------------------- */
 
-#define BLOCK_MIN   4096u		 /* reserved from the arena at a time */
-#define BLOCK_ALIGN alignof(max_align_t) /* as dns_arena_alloc's */
-
 /* The part of the block handed out, allocated in the arena. */
 static void block_commit(node_builder_t *b)
 {
@@ -80,16 +77,14 @@ static void block_commit(node_builder_t *b)
 	b->used = b->room = 0;
 }
 
-/* A new block with room for n bytes, and n bytes of it; NULL when
- * memory runs out. */
-static void *block_next(node_builder_t *b, size_t n)
+void *node_b_block(node_builder_t *b, size_t n)
 {
-	if (n > SIZE_MAX - BLOCK_MIN)
+	if (n > SIZE_MAX - NODE_B_BLOCK)
 		return NULL;
-	size_t need = (n + BLOCK_ALIGN - 1) & ~(BLOCK_ALIGN - 1);
+	size_t need = (n + NODE_B_ALIGN - 1) & ~(size_t)(NODE_B_ALIGN - 1);
 	block_commit(b);
 	b->blk = dns_arena_reserve(
-	    b->arena, need > BLOCK_MIN ? need : BLOCK_MIN, &b->room);
+	    b->arena, need > NODE_B_BLOCK ? need : NODE_B_BLOCK, &b->room);
 	if (b->blk == NULL) {
 		b->room = 0;
 		return NULL;
@@ -98,23 +93,10 @@ static void *block_next(node_builder_t *b, size_t n)
 	return b->blk;
 }
 
-/* n bytes for the tree, aligned as dns_arena_alloc's: a pointer bumped
- * in the block, not a call into the arena per node. NULL when memory
- * runs out. */
-static inline void *block_alloc(node_builder_t *b, size_t n)
-{
-	size_t need = (n + BLOCK_ALIGN - 1) & ~(BLOCK_ALIGN - 1);
-	if (n > SIZE_MAX - BLOCK_MIN || need > b->room - b->used)
-		return block_next(b, n);
-	void *p = b->blk + b->used;
-	b->used += need;
-	return p;
-}
-
 static node_t *node_alloc(node_builder_t *b, node_kind_t k, unsigned line,
 			  unsigned col)
 {
-	node_t *n = block_alloc(b, sizeof(*n));
+	node_t *n = node_b_alloc(b, sizeof(*n));
 	if (n == NULL)
 		return NULL;
 	memset(n, 0, sizeof(*n));
@@ -126,7 +108,7 @@ static node_t *node_alloc(node_builder_t *b, node_kind_t k, unsigned line,
 }
 
 /* The items array doubled. */
-static bool items_grow(node_builder_t *b, const node_t *item)
+bool node_b_grow(node_builder_t *b, const node_t *item)
 {
 	size_t cap = b->capitems ? 2 * b->capitems : 64;
 	node_t **v = dns_mem_realloc(b->items, cap * sizeof(*v));
@@ -137,15 +119,7 @@ static bool items_grow(node_builder_t *b, const node_t *item)
 	return true;
 }
 
-static bool push_item(node_builder_t *b, node_t *item)
-{
-	if (b->nitems == b->capitems && !items_grow(b, item))
-		return false;
-	b->items[b->nitems++] = item;
-	return true;
-}
-
-static bool map_key_ok(node_builder_t *b, const node_frame_t *f, node_t *key)
+bool node_b_key_ok(node_builder_t *b, const node_frame_t *f, node_t *key)
 {
 	if (key->kind != NODE_SCALAR)
 		return diag_error(b->d, key, "a mapping key must be a scalar");
@@ -157,20 +131,6 @@ static bool map_key_ok(node_builder_t *b, const node_frame_t *f, node_t *key)
 			    key->str, k->line);
 	}
 	return true;
-}
-
-/* Attach a finished node to its parent (or make it the root). */
-static bool attach(node_builder_t *b, node_t *n)
-{
-	if (b->depth == 0) {
-		b->root = n;
-		return true;
-	}
-	const node_frame_t *f = &b->stack[b->depth - 1];
-	if (f->node->kind == NODE_MAP && (b->nitems - f->first) % 2 == 0 &&
-	    !map_key_ok(b, f, n))
-		return false;
-	return push_item(b, n);
 }
 
 bool node_b_open(node_builder_t *b, node_kind_t k, unsigned line, unsigned col)
@@ -202,44 +162,32 @@ bool node_b_close(node_builder_t *b)
 	n->n = count;
 	b->nitems = f->first;
 	if (count == 0) /* b->items may be NULL yet */
-		return attach(b, n);
+		return node_b_attach(b, n);
 	node_t **items = b->items + f->first;
 	size_t arrays = n->kind == NODE_MAP ? 2 : 1; /* vals, keys after */
-	n->vals = block_alloc(b, arrays * count * sizeof(node_t *));
+	n->vals = node_b_alloc(b, arrays * count * sizeof(node_t *));
 	if (n->vals == NULL)
 		return diag_error(b->d, n, "out of memory");
 	if (n->kind == NODE_MAP)
 		n->keys = n->vals + count;
 	if (n->kind == NODE_SEQ) {
 		memcpy(n->vals, items, count * sizeof(node_t *));
-		return attach(b, n);
+		return node_b_attach(b, n);
 	}
 	for (size_t i = 0; i < count; i++) {
 		n->keys[i] = items[2 * i];
 		n->vals[i] = items[2 * i + 1];
 	}
-	return attach(b, n);
+	return node_b_attach(b, n);
 }
 
 bool node_b_scalar(node_builder_t *b, const char *s, size_t len, bool quoted,
 		   unsigned line, unsigned col)
 {
-	node_t *n = len < SIZE_MAX - sizeof(*n) - BLOCK_MIN
-			? block_alloc(b, sizeof(*n) + len + 1)
-			: NULL;
+	node_t *n = node_b_new_scalar(b, s, len, quoted, line, col);
 	if (n == NULL)
 		return diag_error_at(b->d, b->file, 0, 0, "out of memory");
-	char *str = (char *)(n + 1); /* the node and its text together */
-	*n = (node_t){.kind = NODE_SCALAR,
-		      .file = b->file,
-		      .line = line,
-		      .col = col,
-		      .str = str,
-		      .len = len,
-		      .quoted = quoted};
-	memcpy(str, s, len);
-	str[len] = '\0';
-	return attach(b, n);
+	return node_b_attach(b, n);
 }
 
 /* ---- libyaml's events into the builder ----------------------------------- */

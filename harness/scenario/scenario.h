@@ -178,6 +178,15 @@ bool sc_load_file(const char *path, const sc_load_opts_t *opts, sc_suite_t *out,
 bool sc_load_file_lazy(const char *path, const sc_load_opts_t *opts,
 		       size_t min_cases, sc_suite_t *out, diag_t *d);
 
+/* sc_load_file_lazy (min_cases SIZE_MAX: sc_load_file) on at most
+ * `threads` threads: the cases of a file with many are loaded on two
+ * when threads is 2, or 0 and there is more than one CPU (as the two
+ * above do); on one when it is 1. The suite and the diagnostics are the
+ * same either way. */
+bool sc_load_file_threads(const char *path, const sc_load_opts_t *opts,
+			  size_t min_cases, unsigned threads, sc_suite_t *out,
+			  diag_t *d);
+
 void sc_suite_free(sc_suite_t *s);
 
 /* The compiled query and expectation of case c of suite s: c's own, or,

@@ -86,12 +86,55 @@ static void test_failure(void **state)
 	dns_arena_t a;
 	dns_arena_init(&a, 0);
 	dns_mem_fail_after(0);
+	assert_true(dns_mem_fail_armed());
 	assert_null(dns_arena_reserve(&a, 10, NULL));
 	assert_null(dns_arena_alloc(&a, 10));
 	dns_mem_fail_after(-1);
+	assert_false(dns_mem_fail_armed());
 	assert_null(dns_arena_alloc(&a, SIZE_MAX - 1));
 	assert_null(dns_arena_reserve(&a, SIZE_MAX - 1, NULL));
 	dns_arena_free(&a);
+}
+
+/* Adopted memory stays where it is, owned by the adopter; the adopter's
+ * current chunk (and a reservation in it) stays current. ASan says
+ * whether every chunk is freed once, by the adopter. */
+static void test_adopt(void **state)
+{
+	(void)state;
+	dns_arena_t dst, from, empty;
+	dns_arena_init(&dst, 256);
+	dns_arena_init(&from, 256);
+	dns_arena_init(&empty, 0);
+	dns_arena_adopt(&dst, &empty); /* nothing to take: dst stays empty */
+	assert_null(dst.head);
+	char *f1 = dns_arena_dup(&from, "one", 4);
+	(void)dns_arena_alloc(&from, 1000); /* a second chunk */
+	char *f2 = dns_arena_dup(&from, "two", 4);
+	dns_arena_adopt(&dst, &from); /* into an empty arena */
+	assert_null(from.head);
+	assert_string_equal(f1, "one");
+	assert_string_equal(f2, "two");
+	dns_arena_init(&from, 256);
+	char *g = dns_arena_dup(&from, "three", 6);
+	char *r = dns_arena_reserve(&dst, 16, NULL);
+	dns_arena_adopt(&dst, &from); /* behind dst's current chunk */
+	assert_ptr_equal(dns_arena_alloc(&dst, 16), r);
+	assert_string_equal(g, "three");
+	assert_string_equal(f1, "one");
+	dns_arena_adopt(&dst, &from); /* from is empty again: no change */
+	dns_arena_free(&dst);
+	assert_null(dst.head);
+	/* reset keeps one chunk of the default size and frees the rest */
+	dns_arena_init(&from, 256);
+	(void)dns_arena_alloc(&from, 10);
+	dns_arena_init(&dst, 256);
+	(void)dns_arena_alloc(&dst, 10);
+	dns_arena_adopt(&dst, &from);
+	dns_arena_reset(&dst);
+	assert_non_null(dst.head);
+	assert_non_null(dns_arena_alloc(&dst, 10));
+	dns_arena_free(&dst);
 }
 
 int main(void)
@@ -101,6 +144,7 @@ int main(void)
 	    cmocka_unit_test(test_reserve_commit),
 	    cmocka_unit_test(test_reserve_after_reset_allocates_nothing),
 	    cmocka_unit_test(test_failure),
+	    cmocka_unit_test(test_adopt),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -30,7 +30,7 @@
 
 /* ---- stand-ins for query.c and expect.c ---------------------------------- */
 
-static unsigned stub_calls;
+static _Atomic unsigned stub_calls; /* (called on two threads) */
 
 /* n as text ("{k: v, ...}", "[...]", scalars as they are) into buf. */
 static void node_text(const node_t *n, char *buf, size_t cap)
@@ -1317,6 +1317,369 @@ static void test_lazy_threshold(void **state)
 	sc_suite_free(&s);
 }
 
+/* ---- two threads -----------------------------------------------------------
+ */
+
+static const sc_var_t big_var = {"zone", "example.org."};
+
+/* A file of n cases of many kinds (vars:, defaults:, matrix:, hex:,
+ * question:, fields of their own), written to rel; the cases at bad get
+ * a query the stand-in rejects, those at dup the name of case 10, and,
+ * without refs, nothing refers to a variable. */
+static const char *big_file(const char *rel, size_t n, const size_t *bad,
+			    size_t nbad, const size_t *dup, size_t ndup,
+			    bool refs)
+{
+	size_t cap = 200 * n + 1024, len = 0;
+	char *t = malloc(cap);
+	assert_non_null(t);
+	const char *zone = refs ? "${zone}" : "example.";
+	len += (size_t)snprintf(t + len, cap - len,
+				"suite: big\n"
+				"vars: {zone: example., lvl: should}\n"
+				"defaults:\n"
+				"  level: %s\n"
+				"  tags: [t1]\n"
+				"  timeout: 300ms\n"
+				"  query: {name: \"%s\", type: SOA}\n"
+				"  expect: {rcode: NOERROR}\n"
+				"cases:\n",
+				refs ? "${lvl}" : "should", zone);
+	for (size_t i = 0; i < n; i++) {
+		char name[32];
+		const char *bogus = "";
+		snprintf(name, sizeof(name), "c%zu", i);
+		for (size_t k = 0; k < ndup; k++)
+			if (dup[k] == i)
+				snprintf(name, sizeof(name), "c10");
+		for (size_t k = 0; k < nbad; k++)
+			if (bad[k] == i)
+				bogus = ", bogus: 1";
+		if (i % 97 == 5)
+			len += (size_t)snprintf(
+			    t + len, cap - len,
+			    "  - name: %s\n"
+			    "    matrix: {rd: [0, 1], t: [A, MX]}\n"
+			    "    query: {type: \"${t}\", flags: {rd: "
+			    "\"${rd}\"}%s}\n",
+			    name, bogus);
+		else if (i % 13 == 1)
+			len += (size_t)snprintf(
+			    t + len, cap - len,
+			    "  - {name: %s, level: may, tags: [x, y], rfc: "
+			    "RFC %zu, query: {name: a.%s}}\n",
+			    name, i, bogus);
+		else if (i % 17 == 2)
+			len += (size_t)snprintf(
+			    t + len, cap - len,
+			    "  - {name: %s, query: {hex: '0001 0000 0001 0000 "
+			    "0000 0000 00 0006 0001'%s}}\n",
+			    name, bogus);
+		else if (i % 19 == 3)
+			len += (size_t)snprintf(
+			    t + len, cap - len,
+			    "  - {name: %s, skip: later, transport: tcp, "
+			    "retries: 3, query: {id: 7%s}}\n",
+			    name, bogus);
+		else if (i % 23 == 4)
+			len += (size_t)snprintf(
+			    t + len, cap - len,
+			    "  - name: %s\n"
+			    "    expect: {rcode: NXDOMAIN}\n"
+			    "    query: {question: {name: \"q%zu.%s\"}%s}\n",
+			    name, i, zone, bogus);
+		else
+			len += (size_t)snprintf(
+			    t + len, cap - len,
+			    "  - {name: %s, query: {name: \"h%zu.%s\", type: "
+			    "A%s}}\n",
+			    name, i, zone, bogus);
+		assert_true(len < cap);
+	}
+	const char *p = put(rel, t);
+	free(t);
+	return p;
+}
+
+/* Load p (lazy_min as sc_load_file_lazy's min_cases) on threads. */
+static bool load_threads(const char *p, size_t lazy_min, unsigned threads,
+			 sc_suite_t *s, diag_t *d)
+{
+	sc_load_opts_t o = {&big_var, 1, NULL};
+	memset(d, 0, sizeof(*d));
+	return sc_load_file_threads(p, &o, lazy_min, threads, s, d);
+}
+
+static void same_diag(const diag_t *a, const diag_t *b)
+{
+	assert_int_equal(a->n, b->n);
+	assert_int_equal(a->more, b->more);
+	for (unsigned i = 0; i < a->n; i++) {
+		assert_string_equal(a->e[i].file, b->e[i].file);
+		assert_int_equal(a->e[i].line, b->e[i].line);
+		assert_int_equal(a->e[i].col, b->e[i].col);
+		assert_string_equal(a->e[i].msg, b->e[i].msg);
+	}
+}
+
+static void same_str(const char *a, const char *b)
+{
+	assert_true((a == NULL) == (b == NULL));
+	if (a != NULL)
+		assert_string_equal(a, b);
+}
+
+/* The query of case c of s, compiled again when it is lazy, as text
+ * ("!" when it does not compile: a case of a suite that did not load). */
+static void query_text(const sc_suite_t *s, const sc_case_t *c, dns_arena_t *a,
+		       char *buf, size_t cap)
+{
+	sc_query_t *q;
+	sc_expect_t *x;
+	diag_t d = {0};
+	bool ok = sc_case_compile(s, c, a, &q, &x, &d) && q != NULL;
+	snprintf(buf, cap, "%s", ok ? (const char *)q->wire : "!");
+}
+
+/* a and b hold the same cases. */
+static void same_suite(const sc_suite_t *a, const sc_suite_t *b)
+{
+	assert_int_equal(a->ncases, b->ncases);
+	dns_arena_t ar;
+	dns_arena_init(&ar, 0);
+	for (size_t i = 0; i < a->ncases; i++) {
+		const sc_case_t *x = &a->cases[i], *y = &b->cases[i];
+		char qa[1024], qb[1024];
+		assert_string_equal(x->name, y->name);
+		same_str(x->rfc, y->rfc);
+		same_str(x->skip, y->skip);
+		assert_int_equal(x->level, y->level);
+		assert_int_equal(x->ntags, y->ntags);
+		for (size_t t = 0; t < x->ntags; t++)
+			assert_string_equal(x->tags[t], y->tags[t]);
+		assert_int_equal(x->transport, y->transport);
+		assert_int_equal(x->timeout_ms, y->timeout_ms);
+		assert_int_equal(x->retries, y->retries);
+		assert_int_equal(x->requires, y->requires);
+		assert_true((x->node == NULL) == (y->node == NULL));
+		if (x->node != NULL) {
+			assert_int_equal(x->node->line, y->node->line);
+			assert_int_equal(x->node->col, y->node->col);
+		}
+		assert_true((x->lazy == NULL) == (y->lazy == NULL));
+		query_text(a, x, &ar, qa, sizeof(qa));
+		query_text(b, y, &ar, qb, sizeof(qb));
+		assert_string_equal(qa, qb);
+		dns_arena_reset(&ar);
+	}
+	dns_arena_free(&ar);
+}
+
+/* p loads the same with one thread and with two: eager (whole tree),
+ * eager from load_sliced (as dnsharness run loads a file of fewer cases
+ * than SC_LAZY_MIN: of fewer lines, or, for the files of 3000 cases of
+ * big_file, of more lines but fewer cases) and lazy (a slice at a
+ * time). */
+static void same_on_two(const char *p, bool ok)
+{
+	static const size_t mins[] = {SIZE_MAX, 1000000, 3100, 1};
+	for (size_t m = 0; m < sizeof(mins) / sizeof(mins[0]); m++) {
+		sc_suite_t one, two;
+		diag_t d1, d2;
+		bool ok1 = load_threads(p, mins[m], 1, &one, &d1);
+		bool ok2 = load_threads(p, mins[m], 2, &two, &d2);
+		if (ok1 != ok || ok2 != ok) {
+			print_diag(ok1 != ok ? &d1 : &d2);
+			fprintf(stderr, "%s (min %zu): not as expected\n", p,
+				mins[m]);
+		}
+		assert_int_equal(ok1, ok);
+		assert_int_equal(ok2, ok);
+		same_diag(&d1, &d2);
+		same_suite(&one, &two);
+		sc_suite_free(&one);
+		sc_suite_free(&two);
+	}
+}
+
+/* A large file loads to the same cases on two threads as on one, with
+ * defaults:, vars:, matrix: and cases of every kind in every unit. */
+static void test_threads_same(void **state)
+{
+	(void)state;
+	same_on_two(big_file("big/refs.yaml", 3000, NULL, 0, NULL, 0, true),
+		    true);
+	same_on_two(big_file("big/plain.yaml", 2100, NULL, 0, NULL, 0, false),
+		    true);
+	/* fewer than three units: one thread */
+	same_on_two(big_file("big/small.yaml", 600, NULL, 0, NULL, 0, true),
+		    true);
+	sc_suite_t s;
+	diag_t d;
+	assert_true(load_threads(put("big/none.yaml", "suite: n\ncases: []\n"),
+				 1, 2, &s, &d) == false);
+	sc_suite_free(&s);
+}
+
+/* Duplicate names and errors after the first unit (in units of either
+ * thread, and more of them than a diag holds) are reported exactly as
+ * with one thread, in the same order. */
+static void test_threads_errors(void **state)
+{
+	(void)state;
+	static const size_t dup[] = {300, 301, 700, 1500, 2999};
+	same_on_two(big_file("big/dup.yaml", 3000, NULL, 0, dup, 5, true),
+		    false);
+	static const size_t bad[] = {260, 600, 1200, 1201, 2500};
+	same_on_two(big_file("big/bad.yaml", 3000, bad, 5, NULL, 0, true),
+		    false);
+	size_t many[100];
+	for (size_t i = 0; i < 100; i++)
+		many[i] = 256 + 27 * i;
+	same_on_two(big_file("big/many.yaml", 3000, many, 100, dup, 5, false),
+		    false);
+	/* a duplicate in the second thread's part says where the first is */
+	sc_suite_t s;
+	diag_t d;
+	assert_false(load_threads(
+	    big_file("big/dup1.yaml", 2000, NULL, 0, dup + 3, 1, true), 1, 2,
+	    &s, &d));
+	assert_int_equal(d.n, 1);
+	assert_non_null(strstr(d.e[0].msg, "duplicate case name 'c10'"));
+	assert_non_null(strstr(d.e[0].msg, "dup1.yaml:"));
+	sc_suite_free(&s);
+}
+
+/* big_file's text with more appended: after its cases (extra_at SIZE_MAX)
+ * or as an item before case extra_at. */
+static const char *big_with(const char *rel, size_t n, size_t extra_at,
+			    const char *extra)
+{
+	const char *p = big_file(rel, n, NULL, 0, NULL, 0, true);
+	FILE *f = fopen(p, "r");
+	assert_non_null(f);
+	size_t cap = 300 * n + strlen(extra) + 1024, len = 0, line = 0,
+	       item = 0;
+	char *t = malloc(cap), buf[512];
+	assert_non_null(t);
+	while (fgets(buf, sizeof(buf), f) != NULL) {
+		line++;
+		if (strncmp(buf, "  - ", 4) == 0 && item++ == extra_at)
+			len +=
+			    (size_t)snprintf(t + len, cap - len, "%s", extra);
+		len += (size_t)snprintf(t + len, cap - len, "%s", buf);
+	}
+	fclose(f);
+	if (extra_at == SIZE_MAX)
+		len += (size_t)snprintf(t + len, cap - len, "%s", extra);
+	assert_true(len < cap);
+	p = put(rel, t);
+	free(t);
+	return p;
+}
+
+/* The same with a case whose query: is m mappings deep (m + 1 with the
+ * case's own; the whole file allows 62 under its top mapping and
+ * cases:, NODE_MAX_DEPTH in all). */
+static const char *big_deep(const char *rel, size_t n, size_t at, unsigned m)
+{
+	char deep[1024] = "  - {name: deep, query: ";
+	for (unsigned i = 0; i < m; i++)
+		strcat(deep, "{a: ");
+	strcat(deep, "1");
+	for (unsigned i = 0; i < m; i++)
+		strcat(deep, "}");
+	strcat(deep, "}\n");
+	return big_with(rel, n, at, deep);
+}
+
+/* A file of many cases is parsed in two parts on two threads when its
+ * last key is cases: (load_sliced, parse_two), else whole; either way
+ * the tree and the errors are those of the whole file's parse: keys
+ * after cases:, YAML errors after the cut, a quoted scalar whose lines
+ * look like items, nesting as deep as the whole file allows and one
+ * level deeper. */
+static void test_threads_parse(void **state)
+{
+	(void)state;
+	put("big/inc.yaml", "suite: inc\ncases:\n"
+			    "  - {name: inc1, query: {name: i.}}\n");
+	same_on_two(
+	    big_with("big/incl.yaml", 2000, SIZE_MAX, "include: [inc.yaml]\n"),
+	    true);
+	same_on_two(big_with("big/yerr.yaml", 2000, 1500,
+			     "  - {name: broken, query: {name: x.}\n"),
+		    false);
+	same_on_two(big_with("big/ykey.yaml", 2000, 1500, "  zzz: 1\n"), false);
+	same_on_two(
+	    big_with("big/after.yaml", 2000, SIZE_MAX, "vars: {zone: late.}\n"),
+	    false); /* vars: twice */
+	char *quoted = malloc(64 * 1000 + 64);
+	assert_non_null(quoted);
+	quoted[0] = '\0';
+	for (unsigned i = 0; i < 1000; i++) { /* a quoted scalar's lines */
+		char one[64];
+		snprintf(one, sizeof(one),
+			 "  - {name: qq%u, rfc: \"RFC\n  - %u\"}\n", i, i);
+		strcat(quoted, one);
+	}
+	same_on_two(big_with("big/quoted.yaml", 1000, 999, quoted), true);
+	free(quoted);
+	same_on_two(big_deep("big/deep61.yaml", 2000, 1900, 61), true);
+	same_on_two(big_deep("big/deep62.yaml", 2000, 1900, 62), false);
+	sc_suite_t s;
+	diag_t d;
+	assert_false(load_threads(big_deep("big/deep62.yaml", 2000, 1900, 62),
+				  1000000, 2, &s, &d));
+	assert_int_equal(d.n, 1);
+	assert_non_null(strstr(d.e[0].msg, "nesting deeper"));
+	sc_suite_free(&s);
+	/* read a slice at a time, the error is the same */
+	char text[1024] = "suite: d\ncases:\n  - {name: a}\n"
+			  "  - {name: deep, query: ";
+	for (unsigned i = 0; i < 62; i++)
+		strcat(text, "{a: ");
+	strcat(text, "1");
+	for (unsigned i = 0; i < 63; i++)
+		strcat(text, "}");
+	strcat(text, "\n");
+	const char *dp = put("big/deep.yaml", text);
+	diag_t whole;
+	sc_suite_t ws;
+	assert_false(load_threads(dp, SIZE_MAX, 1, &ws, &whole));
+	assert_int_equal(whole.n, 1);
+	assert_non_null(strstr(whole.e[0].msg, "nesting deeper"));
+	assert_false(load_threads(dp, 1, 1, &s, &d));
+	same_diag(&whole, &d); /* (file names in the suites' arenas) */
+	sc_suite_free(&ws);
+	sc_suite_free(&s);
+}
+
+/* A mistake in defaults: is reported once, at the first case that reads
+ * them: here the first case without a matrix, after a unit of matrix
+ * cases that define the variable defaults: use. */
+static void test_threads_defaults_error(void **state)
+{
+	(void)state;
+	size_t cap = 64 * 2000, len = 0;
+	char *t = malloc(cap);
+	assert_non_null(t);
+	len += (size_t)snprintf(t + len, cap - len,
+				"suite: d\n"
+				"defaults: {query: {name: \"${v}.example.\"}}\n"
+				"cases:\n");
+	for (unsigned i = 0; i < 300; i++)
+		len +=
+		    (size_t)snprintf(t + len, cap - len,
+				     "  - {name: m%u, matrix: {v: [a]}}\n", i);
+	for (unsigned i = 0; i < 1200; i++)
+		len += (size_t)snprintf(t + len, cap - len, "  - {name: p%u}\n",
+					i);
+	assert_true(len < cap);
+	same_on_two(put("big/defs.yaml", t), false);
+	free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1333,6 +1696,10 @@ int main(void)
 	    cmocka_unit_test(test_merged_values),
 	    cmocka_unit_test(test_lazy_same_as_eager),
 	    cmocka_unit_test(test_lazy_threshold),
+	    cmocka_unit_test(test_threads_same),
+	    cmocka_unit_test(test_threads_errors),
+	    cmocka_unit_test(test_threads_parse),
+	    cmocka_unit_test(test_threads_defaults_error),
 	    cmocka_unit_test(test_shared_expectation),
 	    cmocka_unit_test(test_errors_not_repeated),
 	    cmocka_unit_test(test_compile_errors_located),

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "scenario/node.h"
@@ -203,6 +204,45 @@ static void same_tree(const node_t *x, const node_t *y, size_t doc)
 	}
 }
 
+/* The fast reader takes text (len bytes) into the tree libyaml gives. */
+static void fast_same(const char *text, size_t len, size_t doc)
+{
+	dns_arena_t a;
+	diag_t d = {0};
+	dns_arena_init(&a, 0);
+	node_t *fast = node_parse_plain(text, len, "t.yaml", &a);
+	node_t *slow = node_parse_libyaml(text, len, "t.yaml", &a, &d);
+	if (fast == NULL || slow == NULL)
+		fail_msg("doc %zu: fast %p, libyaml %p (%s)", doc, (void *)fast,
+			 (void *)slow, d.n ? d.e[0].msg : "");
+	same_tree(fast, slow, doc);
+	dns_arena_free(&a);
+}
+
+/* The fast reader gives up on text (without a word), and node_parse says
+ * what libyaml says. */
+static void fast_gives_up(const char *text, size_t len, size_t doc)
+{
+	dns_arena_t a;
+	diag_t d1 = {0}, d2 = {0};
+	dns_arena_init(&a, 0);
+	if (node_parse_plain(text, len, "t.yaml", &a) != NULL)
+		fail_msg("doc %zu read as plain YAML", doc);
+	node_t *x = node_parse(text, len, "t.yaml", &a, &d1);
+	node_t *y = node_parse_libyaml(text, len, "t.yaml", &a, &d2);
+	if ((x == NULL) != (y == NULL) || d1.n != d2.n)
+		fail_msg("doc %zu: node_parse differs from libyaml", doc);
+	if (x != NULL)
+		same_tree(x, y, doc);
+	for (unsigned k = 0; k < d1.n; k++)
+		if (d1.e[k].line != d2.e[k].line ||
+		    d1.e[k].col != d2.e[k].col ||
+		    strcmp(d1.e[k].msg, d2.e[k].msg) != 0)
+			fail_msg("doc %zu: %s / %s", doc, d1.e[k].msg,
+				 d2.e[k].msg);
+	dns_arena_free(&a);
+}
+
 /* Plain YAML: read without libyaml, into the tree libyaml gives. */
 static void test_fast_same_tree(void **state)
 {
@@ -226,22 +266,32 @@ static void test_fast_same_tree(void **state)
 	    "top:\n  mid:\n    low:\n      - x\n    low2: y\n  mid2: z\n",
 	    "a: b c   \nd: {e: f g , h: i}\nf: [ 1 ,2 ]\n",
 	    "no-newline: at-the-end",
+	    /* flow collections: nesting, empty ones, spaces, comments after */
+	    "a: {b: {c: {d: [e, [f, {g: h}]]}}}\n",
+	    "- {name: q1, query: {name: h1., type: A}}  # c\n- [a, 'b', "
+	    "\"c\"]\n",
+	    "a: [{}]\nb: [[]]\nc: {d: {}}\ne: {f: []}\ng: [{x: 1}, {y: 2}]\n",
+	    "a: [ a , b ,c ]\nb: {  c:  d  ,e: f}\n",
+	    /* ':' and '#' inside plain scalars, '-' first */
+	    "a: [c#d, x#, e.f]\nb: {k: v#w, l: m#n}\n",
+	    "a: [-1, -.5, -x, -1.5e3, a-b]\n",
+	    /* quoted scalars, with what ends a plain one inside */
+	    "a: [\"x, y\", 'z]', \"}\", '{', \"#\", ': ', \"\", '']\n"
+	    "b: {k: \"v\", l: 'w', m: \"a b\"}\n",
+	    /* scalars of every length the copy takes apart */
+	    "a: [x, xy, xyz, abcd, abcde, abcdefg, abcdefgh, abcdefghi, "
+	    "abcdefghijklmnop, abcdefghijklmnopq, "
+	    "abcdefghijklmnopqrstuvwxyz0123456789.example.]\n",
+	    /* at the end of the text, without a line feed */
+	    "a: {b: c}",
+	    "a: [b, {c: d}]   ",
+	    "cases:\n  - {name: a}\n  - {name: b}",
+	    "a: [x]\n\n\n# end",
+	    /* keys that are prefixes of each other, or differ in case */
+	    "a: {b: 1, bb: 2, B: 3, b.c: 4, b/c: 5, b-c: 6, _b: 7}\n",
 	};
-	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
-		dns_arena_t a;
-		diag_t d = {0};
-		dns_arena_init(&a, 0);
-		size_t len = strlen(docs[i]);
-		node_t *fast = node_parse_plain(docs[i], len, "t.yaml", &a);
-		node_t *slow =
-		    node_parse_libyaml(docs[i], len, "t.yaml", &a, &d);
-		if (fast == NULL || slow == NULL)
-			fail_msg("doc %zu: fast %p, libyaml %p (%s)", i,
-				 (void *)fast, (void *)slow,
-				 d.n ? d.e[0].msg : "");
-		same_tree(fast, slow, i);
-		dns_arena_free(&a);
-	}
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++)
+		fast_same(docs[i], strlen(docs[i]), i);
 }
 
 /* Outside plain YAML, or wrong: the fast reader gives up (without a
@@ -275,28 +325,156 @@ static void test_fast_gives_up(void **state)
 	    "plain scalar\n",	      /* root not a collection */
 	    "",			      /* empty */
 	    "# only a comment\n",
+	    /* flow collections */
+	    "a: {b: c,}\n",		  /* trailing comma in a mapping */
+	    "a: [b,,c]\n",		  /* empty item */
+	    "a: {b: c\n  , d: e}\n",	  /* over two lines */
+	    "a: [b, c",			  /* unterminated, at the end */
+	    "a: [b, c\n",		  /* unterminated */
+	    "a: {b: [c}\n",		  /* mismatched */
+	    "a: [b #c\n  ]\n",		  /* a comment inside */
+	    "a: [b] c\n",		  /* text after it */
+	    "a: [b]#c\n",		  /* '#' right after it */
+	    "a: {'q': 1}\n",		  /* quoted key */
+	    "a: {\"q\": 1}\n",		  /* quoted key */
+	    "a: {b:c}\n",		  /* no space after ':' */
+	    "a: {b:  }\n",		  /* empty value */
+	    "a: {: c}\n",		  /* empty key */
+	    "a: {b: c, d}\n",		  /* a key without a value */
+	    "a: [b: c]\n",		  /* a pair in a sequence */
+	    "a: [b :c]\n",		  /* ':' after an item */
+	    "a: {x: 1, x: 2}\n",	  /* duplicate key */
+	    "a: {b: c, bb: d, b: e}\n",	  /* duplicate key, not first */
+	    "- {a: 1}\n- {a: 1, a: 1}\n", /* in the second item */
+	    "a: [x?y]\n",		  /* '?' in a flow plain scalar */
+	    "a: [a:b]\n",		  /* ':' in a flow plain scalar */
+	    "a: {k: v:w}\n",		  /* ':' in a flow plain scalar */
+	    "a: [x[y]\n",		  /* '[' in a flow plain scalar */
+	    "a: [? x]\n",		  /* '?' key */
+	    "a: [&x b]\n",		  /* anchor */
+	    "a: [*x]\n",		  /* alias */
+	    "a: [!t b]\n",		  /* tag */
+	    "a: [- b]\n",		  /* '-' then a space */
+	    "a: {b: 'c''d'}\n",		  /* escaped quote */
+	    "a: {b: \"c\\\"d\"}\n",	  /* escape */
+	    "a: ['b\n  c']\n",		  /* quoted over two lines */
+	    "a: {b:\tc}\n",		  /* tab */
+	    "a: [b,\tc]\n",		  /* tab */
+	    "a: {b: c}\r\n",		  /* CR */
+	    "a: [b\r, c]\n",		  /* CR */
+	    "a: {b: caf\xc3\xa9}\n",	  /* not ASCII */
+	    "a: [\xff]\n",		  /* not UTF-8 */
+	    "a: ['\x80']\n",		  /* not UTF-8, quoted */
+	    "a: [b\x7f]\n",		  /* DEL */
 	};
-	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
-		dns_arena_t a;
-		diag_t d1 = {0}, d2 = {0};
-		dns_arena_init(&a, 0);
-		size_t len = strlen(docs[i]);
-		if (node_parse_plain(docs[i], len, "t.yaml", &a) != NULL)
-			fail_msg("doc %zu read as plain YAML", i);
-		node_t *x = node_parse(docs[i], len, "t.yaml", &a, &d1);
-		node_t *y = node_parse_libyaml(docs[i], len, "t.yaml", &a, &d2);
-		if ((x == NULL) != (y == NULL) || d1.n != d2.n)
-			fail_msg("doc %zu: node_parse differs from libyaml", i);
-		if (x != NULL)
-			same_tree(x, y, i);
-		for (unsigned k = 0; k < d1.n; k++)
-			if (d1.e[k].line != d2.e[k].line ||
-			    d1.e[k].col != d2.e[k].col ||
-			    strcmp(d1.e[k].msg, d2.e[k].msg) != 0)
-				fail_msg("doc %zu: %s / %s", i, d1.e[k].msg,
-					 d2.e[k].msg);
-		dns_arena_free(&a);
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++)
+		fast_gives_up(docs[i], strlen(docs[i]), i);
+	/* a NUL in the text */
+	static const char nul[] = "a: [b\0c]\n";
+	fast_gives_up(nul, sizeof(nul) - 1, 100);
+	static const char nul2[] = "a: [b]\n\0";
+	fast_gives_up(nul2, sizeof(nul2) - 1, 101);
+}
+
+/* Flow collections at the limits: the nesting depth node_parse takes,
+ * the longest simple key, long scalars, many items. */
+static void test_fast_flow_limits(void **state)
+{
+	(void)state;
+	static char text[8192];
+	size_t n;
+	/* "a: [[...]]": the root mapping and k sequences, 64 at most */
+	for (unsigned k = 60; k <= 66; k++) {
+		n = (size_t)snprintf(text, sizeof(text), "a: ");
+		memset(text + n, '[', k);
+		memset(text + n + k, ']', k);
+		n += 2 * k;
+		text[n++] = '\n';
+		if (k <= 63)
+			fast_same(text, n, k);
+		else
+			fast_gives_up(text, n, k);
 	}
+	/* and below two block mappings */
+	n = (size_t)snprintf(text, sizeof(text), "a:\n  b:\n    c: ");
+	memset(text + n, '{', 1);
+	n++;
+	for (unsigned k = 0; k < 60; k++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "k: {");
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "k: v");
+	memset(text + n, '}', 61);
+	n += 61;
+	text[n++] = '\n';
+	fast_same(text, n, 200);
+	/* a key of 1000 bytes is taken, one of 1001 left to libyaml */
+	for (unsigned k = 999; k <= 1001; k++) {
+		n = (size_t)snprintf(text, sizeof(text), "a: {");
+		memset(text + n, 'k', k);
+		n += k;
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      ": v, x: y}\n");
+		if (k <= 1000)
+			fast_same(text, n, 300 + k);
+		else
+			fast_gives_up(text, n, 300 + k);
+	}
+	/* a long plain scalar, a long quoted one, many items */
+	n = (size_t)snprintf(text, sizeof(text), "a: [");
+	memset(text + n, 'v', 3000);
+	n += 3000;
+	n += (size_t)snprintf(text + n, sizeof(text) - n, ", '");
+	memset(text + n, 'q', 2000);
+	n += 2000;
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "']\n");
+	fast_same(text, n, 400);
+	n = (size_t)snprintf(text, sizeof(text), "a: {");
+	for (unsigned k = 0; k < 300; k++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      "%sk%u: [v%u]", k ? ", " : "", k, k);
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "}\n");
+	fast_same(text, n, 401);
+}
+
+/* node_fast_items finds the items of cases: and where they end, also in
+ * a text that does not end in a line feed. */
+static size_t item_n, item_dash[8];
+static unsigned item_line[8];
+
+static void on_item(void *ctx, size_t dash, unsigned line)
+{
+	(void)ctx;
+	if (item_n < 8) {
+		item_dash[item_n] = dash;
+		item_line[item_n] = line;
+	}
+	item_n++;
+}
+
+static void test_fast_items(void **state)
+{
+	(void)state;
+	static const char *const docs[] = {
+	    "cases:\n  - {name: a}\n  - {name: b}",
+	    "cases:\n  - {name: a}\n  - {name: b}\n",
+	    "cases:\n  - {name: a}\n  - {name: b}\n\nz: 1",
+	};
+	/* the end of the text; where the line of z: starts */
+	static const size_t ends[] = {34, 35, 36};
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		node_items_t it = {"cases", on_item, NULL, 0, false, false};
+		item_n = 0;
+		assert_true(node_fast_items(docs[i], strlen(docs[i]), &it));
+		assert_true(it.found);
+		assert_int_equal(item_n, 2);
+		assert_int_equal(item_dash[0], 9);
+		assert_int_equal(item_line[0], 2);
+		assert_int_equal(item_dash[1], 23);
+		assert_int_equal(item_line[1], 3);
+		assert_int_equal(it.end, ends[i]);
+	}
+	node_items_t it = {"cases", on_item, NULL, 0, false, false};
+	assert_false(node_fast_items("cases:\n  - {name: a,}\n", 22, &it));
+	assert_false(node_fast_items("", 0, &it));
 }
 
 /* node_get finds a key as strcmp would, also one holding a NUL. */
@@ -327,6 +505,8 @@ int main(void)
 	    cmocka_unit_test(test_merge_clone),
 	    cmocka_unit_test(test_fast_same_tree),
 	    cmocka_unit_test(test_fast_gives_up),
+	    cmocka_unit_test(test_fast_flow_limits),
+	    cmocka_unit_test(test_fast_items),
 	    cmocka_unit_test(test_get_escaped_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
