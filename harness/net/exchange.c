@@ -56,10 +56,16 @@ bool net__is_unreachable(int uv_err)
 	       uv_err == UV_EADDRNOTAVAIL;
 }
 
-int net__begin(net_loop_t *l, net_exchange_t *x)
+int net__begin(net_loop_t *l, net_exchange_t *x, bool timer)
 {
-	memset(&x->res, 0, sizeof(x->res));
-	memset(&x->in, 0, sizeof(x->in));
+	/* Everything but the text of res.detail and the timer, which are
+	 * large (and the timer is uv_timer_init's to set): this runs for
+	 * every query. */
+	memset(&x->res, 0, offsetof(net_result_t, detail));
+	x->res.detail[0] = '\0';
+	memset(&x->in, 0,
+	       offsetof(net_exchange_t, in.timer) -
+		   offsetof(net_exchange_t, in));
 	x->in.loop = l;
 	if (x->timeout_ms == 0)
 		x->timeout_ms = NET_DEFAULT_TIMEOUT_MS;
@@ -67,6 +73,8 @@ int net__begin(net_loop_t *l, net_exchange_t *x)
 		x->idle_ms = NET_DEFAULT_IDLE_MS;
 	if (x->msg == NULL || x->len > DNS_MSG_MAXLEN || x->arena == NULL)
 		return UV_EINVAL;
+	if (!timer)
+		return 0;
 	int rc = uv_timer_init(&l->uv, &x->in.timer);
 	if (rc != 0)
 		return rc;
@@ -113,6 +121,28 @@ static bool reserve_slot(net_exchange_t *x)
 	return true;
 }
 
+/* A copy of the first response in x's arena, with its slot in res.msgs
+ * and res.lens: one allocation for the three, as most exchanges keep one
+ * response. NULL when memory is out. */
+static uint8_t *keep_first(net_exchange_t *x, const uint8_t *msg, size_t len)
+{
+	_Static_assert(
+	    sizeof(const uint8_t *) == sizeof(size_t),
+	    "the length and the bytes are aligned after the pointer");
+	const uint8_t **msgs = dns_arena_alloc(
+	    x->arena, sizeof(const uint8_t *) + sizeof(size_t) + len);
+	if (msgs == NULL)
+		return NULL;
+	size_t *lens = (size_t *)(void *)(msgs + 1);
+	uint8_t *copy = (uint8_t *)(lens + 1);
+	if (len > 0)
+		memcpy(copy, msg, len);
+	x->res.msgs = msgs;
+	x->res.lens = lens;
+	x->in.cap = 1;
+	return copy;
+}
+
 /* The QTYPE of x's query, or 0 when it has no readable question. */
 static uint16_t query_qtype(const net_exchange_t *x)
 {
@@ -157,7 +187,8 @@ bool net__accept(net_exchange_t *x, const uint8_t *msg, size_t len)
 		x->res.capped = true;
 		return true;
 	}
-	uint8_t *copy = dns_arena_dup(x->arena, msg, len);
+	uint8_t *copy = x->in.cap == 0 ? keep_first(x, msg, len)
+				       : dns_arena_dup(x->arena, msg, len);
 	if (copy == NULL || !reserve_slot(x)) {
 		net__finish(x, NET_ERROR, UV_ENOMEM,
 			    "out of memory keeping a response");
@@ -181,6 +212,48 @@ void net__handle_closed(uv_handle_t *h)
 		x->done(x);
 }
 
+/* The loop's idle callback: done() of the exchanges ended since its last
+ * turn, oldest first. Those that end meanwhile wait for the next turn, as
+ * handles closed in a close callback do. */
+static void run_ended(uv_idle_t *h)
+{
+	net_loop_t *l = h->data;
+	net_exchange_t *x = l->ended;
+	l->ended = l->ended_tail = NULL;
+	uv_idle_stop(h);
+	while (x != NULL) {
+		net_exchange_t *next = x->in.ended_next; /* done may reuse x */
+		x->in.ended_next = NULL;
+		if (x->done != NULL)
+			x->done(x);
+		x = next;
+	}
+}
+
+void net__ended_flush(net_loop_t *l)
+{
+	if (l->ended != NULL)
+		run_ended(&l->ended_idle);
+}
+
+/* x has no handle to close (UDP): its done() runs from the loop's idle
+ * callback, never inside the call that ended it. (A timer per exchange,
+ * opened and closed only for its close callback, cost more than the
+ * rest of the exchange's bookkeeping.) The idle handle also keeps the
+ * loop from blocking in poll while an ended exchange waits. */
+static void ended_push(net_exchange_t *x)
+{
+	net_loop_t *l = x->in.loop;
+	x->in.ended_next = NULL;
+	if (l->ended_tail != NULL) {
+		l->ended_tail->in.ended_next = x;
+	} else {
+		l->ended = x;
+		uv_idle_start(&l->ended_idle, run_ended);
+	}
+	l->ended_tail = x;
+}
+
 void net__finish(net_exchange_t *x, net_status_t st, int uv_err,
 		 const char *detail, ...)
 {
@@ -200,6 +273,10 @@ void net__finish(net_exchange_t *x, net_status_t st, int uv_err,
 		net__tcp_release(x);
 	else
 		net__udp_release(x);
+	if (x->in.open_handles == 0) {
+		ended_push(x);
+		return;
+	}
 	uv_timer_stop(&x->in.timer);
 	uv_close((uv_handle_t *)&x->in.timer, net__handle_closed);
 }

@@ -4,7 +4,9 @@
  * belong to it, bounded by a timeout per attempt, the loop's limits and
  * the rules below; it always ends with a named status and calls done()
  * exactly once, after every libuv handle and request it used is finished,
- * so the caller may then free or reuse it.
+ * so the caller may then free or reuse it. done() always runs from the
+ * loop, never inside the call that started or ended the exchange
+ * (net_udp_start, net_exchange_abort ...).
  *
  * UDP: one socket at a time per exchange, bound to an ephemeral port and
  * not connected, so stray datagrams are seen and counted. Sockets are
@@ -93,7 +95,6 @@ typedef struct net_result {
 	int uv_err;	      /* libuv error behind CLOSED/RESET/ERROR, or 0 */
 	bool unreachable;     /* ERROR: refused, or no route to the server */
 	bool capped;	      /* collection stopped at a limit (net_limits_t) */
-	char detail[160];     /* a sentence saying what happened, or "" */
 	const uint8_t **msgs; /* accepted responses, arrival order (arena) */
 	size_t *lens;
 	size_t nmsgs;
@@ -102,6 +103,8 @@ typedef struct net_result {
 	unsigned attempts;	/* times the query was sent */
 	double rtt_ms;		/* last send to first accepted response */
 	net_hold_result_t hold; /* TCP with hold_ms */
+	/* last: net__begin clears the fields before it and detail[0] only */
+	char detail[160]; /* a sentence saying what happened, or "" */
 } net_result_t;
 
 typedef struct net_exchange net_exchange_t;
@@ -156,7 +159,6 @@ struct net_exchange {
 	struct {
 		net_loop_t *loop;
 		struct net_udp_sock *sock; /* UDP: the socket in use */
-		uv_timer_t timer;
 		int open_handles; /* closes outstanding before done() */
 		bool sock_open;	  /* UDP: holds a socket */
 		bool on_wire;	  /* TCP: written on its connection */
@@ -170,8 +172,8 @@ struct net_exchange {
 		uint16_t id;	   /* ID expected in responses */
 		unsigned soa_seen; /* multi: SOA records seen in answers */
 		double sent_at;
-		size_t cap; /* slots in res.msgs / res.lens */
-		struct sockaddr_storage local;
+		size_t cap;	     /* slots in res.msgs / res.lens */
+		uint16_t local_port; /* UDP: the socket's port (host order) */
 		net_tcp_pool_t *pool;
 		net_tcp_conn_t *conn;
 		net_exchange_t *next; /* in the connection's pending list */
@@ -179,6 +181,12 @@ struct net_exchange {
 		net_exchange_t *wait_prev, *wait_next;
 		uint64_t deadline; /* uv_now() time */
 		bool waiting;
+		/* UDP: on the loop's queue of ended exchanges (exchange.c) */
+		net_exchange_t *ended_next;
+		/* TCP: the exchange's timer (UDP has none: its deadline is on
+		 * the loop's list). Last: net__begin leaves it to
+		 * uv_timer_init. */
+		uv_timer_t timer;
 	} in;
 };
 

@@ -11,9 +11,10 @@
 #define NET_DEFAULT_TIMEOUT_MS 1000ul
 #define NET_DEFAULT_IDLE_MS    500ul
 
-/* Reset x's result and internal state, bind it to l and open its timer
- * (counted in open_handles). Returns 0 or a negative libuv error. */
-int net__begin(net_loop_t *l, net_exchange_t *x);
+/* Reset x's result and internal state, bind it to l and, with timer (TCP),
+ * open its timer (counted in open_handles). Returns 0 or a negative libuv
+ * error. */
+int net__begin(net_loop_t *l, net_exchange_t *x, bool timer);
 
 /* The ID to expect from x's query as it stands (0 when shorter than 2). */
 uint16_t net__query_id(const net_exchange_t *x);
@@ -35,6 +36,10 @@ void net__finish(net_exchange_t *x, net_status_t st, int uv_err,
 
 /* A handle of x finished closing; runs done() after the last one. */
 void net__handle_closed(uv_handle_t *h);
+
+/* Run done() of the exchanges ended without a handle to close (UDP) that
+ * still wait for it (net_loop_close). */
+void net__ended_flush(net_loop_t *l);
 
 /* Transport hooks called by net__finish. */
 void net__udp_release(net_exchange_t *x);

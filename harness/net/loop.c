@@ -45,6 +45,8 @@ int net_loop_init(net_loop_t *l)
 		return rc;
 	}
 	l->udp_timer.data = l;
+	uv_idle_init(&l->uv, &l->ended_idle); /* always succeeds */
+	l->ended_idle.data = l;
 	l->limits.max_msgs = NET_DEFAULT_MAX_MSGS;
 	l->limits.max_bytes = NET_DEFAULT_MAX_BYTES;
 	l->limits.max_transfer_ms = NET_DEFAULT_MAX_TRANSFER_MS;
@@ -68,6 +70,7 @@ static void close_any(uv_handle_t *h, void *arg)
 
 void net_loop_close(net_loop_t *l)
 {
+	net__ended_flush(l); /* their done(), as a closing timer's would */
 	uv_walk(&l->uv, close_any, NULL);
 	uv_run(&l->uv, UV_RUN_DEFAULT);
 	net__udp_pool_free(l);
@@ -237,19 +240,19 @@ static void unspecified(const struct sockaddr *dst,
 	out->ss_family = dst->sa_family;
 }
 
-void net_local_for(net_loop_t *l, const struct sockaddr *dst,
-		   struct sockaddr_storage *out)
+const struct sockaddr_storage *net_local_for(net_loop_t *l,
+					     const struct sockaddr *dst)
 {
 	if (l->route_dst.ss_family != 0 &&
-	    net_addr_equal((const struct sockaddr *)&l->route_dst, dst)) {
-		*out = l->route_src;
-		return;
-	}
+	    net_addr_equal((const struct sockaddr *)&l->route_dst, dst))
+		return &l->route_src;
+	struct sockaddr_storage *out = &l->route_src;
+	l->route_dst.ss_family = 0; /* cached again below, when found */
 	unspecified(dst, out);
 	socklen_t len = net_addr_len(dst);
 	int fd = len ? socket(dst->sa_family, SOCK_DGRAM, 0) : -1;
 	if (fd < 0)
-		return;
+		return out;
 	socklen_t outlen = sizeof(*out);
 	if (connect(fd, dst, len) != 0 ||
 	    getsockname(fd, (struct sockaddr *)out, &outlen) != 0)
@@ -260,5 +263,5 @@ void net_local_for(net_loop_t *l, const struct sockaddr *dst,
 	else if (out->ss_family == AF_INET6)
 		((struct sockaddr_in6 *)out)->sin6_port = 0;
 	memcpy(&l->route_dst, dst, len);
-	l->route_src = *out;
+	return out;
 }

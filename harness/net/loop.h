@@ -64,6 +64,10 @@ typedef struct net_loop {
 	struct net_exchange *udp_wait, *udp_wait_tail;
 	uv_timer_t udp_timer;
 	uint64_t udp_armed; /* the deadline udp_timer is set for */
+	/* UDP exchanges that have ended, oldest first: their done() runs
+	 * from ended_idle on the loop's next turn (exchange.c) */
+	struct net_exchange *ended, *ended_tail;
+	uv_idle_t ended_idle;
 } net_loop_t;
 
 /* Initialise l (the caller owns the memory, which must not move while the
@@ -76,15 +80,17 @@ int net_loop_init(net_loop_t *l);
 /* Run until no handle is active. Returns uv_run's result. */
 int net_loop_run(net_loop_t *l);
 
-/* Close every handle still open, run the loop until they are closed and
- * release it. l may be initialised again afterwards. */
+/* Run the done() of exchanges that have ended and still wait for it, close
+ * every handle still open, run the loop until they are closed and release
+ * it. l may be initialised again afterwards. */
 void net_loop_close(net_loop_t *l);
 
 /* The local address (port 0) the kernel would use to reach dst, found
  * once per destination with a connected UDP socket (nothing is sent);
- * the unspecified address when that fails. */
-void net_local_for(net_loop_t *l, const struct sockaddr *dst,
-		   struct sockaddr_storage *out);
+ * the unspecified address when that fails. Points into l (the cache),
+ * valid until the next call. */
+const struct sockaddr_storage *net_local_for(net_loop_t *l,
+					     const struct sockaddr *dst);
 
 /* A fresh random 16-bit query ID. */
 uint16_t net_random_id(net_loop_t *l);

@@ -818,7 +818,7 @@ int net_tcp_start(net_tcp_pool_t *p, net_exchange_t *x)
 {
 	if (net_addr_len((const struct sockaddr *)&p->server) == 0)
 		return UV_EINVAL;
-	int rc = net__begin(p->loop, x);
+	int rc = net__begin(p->loop, x, true);
 	if (rc != 0)
 		return rc;
 	x->in.pool = p;

@@ -299,21 +299,29 @@ static void idle_remove(net_loop_t *l, net_udp_sock_t *k)
 		idle_unlink(l, pp, before);
 }
 
+/* k's port, host order. */
+static uint16_t local_port(const net_udp_sock_t *k)
+{
+	const struct sockaddr *sa = (const struct sockaddr *)&k->local;
+	return sa->sa_family == AF_INET6
+		   ? ntohs(((const struct sockaddr_in6 *)sa)->sin6_port)
+		   : ntohs(((const struct sockaddr_in *)sa)->sin_port);
+}
+
 /* Give x a socket towards x->server: an idle one, or a new one. */
 static int sock_acquire(net_loop_t *l, net_exchange_t *x)
 {
-	struct sockaddr_storage bound;
-	net_local_for(l, x->server, &bound);
+	const struct sockaddr_storage *bound = net_local_for(l, x->server);
 	int rc = 0;
-	net_udp_sock_t *k = take_idle(l, &bound, x);
+	net_udp_sock_t *k = take_idle(l, bound, x);
 	if (k == NULL)
-		k = sock_open(l, &bound, &rc);
+		k = sock_open(l, bound, &rc);
 	if (k == NULL)
 		return rc;
 	k->x = x;
 	x->in.sock = k;
 	x->in.sock_open = true;
-	x->in.local = k->local;
+	x->in.local_port = local_port(k);
 	return 0;
 }
 
@@ -403,8 +411,8 @@ static void send_query(net_exchange_t *x)
 		x->in.id ^= 1u;
 		dns_put_u16(x->msg, x->in.id);
 	}
-	const struct sockaddr *local = (const struct sockaddr *)&x->in.local;
-	tap_udp(k->loop, local, x->server, x->msg, x->len);
+	tap_udp(k->loop, (const struct sockaddr *)&k->local, x->server, x->msg,
+		x->len);
 	if (!k->sending) /* else the waiting send takes the query as it is */
 		send_or_wait(k, x);
 }
@@ -468,8 +476,7 @@ static void datagram(net_udp_sock_t *k, const struct sockaddr *from,
 			len);
 		return;
 	}
-	tap_udp(k->loop, from, (const struct sockaddr *)&x->in.local, data,
-		len);
+	tap_udp(k->loop, from, (const struct sockaddr *)&k->local, data, len);
 	if (stale(k, x, from, data, len))
 		return;
 	if (x->in.lingering || !matches(x, from, data, len)) {
@@ -609,7 +616,7 @@ int net_udp_start(net_loop_t *l, net_exchange_t *x)
 {
 	if (x->server == NULL || net_addr_len(x->server) == 0)
 		return UV_EINVAL;
-	int rc = net__begin(l, x);
+	int rc = net__begin(l, x, false);
 	if (rc != 0)
 		return rc;
 	rc = sock_acquire(l, x);

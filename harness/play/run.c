@@ -644,36 +644,30 @@ static void shutdown_run(runner_t *r)
 		uv_close((uv_handle_t *)&r->watch, NULL);
 }
 
-/* The selected cases, in order, as results (verdicts still empty). */
+/* The selected cases, in order, as results (verdicts still empty): one
+ * pass over the cases, into room for all of them (select is asked once
+ * per case; a result is cleared as it is filled, not the whole array
+ * before). */
 static bool collect(const sc_suite_t *suites, size_t n, const play_opts_t *o,
 		    play_result_t *out)
 {
-	size_t total = 0;
-	for (int pass = 0; pass < 2; pass++) {
-		size_t k = 0;
-		for (size_t i = 0; i < n; i++)
-			for (size_t j = 0; j < suites[i].ncases; j++) {
-				const sc_case_t *c = &suites[i].cases[j];
-				if (o->select != NULL &&
-				    !o->select(&suites[i], c, o->select_ctx))
-					continue;
-				if (pass == 1) {
-					out->run.results[k].suite = &suites[i];
-					out->run.results[k].c = c;
-				}
-				k++;
-			}
-		total = k;
-		if (pass == 0) {
-			size_t bytes =
-			    (total ? total : 1) * sizeof(sc_result_t);
-			out->run.results = dns_arena_alloc(&out->arena, bytes);
-			if (out->run.results == NULL)
-				return false;
-			memset(out->run.results, 0, bytes);
+	size_t room = 0, k = 0;
+	for (size_t i = 0; i < n; i++)
+		room += suites[i].ncases;
+	out->run.results = dns_arena_alloc(
+	    &out->arena, (room ? room : 1) * sizeof(sc_result_t));
+	if (out->run.results == NULL)
+		return false;
+	out->run.results[0] = (sc_result_t){0}; /* as before, when none */
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < suites[i].ncases; j++) {
+			const sc_case_t *c = &suites[i].cases[j];
+			if (o->select == NULL ||
+			    o->select(&suites[i], c, o->select_ctx))
+				out->run.results[k++] =
+				    (sc_result_t){.suite = &suites[i], .c = c};
 		}
-	}
-	out->run.nresults = total;
+	out->run.nresults = k;
 	return true;
 }
 

@@ -170,10 +170,18 @@ static void record_commit(pcap_log_t *p, uint8_t *rec, size_t len)
 static uint64_t sum16(const uint8_t *b, size_t n, uint64_t acc)
 {
 	size_t i = 0;
-	for (; i + 8 <= n; i += 8) {
+	for (; i + 16 <= n; i += 16) {
+		uint64_t w, v;
+		memcpy(&w, b + i, 8);
+		memcpy(&v, b + i + 8, 8);
+		acc += (w & 0xffffffffu) + (w >> 32) + (v & 0xffffffffu) +
+		       (v >> 32);
+	}
+	if (n - i >= 8) {
 		uint64_t w;
 		memcpy(&w, b + i, 8);
 		acc += (w & 0xffffffffu) + (w >> 32);
+		i += 8;
 	}
 	if (n - i >= 4) {
 		uint32_t w;
@@ -194,6 +202,21 @@ static uint64_t sum16(const uint8_t *b, size_t n, uint64_t acc)
 		acc += w;
 	}
 	return acc;
+}
+
+/* Native words at b, for the sums. */
+static uint64_t word16(const uint8_t *b)
+{
+	uint16_t w;
+	memcpy(&w, b, 2);
+	return w;
+}
+
+static uint64_t word32(const uint8_t *b)
+{
+	uint32_t w;
+	memcpy(&w, b, 4);
+	return w;
 }
 
 /* The checksum of a sum: folded to 16 bits and complemented, a native
@@ -249,6 +272,9 @@ static uint64_t ip_header(uint8_t *b, const struct sockaddr *src,
 		memcpy(b + 24, d, 16);
 		return sum16(b + 8, 32, pseudo(proto, l4len));
 	}
+	/* The IPv4 header's sum is taken from its words as they are set
+	 * (the ID and the checksum field are 0), not by reading the header
+	 * back; the addresses' sum serves the pseudo-header too. */
 	const struct sockaddr_in *s4 = (const struct sockaddr_in *)src;
 	const struct sockaddr_in *d4 = (const struct sockaddr_in *)dst;
 	size_t total = IP4_HDR + l4len;
@@ -261,8 +287,10 @@ static uint64_t ip_header(uint8_t *b, const struct sockaddr *src,
 	b[9] = proto;
 	memcpy(b + 12, &s4->sin_addr, 4);
 	memcpy(b + 16, &d4->sin_addr, 4);
-	put_sum(b + 10, fold(sum16(b, IP4_HDR, 0)));
-	return sum16(b + 12, 8, pseudo(proto, l4len));
+	uint64_t addrs = word32(b + 12) + word32(b + 16);
+	put_sum(b + 10, fold(word16(b) + word16(b + 2) + word16(b + 6) +
+			     word16(b + 8) + addrs));
+	return addrs + pseudo(proto, l4len);
 }
 
 static void udp_locked(pcap_log_t *p, const struct sockaddr *src,

@@ -333,7 +333,7 @@ static void test_udp_late_then_answer(void **state)
 
 static uint16_t local_port(const net_exchange_t *x)
 {
-	return ntohs(((const struct sockaddr_in *)&x->in.local)->sin_port);
+	return x->in.local_port;
 }
 
 /* Run exchange i of c (query_soa) alone to its end. */
@@ -427,8 +427,7 @@ static void test_udp_flood(void **state)
 /* Deadlines of different lengths, set out of order, end in deadline
  * order (the loop keeps one timer for all UDP exchanges: a shorter
  * timeout set after a longer one must move it), and the loop ends once
- * the last has. (done() runs from libuv's closing phase, which takes the
- * exchanges that ended in one turn in reverse: the timeouts differ.) */
+ * the last has. */
 static int order_seen[MAX_X], norder;
 
 static void on_done_order(net_exchange_t *x)
@@ -463,6 +462,48 @@ static void test_udp_deadline_order(void **state)
 	assert_true(took >= 600 && took < 2000);
 	responder_stop(r);
 	client_free(c);
+}
+
+/* done() never runs inside the call that ended an exchange, but from the
+ * loop, in the order the exchanges ended (a UDP exchange has no handle of
+ * its own whose close would call it: exchange.c queues it); and
+ * net_loop_close runs the done() of those still waiting. */
+static void test_udp_done_deferred(void **state)
+{
+	(void)state;
+	static const int aborted[] = {2, 0, 1};
+	responder_t *r = responder_start(U_SILENT, false);
+	client_t *c = client_new(r->port, false, 0);
+	norder = 0;
+	for (size_t i = 0; i < 3; i++) {
+		net_exchange_t *x =
+		    client_add(c, query_soa, sizeof(query_soa), 20000, 0);
+		x->done = on_done_order;
+		client_start(c, x);
+	}
+	for (int i = 0; i < 3; i++) {
+		net_exchange_abort(&c->x[aborted[i]]);
+		assert_int_equal(c->done, 0);
+	}
+	client_run(c);
+	assert_int_equal(norder, 3);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(order_seen[i], aborted[i]);
+		assert_int_equal(c->x[aborted[i]].res.status, NET_ABORTED);
+	}
+	net_exchange_t *x =
+	    client_add(c, query_soa, sizeof(query_soa), 20000, 0);
+	x->done = on_done_order;
+	client_start(c, x);
+	net_exchange_abort(x);
+	assert_int_equal(c->done, 3);
+	net_loop_close(c->loop);
+	assert_int_equal(c->done, 4);
+	assert_int_equal(order_seen[3], 3);
+	responder_stop(r);
+	free(c->loop);
+	dns_arena_free(&c->arena);
+	free(c);
 }
 
 static void test_udp_refused(void **state)
@@ -1137,6 +1178,7 @@ int main(void)
 	    cmocka_unit_test(test_udp_flood),
 	    cmocka_unit_test(test_udp_refused),
 	    cmocka_unit_test(test_udp_deadline_order),
+	    cmocka_unit_test(test_udp_done_deferred),
 	    cmocka_unit_test(test_udp_bad_args),
 	    cmocka_unit_test(test_udp_empty),
 	    cmocka_unit_test(test_tcp_empty),
