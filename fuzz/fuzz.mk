@@ -23,7 +23,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_JOBS    ?= 2
 
 # fuzz_message counts the name decoder's calls for its work-limit oracle.
-FUZZ_LDFLAGS_message := -Wl,--wrap=dns_name_unpack -Wl,--wrap=dns_name_pack
+FUZZ_LDFLAGS_message := -Wl,--wrap=dns_name_unpack \
+			-Wl,--wrap=dns_name_unpack_wire -Wl,--wrap=dns_name_pack
 # fuzz_diff decodes every input with ldns and libknot too.
 FUZZ_LDFLAGS_diff := $(shell pkg-config --libs ldns libknot 2>/dev/null || \
 		       echo -lldns -lknot)

@@ -6,7 +6,7 @@
  *  1. strict and survey decode agree: the same return code; survey lists
  *     at least as many violations as strict, and its first violation is
  *     strict's (code, offset, section, index); no violation means DNS_OK.
- *  2. work limit: every call of dns_name_unpack follows at most
+ *  2. work limit: every call of dns_name_unpack (or _wire) follows at most
  *     DNS_PTR_MAXHOPS pointers and reads at most 128 labels (127 + root),
  *     and a decoded name has exactly as many labels as were read. A
  *     decode makes at most len + len/5 + 2 name calls: each call that
@@ -47,12 +47,44 @@
 
 dns_rc_t __real_dns_name_unpack(dns_wire_t *w, dns_name_t *out, bool allow_ptr);
 dns_rc_t __wrap_dns_name_unpack(dns_wire_t *w, dns_name_t *out, bool allow_ptr);
+size_t __real_dns_name_unpack_wire(dns_wire_t *w, uint8_t *out, bool allow_ptr);
+size_t __wrap_dns_name_unpack_wire(dns_wire_t *w, uint8_t *out, bool allow_ptr);
 dns_rc_t __real_dns_name_pack(dns_wire_t *w, const dns_name_t *n,
 			      dns_compress_t *c);
 dns_rc_t __wrap_dns_name_pack(dns_wire_t *w, const dns_name_t *n,
 			      dns_compress_t *c);
 
 static unsigned long unpack_calls, pack_calls;
+
+/* One decode of a name that began at start with the work counters at
+ * before: the name (len bytes at wire) when ok. */
+static void check_unpack(const dns_wire_t *w, size_t start, dns_work_t before,
+			 bool allow_ptr, bool ok, const uint8_t *wire,
+			 size_t len)
+{
+	unsigned long hops = dns_work.hops - before.hops;
+	unsigned long labels = dns_work.labels - before.labels;
+	unpack_calls++;
+	FUZZ_CHECK(hops <= DNS_PTR_MAXHOPS, "%lu hops in one name", hops);
+	FUZZ_CHECK(labels <= DNS_NAME_MAXLABELS + 1, "%lu labels in one name",
+		   labels);
+	FUZZ_CHECK(allow_ptr || hops == 0, "pointer followed where forbidden");
+	FUZZ_CHECK(ok == (w->err == DNS_OK), "return %d but cursor error %d",
+		   ok, w->err);
+	if (!ok)
+		return;
+	FUZZ_CHECK(w->pos > start && w->pos <= w->end,
+		   "cursor moved from %zu to %zu (end %zu)", start, w->pos,
+		   w->end);
+	FUZZ_CHECK(len > 0 && dns_name_wire_len(wire, len) == len,
+		   "decoded name is not a valid wire name");
+	dns_name_t n;
+	FUZZ_CHECK(dns_name_from_wire(wire, len, &n) == DNS_OK,
+		   "decoded name is not a valid wire name");
+	FUZZ_CHECK(labels == dns_name_labels(&n) + 1u,
+		   "%lu labels read for a name of %u", labels,
+		   dns_name_labels(&n));
+}
 
 dns_rc_t __wrap_dns_name_unpack(dns_wire_t *w, dns_name_t *out, bool allow_ptr)
 {
@@ -61,26 +93,21 @@ dns_rc_t __wrap_dns_name_unpack(dns_wire_t *w, dns_name_t *out, bool allow_ptr)
 	dns_work_t before = dns_work;
 	size_t start = w->pos;
 	dns_rc_t rc = __real_dns_name_unpack(w, out, allow_ptr);
-	unsigned long hops = dns_work.hops - before.hops;
-	unsigned long labels = dns_work.labels - before.labels;
-	unpack_calls++;
-	FUZZ_CHECK(hops <= DNS_PTR_MAXHOPS, "%lu hops in one name", hops);
-	FUZZ_CHECK(labels <= DNS_NAME_MAXLABELS + 1, "%lu labels in one name",
-		   labels);
-	FUZZ_CHECK(allow_ptr || hops == 0, "pointer followed where forbidden");
-	FUZZ_CHECK((rc == DNS_OK) == (w->err == DNS_OK),
-		   "return %d but cursor error %d", rc, w->err);
-	if (rc != DNS_OK)
-		return rc;
-	FUZZ_CHECK(w->pos > start && w->pos <= w->end,
-		   "cursor moved from %zu to %zu (end %zu)", start, w->pos,
-		   w->end);
-	FUZZ_CHECK(dns_name_wire_len(out->wire, out->len) == out->len,
-		   "decoded name is not a valid wire name");
-	FUZZ_CHECK(labels == dns_name_labels(out) + 1u,
-		   "%lu labels read for a name of %u", labels,
-		   dns_name_labels(out));
+	check_unpack(w, start, before, allow_ptr, rc == DNS_OK, out->wire,
+		     rc == DNS_OK ? out->len : 0);
 	return rc;
+}
+
+/* The decoders that store names inside other data (RDATA) use this one. */
+size_t __wrap_dns_name_unpack_wire(dns_wire_t *w, uint8_t *out, bool allow_ptr)
+{
+	if (w->err != DNS_OK) /* does nothing: not a decode */
+		return __real_dns_name_unpack_wire(w, out, allow_ptr);
+	dns_work_t before = dns_work;
+	size_t start = w->pos;
+	size_t len = __real_dns_name_unpack_wire(w, out, allow_ptr);
+	check_unpack(w, start, before, allow_ptr, len > 0, out, len);
+	return len;
 }
 
 dns_rc_t __wrap_dns_name_pack(dns_wire_t *w, const dns_name_t *n,

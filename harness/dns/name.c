@@ -37,26 +37,40 @@ static bool ptr_follow(dns_wire_t *w, size_t at, size_t seg_start,
 	return true;
 }
 
-/* Record rc at `at`, count the labels read, and return the error. */
-static dns_rc_t unpack_fail(dns_wire_t *w, dns_rc_t rc, size_t at,
-			    unsigned labels)
+/* Record rc at `at` (unless an error is there already: ptr_follow's),
+ * count the labels read, and return 0, the length of no name. */
+static size_t unpack_fail(dns_wire_t *w, dns_rc_t rc, size_t at,
+			  unsigned labels)
 {
 	dns_work.labels += labels;
 	dns_wire_fail_at(w, rc, at);
-	return w->err;
+	return 0;
+}
+
+/* Copy one run of labels (n <= DNS_NAME_MAXLEN bytes) from the message to
+ * the name. Most runs are short: when 32 bytes are there to read (src_room)
+ * and to write (dst_room), a copy of a fixed 32 bytes is a few moves where
+ * memcpy of a variable length is a call; the bytes past n are scratch that
+ * the next run or nothing overwrites. */
+static inline void copy_run(uint8_t *dst, size_t dst_room, const uint8_t *src,
+			    size_t src_room, size_t n)
+{
+	if (n <= 32 && dst_room >= 32 && src_room >= 32)
+		memcpy(dst, src, 32);
+	else
+		memcpy(dst, src, n);
 }
 
 /* The labels of a name run one after another in the message between
  * pointers, so each run ("segment") is checked label by label and then
- * copied with one memcpy. Within a segment the name grows as the cursor
- * moves, so the longest name (DNS_NAME_MAXLEN) is a fixed offset, name_end,
- * and one bound, stop, covers it and the end of the data (limit); when a
- * label crosses stop, the two are told apart in the order of the checks
- * (name too long before data too short). */
-dns_rc_t dns_name_unpack(dns_wire_t *w, dns_name_t *out, bool allow_ptr)
+ * copied at once. Within a segment the name grows as the cursor moves, so
+ * the longest name (DNS_NAME_MAXLEN) is a fixed offset, name_end, and one
+ * bound, stop, covers it and the end of the data (limit); when a label
+ * crosses stop, the two are told apart in the order of the checks (name
+ * too long before data too short). out has room for DNS_NAME_MAXLEN bytes;
+ * returns the name's length, 0 on error (recorded in w). */
+static size_t unpack_into(dns_wire_t *w, uint8_t *out, bool allow_ptr)
 {
-	if (w->err != DNS_OK)
-		return w->err;
 	const uint8_t *msg = w->msg;
 	size_t pos = w->pos, limit = w->end, seg_start = w->pos;
 	size_t resume = 0, seg_len = 0; /* seg_len: name bytes before seg */
@@ -93,11 +107,11 @@ dns_rc_t dns_name_unpack(dns_wire_t *w, dns_name_t *out, bool allow_ptr)
 		if (++hops > DNS_PTR_MAXHOPS)
 			return unpack_fail(w, DNS_E_PTR_LOOP, pos, labels);
 		dns_work.hops++;
-		if (!ptr_follow(w, pos, seg_start, &target)) {
-			dns_work.labels += labels;
-			return w->err;
-		}
-		memcpy(out->wire + seg_len, msg + seg_start, pos - seg_start);
+		if (!ptr_follow(w, pos, seg_start, &target))
+			return unpack_fail(w, w->err, pos, labels);
+		copy_run(out + seg_len, DNS_NAME_MAXLEN - seg_len,
+			 msg + seg_start, w->msglen - seg_start,
+			 pos - seg_start);
 		if (!jumped) {
 			resume = pos + 2;
 			jumped = true;
@@ -108,11 +122,27 @@ dns_rc_t dns_name_unpack(dns_wire_t *w, dns_name_t *out, bool allow_ptr)
 		name_end = seg_start + (DNS_NAME_MAXLEN - seg_len);
 		stop = limit < name_end ? limit : name_end;
 	}
-	memcpy(out->wire + seg_len, msg + seg_start, pos - seg_start);
+	copy_run(out + seg_len, DNS_NAME_MAXLEN - seg_len, msg + seg_start,
+		 w->msglen - seg_start, pos - seg_start);
 	dns_work.labels += labels;
-	out->len = (uint8_t)(seg_len + (pos - seg_start));
 	w->pos = jumped ? resume : pos;
+	return seg_len + (pos - seg_start);
+}
+
+dns_rc_t dns_name_unpack(dns_wire_t *w, dns_name_t *out, bool allow_ptr)
+{
+	if (w->err != DNS_OK)
+		return w->err;
+	size_t len = unpack_into(w, out->wire, allow_ptr);
+	if (len == 0)
+		return w->err;
+	out->len = (uint8_t)len;
 	return DNS_OK;
+}
+
+size_t dns_name_unpack_wire(dns_wire_t *w, uint8_t *out, bool allow_ptr)
+{
+	return w->err == DNS_OK ? unpack_into(w, out, allow_ptr) : 0;
 }
 
 /* ---- wire encode ------------------------------------------------------- */

@@ -48,6 +48,12 @@ extern _Thread_local dns_work_t dns_work;
  * cursor records the code and the offset of the offending byte. */
 dns_rc_t dns_name_unpack(dns_wire_t *w, dns_name_t *out, bool allow_ptr);
 
+/* The same, the name's uncompressed wire form written at out (room for
+ * DNS_NAME_MAXLEN bytes, all of which it may write): for decoders that
+ * store names inside other data. Returns the name's length (>= 1), or 0
+ * when the cursor has an error (then out holds nothing of use). */
+size_t dns_name_unpack_wire(dns_wire_t *w, uint8_t *out, bool allow_ptr);
+
 /* Bounded table of names already written into one message, for
  * compression. Zero-initialise (or dns_compress_init) per message. */
 typedef struct dns_compress {

@@ -641,22 +641,34 @@ static bool fast_name_in_place(fast_t *f)
 	return true;
 }
 
+/* The name at w's cursor (pointers allowed) decompressed at out, which has
+ * room bytes: its length, or 0 when it is bad or does not fit. */
+static size_t name_into(dns_wire_t *w, uint8_t *out, size_t room)
+{
+	if (room >= DNS_NAME_MAXLEN) /* straight into out */
+		return dns_name_unpack_wire(w, out, true);
+	dns_name_t nm;
+	if (dns_name_unpack(w, &nm, true) != DNS_OK || nm.len > room)
+		return 0;
+	memcpy(out, nm.wire, nm.len);
+	return nm.len;
+}
+
 /* A name that may hold pointers: decompressed into out. */
 static bool fast_name(fast_t *f)
 {
 	if (f->ti->cc == DNS_CC_NONE)
 		return fast_name_in_place(f);
 	dns_wire_t w = *f->in;
-	dns_name_t nm;
 	w.pos = f->pos;
 	w.end = f->end;
 	/* nothing to flush before a leading name (SOA, NS, CNAME, PTR) */
-	if ((f->pos > f->copied && !fast_flush(f)) ||
-	    dns_name_unpack(&w, &nm, true) != DNS_OK ||
-	    nm.len > f->cap - f->olen)
+	if (f->pos > f->copied && !fast_flush(f))
 		return false;
-	memcpy(f->out + f->olen, nm.wire, nm.len);
-	f->olen += nm.len;
+	size_t len = name_into(&w, f->out + f->olen, f->cap - f->olen);
+	if (len == 0)
+		return false;
+	f->olen += len;
 	f->pos = f->copied = w.pos;
 	return true;
 }
@@ -735,6 +747,58 @@ static bool fast_walk(fast_t *f)
 	return fast_flush(f);
 }
 
+/* SOA, in every negative answer: what fast_walk does with its row (two
+ * names with pointers, then five 32-bit fields; test_rdata.c checks the
+ * row), without walking the row. */
+static bool unpack_soa(dns_wire_t *rd, uint8_t *out, size_t cap, size_t *outlen)
+{
+	dns_wire_t w = *rd;
+	size_t olen = 0;
+	for (int i = 0; i < 2; i++) {
+		size_t len = name_into(&w, out + olen, cap - olen);
+		if (len == 0)
+			return false;
+		olen += len;
+	}
+	if (w.end - w.pos != 20 || cap - olen < 20)
+		return false;
+	memcpy(out + olen, w.msg + w.pos, 20);
+	rd->pos = rd->end;
+	*outlen = olen + 20;
+	return true;
+}
+
+/* A and AAAA: what fast_walk does with a row of one fixed-size field. */
+static bool unpack_fixed(dns_wire_t *rd, size_t n, uint8_t *out, size_t cap,
+			 size_t *outlen)
+{
+	if (rd->end - rd->pos != n || cap < n)
+		return false;
+	memcpy(out, rd->msg + rd->pos, n);
+	rd->pos = rd->end;
+	*outlen = n;
+	return true;
+}
+
+/* The commonest types take a shortcut, before their row is looked up,
+ * that checks and writes what unpack_fast does with the row: SHORTCUT_OK
+ * when it produced the stored form (and consumed rd), SHORTCUT_FAILED when
+ * walk_check must decide, SHORTCUT_NONE for the other types. */
+enum { SHORTCUT_NONE, SHORTCUT_OK, SHORTCUT_FAILED };
+
+static int unpack_shortcut(uint16_t type, dns_wire_t *rd, uint8_t *out,
+			   size_t cap, size_t *outlen)
+{
+	if (type != DNS_T_SOA && type != DNS_T_A && type != DNS_T_AAAA)
+		return SHORTCUT_NONE;
+	bool ok =
+	    rd->pos <= rd->end &&
+	    (type == DNS_T_SOA ? unpack_soa(rd, out, cap, outlen)
+			       : unpack_fixed(rd, type == DNS_T_A ? 4 : 16, out,
+					      cap, outlen));
+	return ok ? SHORTCUT_OK : SHORTCUT_FAILED;
+}
+
 /* The fast path for a layout row; true when it produced the stored form
  * (and consumed rd), false when walk_check must decide. */
 static bool unpack_fast(const dns_type_info_t *ti, dns_wire_t *rd, uint8_t *out,
@@ -751,14 +815,18 @@ static bool unpack_fast(const dns_type_info_t *ti, dns_wire_t *rd, uint8_t *out,
 dns_rc_t dns_rdata_unpack(uint16_t type, dns_wire_t *rd, uint8_t *out,
 			  size_t cap, size_t *outlen)
 {
-	const dns_type_info_t *ti = row_for(type);
-	const dns_special_ops_t *ops = special_ops(ti);
 	*outlen = 0;
 	if (!dns_wire_ok(rd))
 		return rd->err;
 	if (cap > STORED_MAX)
 		cap = STORED_MAX;
-	if (ops == NULL && unpack_fast(ti, rd, out, cap, outlen))
+	int shortcut = unpack_shortcut(type, rd, out, cap, outlen);
+	if (shortcut == SHORTCUT_OK)
+		return DNS_OK;
+	const dns_type_info_t *ti = row_for(type);
+	const dns_special_ops_t *ops = special_ops(ti);
+	if (ops == NULL && shortcut == SHORTCUT_NONE &&
+	    unpack_fast(ti, rd, out, cap, outlen))
 		return DNS_OK;
 	dns_wire_t o = dns_wire_writer(out, cap);
 	if (ops != NULL) {

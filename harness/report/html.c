@@ -286,8 +286,128 @@ static void put_pop(textw_t *w, const sc_run_t *run, const sc_result_t *r,
 	textw_str(w, "</div>");
 }
 
-static void put_cell(textw_t *w, const sc_run_t *run, const sc_result_t *r,
-		     bool detail)
+/* ---- rows --------------------------------------------------------------- */
+
+/* A piece of a row that depends on one text (the suite's name, the
+ * level's, the transport's; aux, the level of a row's head, is fixed per
+ * piece): written once into the writer's buffer, kept, and copied from then
+ * on while the text stays the same (rows of one suite follow each other).
+ * A piece too long to keep is written each time. */
+typedef void seg_put_fn(textw_t *w, const char *arg, int aux);
+
+typedef struct seg {
+	seg_put_fn *put;
+	int aux;	 /* put's third argument */
+	const char *arg; /* what text holds put's output for; NULL: none */
+	char *text;	 /* NULL: not kept, put writes it each time */
+	size_t len;
+} seg_t;
+
+/* Make sg's text for arg (or leave it NULL when too long to keep). */
+static void seg_make(textw_t *w, seg_t *sg, const char *arg)
+{
+	free(sg->text);
+	sg->text = NULL;
+	sg->arg = arg;
+	/* a piece is at most 64 bytes of markup and its text twice,
+	 * escaped: a byte takes at most 8 ("&#xFFFD;") */
+	size_t n = strlen(arg);
+	if (n <= (sizeof(w->buf) - 64) / 16) {
+		textw_room(w, 64 + 16 * n);
+		size_t mark = w->len;
+		sg->put(w, arg, sg->aux);
+		sg->text = textw_take(w, mark, &sg->len);
+	}
+}
+
+static inline void seg_write(textw_t *w, seg_t *sg, const char *arg)
+{
+	if (sg->arg != arg)
+		seg_make(w, sg, arg);
+	if (sg->text != NULL)
+		textw_raw(w, sg->text, sg->len);
+	else
+		sg->put(w, arg, sg->aux);
+}
+
+/* The pieces, in the order of a row. */
+static void put_head_seg(textw_t *w, const char *suite, int level)
+{
+	textw_str(w, "<tr data-suite=\"");
+	esc(w, suite);
+	textw_str(w, "\" data-level=\"");
+	textw_str(w, sc_level_name((sc_level_t)level));
+	textw_str(w, "\" data-v=\"");
+}
+
+static void put_key_seg(textw_t *w, const char *suite, int aux)
+{
+	(void)aux;
+	textw_str(w, "\" data-key=\"");
+	esc_n(w, suite, strlen(suite), true);
+	textw_byte(w, '/');
+}
+
+static void put_case_seg(textw_t *w, const char *suite, int aux)
+{
+	(void)aux;
+	textw_str(w, "\"><td class=\"case\"><span class=\"suite\">");
+	esc(w, suite);
+	textw_str(w, "/</span>");
+}
+
+static void put_lv_seg(textw_t *w, const char *level, int aux)
+{
+	(void)aux;
+	textw_str(w, "</td><td class=\"lv ");
+	textw_str(w, level);
+	textw_str(w, "\">");
+	textw_str(w, level);
+	textw_str(w, "</td><td class=\"rfc\">");
+}
+
+/* A plain pass of a large run (put_cell) up to its time. */
+static void put_flat_seg(textw_t *w, const char *transport, int aux)
+{
+	(void)aux;
+	textw_str(w, "<td class=\"c flat pass\" title=\"");
+	textw_str(w, transport);
+	textw_str(w, ", ");
+}
+
+/* The pieces of the rows: each kept for the last text it was made for. */
+typedef struct rows {
+	seg_t head[4]; /* by level (3: any other): the suite's */
+	seg_t key, kase;
+	seg_t lv;
+	seg_t flat[4]; /* by transport (3: any other): a run may mix them */
+} rows_t;
+
+static void rows_init(rows_t *rw)
+{
+	memset(rw, 0, sizeof(*rw));
+	for (int i = 0; i < 4; i++) {
+		rw->head[i] = (seg_t){.put = put_head_seg, .aux = i};
+		rw->flat[i].put = put_flat_seg;
+	}
+	rw->key.put = put_key_seg;
+	rw->kase.put = put_case_seg;
+	rw->lv.put = put_lv_seg;
+}
+
+static void rows_free(rows_t *rw)
+{
+	for (size_t i = 0; i < 4; i++) {
+		free(rw->head[i].text);
+		free(rw->flat[i].text);
+	}
+	free(rw->key.text);
+	free(rw->kase.text);
+	free(rw->lv.text);
+}
+
+static void put_cell(textw_t *w, rows_t *rw, const sc_run_t *run,
+		     const sc_result_t *r, bool detail)
 {
 	if (r == NULL) {
 		textw_str(w, "<td class=\"c none\">&ndash;</td>");
@@ -296,15 +416,12 @@ static void put_cell(textw_t *w, const sc_run_t *run, const sc_result_t *r,
 	bool died = run->died_during == r;
 	if (!detail && r->verdict.kind == SC_PASS && r->exp == SC_EXP_NONE &&
 	    !died) { /* a large run: a plain pass is one word */
-		textw_str(w, "<td class=\"c flat ");
-		textw_str(w, cell_class(r));
-		textw_str(w, "\" title=\"");
-		textw_str(w, sc_transport_name(r->obs.transport));
-		textw_str(w, ", ");
+		/* (its cell_class and cell_label are both "pass") */
+		unsigned t = (unsigned)r->obs.transport;
+		seg_write(w, &rw->flat[t < 4 ? t : 3],
+			  sc_transport_name(r->obs.transport));
 		textw_fixed(w, r->elapsed_ms, 1);
-		textw_str(w, " ms (details in report.json)\">");
-		textw_str(w, cell_label(r));
-		textw_str(w, "</td>");
+		textw_str(w, " ms (details in report.json)\">pass</td>");
 		return;
 	}
 	textw_str(w, "<td class=\"c ");
@@ -318,8 +435,6 @@ static void put_cell(textw_t *w, const sc_run_t *run, const sc_result_t *r,
 	textw_str(w, "</details></td>");
 }
 
-/* ---- rows --------------------------------------------------------------- */
-
 static int row_rank(const sc_run_t *runs, size_t n, size_t i)
 {
 	int rank = RANK_OK;
@@ -332,40 +447,48 @@ static int row_rank(const sc_run_t *runs, size_t n, size_t i)
 	return rank;
 }
 
-static void put_row(textw_t *w, const sc_run_t *runs, size_t n, size_t i,
-		    bool detail)
+/* The length of s; *plain tells whether esc_n writes it as it is,
+ * lowered or not (most names). */
+static size_t name_len(const char *s, bool *plain)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (html_byte[*p] == 2) /* not the NUL at the end */
+		p++;
+	*plain = *p == '\0';
+	return (size_t)(p - (const unsigned char *)s) + strlen((const char *)p);
+}
+
+static void put_row(textw_t *w, rows_t *rw, const sc_run_t *runs, size_t n,
+		    size_t i, bool detail)
 {
 	const sc_result_t *first = &runs[0].results[i];
 	const sc_case_t *c = first->c;
 	const char *suite = report_case_suite(first);
-	textw_str(w, "<tr data-suite=\"");
-	esc(w, suite);
-	textw_str(w, "\" data-level=\"");
-	textw_str(w, sc_level_name(c->level));
-	textw_str(w, "\" data-v=\"");
+	unsigned lv = (unsigned)c->level < 3 ? (unsigned)c->level : 3;
+	bool plain;
+	size_t nlen = name_len(c->name, &plain);
+	seg_write(w, &rw->head[lv], suite);
 	for (size_t k = 0; k < n; k++) {
 		const sc_result_t *r = cell(runs, k, i);
 		if (k > 0)
 			textw_byte(w, ' ');
 		textw_str(w, r ? cell_class(r) : "none");
 	}
-	textw_str(w, "\" data-key=\"");
-	esc_n(w, suite, strlen(suite), true);
-	textw_byte(w, '/');
-	esc_n(w, c->name, strlen(c->name), true);
-	textw_str(w, "\"><td class=\"case\"><span class=\"suite\">");
-	esc(w, suite);
-	textw_str(w, "/</span>");
-	esc(w, c->name);
-	textw_str(w, "</td><td class=\"lv ");
-	textw_str(w, sc_level_name(c->level));
-	textw_str(w, "\">");
-	textw_str(w, sc_level_name(c->level));
-	textw_str(w, "</td><td class=\"rfc\">");
+	seg_write(w, &rw->key, suite);
+	if (plain)
+		textw_raw(w, c->name, nlen);
+	else
+		esc_n(w, c->name, nlen, true);
+	seg_write(w, &rw->kase, suite);
+	if (plain)
+		textw_raw(w, c->name, nlen);
+	else
+		esc_n(w, c->name, nlen, false);
+	seg_write(w, &rw->lv, sc_level_name(c->level));
 	esc(w, c->rfc); /* nothing when NULL */
 	textw_str(w, "</td>");
 	for (size_t k = 0; k < n; k++)
-		put_cell(w, &runs[k], cell(runs, k, i), detail);
+		put_cell(w, rw, &runs[k], cell(runs, k, i), detail);
 	textw_str(w, "</tr>\n");
 }
 
@@ -555,15 +678,25 @@ static void put_matrix(textw_t *w, const sc_run_t *runs, size_t n)
 	}
 	textw_str(w, "</tr></thead>\n<tbody>\n");
 	bool detail = runs[0].nresults * n <= REPORT_HTML_DETAIL;
-	/* each row's rank computed once (out of memory: once per pass) */
+	rows_t rw;
+	rows_init(&rw);
+	/* each row's rank computed once (out of memory: once per pass), and
+	 * a pass only for a rank some row has */
+	size_t count[NRANKS] = {0};
 	unsigned char *ranks = malloc(runs[0].nresults + 1);
-	for (size_t i = 0; ranks != NULL && i < runs[0].nresults; i++)
+	for (size_t i = 0; ranks != NULL && i < runs[0].nresults; i++) {
 		ranks[i] = (unsigned char)row_rank(runs, n, i);
-	for (int rank = 0; rank < NRANKS; rank++)
+		count[ranks[i]]++;
+	}
+	for (int rank = 0; rank < NRANKS; rank++) {
+		if (ranks != NULL && count[rank] == 0)
+			continue;
 		for (size_t i = 0; i < runs[0].nresults; i++)
 			if ((ranks ? ranks[i] : row_rank(runs, n, i)) == rank)
-				put_row(w, runs, n, i, detail);
+				put_row(w, &rw, runs, n, i, detail);
+	}
 	free(ranks);
+	rows_free(&rw);
 	textw_str(w, "</tbody></table>\n");
 }
 

@@ -308,12 +308,31 @@ void jsonw_key(jsonw_t *w, const char *sep, const char *key)
 	jsonw_raw(w, b, ns + nk + 4);
 }
 
+/* Digits of v, which is at most UINT32_MAX. */
+static size_t digits_u32(uint64_t v)
+{
+	if (v < 100000)
+		return v < 100	   ? (v < 10 ? 1 : 2)
+		       : v < 10000 ? (v < 1000 ? 3 : 4)
+				   : 5;
+	return v < 10000000	? (v < 1000000 ? 6 : 7)
+	       : v < 1000000000 ? (v < 100000000 ? 8 : 9)
+				: 10;
+}
+
 void jsonw_int(jsonw_t *w, int64_t v)
 {
 	char b[24], *end = b + sizeof(b);
 	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
 	if (v >= 0 && v < 10 && w->len < sizeof(w->buf)) {
 		w->buf[w->len++] = (char)('0' + v); /* counts, flags: most */
+		return;
+	}
+	/* IDs, TTLs, sizes: straight into the buffer when there is room */
+	if (v >= 0 && v <= UINT32_MAX && sizeof(w->buf) - w->len >= 10) {
+		size_t n = digits_u32(u);
+		dns_digits(w->buf + w->len + n, u, 1);
+		w->len += n;
 		return;
 	}
 	char *p = dns_digits(end, u, 1);
@@ -349,6 +368,15 @@ void jsonw_bool(jsonw_t *w, bool v)
 
 void jsonw_hex(jsonw_t *w, const uint8_t *p, size_t n)
 {
+	size_t room = sizeof(w->buf) - w->len;
+	if (room >= 2 && n <= (room - 2) / 2) { /* most: in one go */
+		char *o = w->buf + w->len;
+		o[0] = '"';
+		dns_hex_pairs(o + 1, p, n);
+		o[1 + 2 * n] = '"';
+		w->len += 2 * n + 2;
+		return;
+	}
 	jsonw_raw(w, "\"", 1);
 	while (n > 0) {
 		size_t k = room_for(w, 128) / 2;

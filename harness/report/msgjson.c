@@ -43,31 +43,47 @@ static const uint8_t name_plain[256] = {
 /* The name as a JSON string straight from its labels into w->buf, when
  * all their bytes are plain and there is room; false (nothing written)
  * otherwise. The text is the labels joined and ended by dots ("." for
- * the root): at most DNS_NAME_MAXLEN bytes. */
+ * the root): the wire form without its first byte, each length byte
+ * after the first become the dot that ends the label before it. At most
+ * DNS_NAME_MAXLEN bytes. */
 static bool name_json_plain(jsonw_t *w, const dns_name_t *n)
 {
 	if (sizeof(w->buf) - w->len < DNS_NAME_MAXLEN + 2)
 		return false;
 	char *o = w->buf + w->len;
-	*o++ = '"';
-	if (n->len <= 1)
-		*o++ = '.';
-	for (size_t i = 0; n->len > 1 && n->wire[i] != 0;) {
+	size_t len = n->len;
+	o[0] = '"';
+	if (len <= 1) {
+		memcpy(o + 1, ".\"", 2);
+		w->len += 3;
+		return true;
+	}
+	/* the bytes in one copy (a fixed 32 for most names: both sides have
+	 * room for them), then the dots over the length bytes */
+	if (len <= 32)
+		memcpy(o + 1, n->wire + 1, 32);
+	else
+		memcpy(o + 1, n->wire + 1, len - 1);
+	for (size_t i = 0; i < len - 1;) {
 		size_t k = n->wire[i];
 		const uint8_t *label = n->wire + i + 1;
-		if (i + 1 + k >= n->len)
+		if (k == 0 || i + 1 + k >= len)
 			return false; /* not a valid name: the long way */
-		for (size_t j = 0; j < k; j++) {
-			if (!name_plain[label[j]])
-				return false;
-			o[j] = (char)label[j];
-		}
-		o[k] = '.';
-		o += k + 1;
+		unsigned plain = 1;
+		size_t j = 0;
+		for (; j + 4 <= k; j += 4) /* four a turn: fewer loop steps */
+			plain &=
+			    name_plain[label[j]] & name_plain[label[j + 1]] &
+			    name_plain[label[j + 2]] & name_plain[label[j + 3]];
+		for (; j < k; j++)
+			plain &= name_plain[label[j]];
+		if (!plain)
+			return false;
 		i += 1 + k;
+		o[i] = '.';
 	}
-	*o++ = '"';
-	w->len = (size_t)(o - w->buf);
+	o[len] = '"';
+	w->len += len + 1;
 	return true;
 }
 
@@ -144,128 +160,234 @@ static bool rdata_json(jsonw_t *w, const dns_rr_t *rr, report_rdcache_t *cache)
 	return true;
 }
 
+/* ---- members that depend on a few numbers only --------------------------
+ * Written into a buffer of TEXTCACHE_TEXT_MAX bytes, then kept in the
+ * cache: a run's messages share a handful of headers and types. */
+
+typedef size_t (*text_fn)(char *o, const uint16_t key[TEXTCACHE_KEY]);
+
+static char *put(char *o, const char *s, size_t n)
+{
+	memcpy(o, s, n);
+	return o + n;
+}
+
+/* A string literal as it is. */
+#define PUT_LIT(o, lit) put((o), (lit), sizeof(lit) - 1)
+
+/* A name from the program's tables (see jsonw_ident), quoted; at most 15
+ * bytes (the tables' buffers have 16). */
+static char *put_ident(char *o, const char *s)
+{
+	size_t n = strlen(s);
+	*o = '"';
+	memcpy(o + 1, s, n);
+	o[1 + n] = '"';
+	return o + n + 2;
+}
+
+static char *put_uint(char *o, unsigned v)
+{
+	char b[12], *end = b + sizeof(b);
+	char *p = dns_digits(end, v, 1);
+	return put(o, p, (size_t)(end - p));
+}
+
+/* The header's flags as an array of names: at most 8 * 6 + 2 bytes. */
+static char *flags_text(char *o, uint16_t flags)
+{
+	bool first = true;
+	*o++ = '[';
+	for (size_t i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]);
+	     i++) {
+		if (!(flags & flag_names[i].bit))
+			continue;
+		if (!first)
+			o = PUT_LIT(o, ", ");
+		first = false;
+		o = put_ident(o, flag_names[i].name); /* plain ASCII */
+	}
+	*o++ = ']';
+	return o;
+}
+
+/* The header after its id; key: flags, rcode (with OPT's bits), the four
+ * counts. At most 204 bytes: the keys, two names of up to 15 bytes, all
+ * eight flags, four counts of five digits. */
+static size_t header_text(char *o, const uint16_t key[TEXTCACHE_KEY])
+{
+	char t[16], *s = o;
+	s = PUT_LIT(s, ", \"opcode\": ");
+	s = put_ident(s, dns_opcode_to_text((uint8_t)DNS_OPCODE(key[0]), t));
+	s = PUT_LIT(s, ", \"rcode\": ");
+	s = put_ident(s, dns_rcode_to_text(key[1], t));
+	s = PUT_LIT(s, ", \"flags\": ");
+	s = flags_text(s, key[0]);
+	s = PUT_LIT(s, ", \"counts\": {\"question\": ");
+	s = put_uint(s, key[2]);
+	s = PUT_LIT(s, ", \"answer\": ");
+	s = put_uint(s, key[3]);
+	s = PUT_LIT(s, ", \"authority\": ");
+	s = put_uint(s, key[4]);
+	s = PUT_LIT(s, ", \"additional\": ");
+	s = put_uint(s, key[5]);
+	*s++ = '}';
+	return (size_t)(s - o);
+}
+
+/* A question after its name; key: type, class. */
+static size_t question_text(char *o, const uint16_t key[TEXTCACHE_KEY])
+{
+	char t[16], *s = o;
+	s = PUT_LIT(s, ", \"type\": ");
+	s = put_ident(s, dns_type_to_text(key[0], t));
+	s = PUT_LIT(s, ", \"class\": ");
+	s = put_ident(s, dns_class_to_text(key[1], t));
+	*s++ = '}';
+	return (size_t)(s - o);
+}
+
+/* An RR between its TTL and its RDATA; key: type, class. */
+static size_t rr_text(char *o, const uint16_t key[TEXTCACHE_KEY])
+{
+	char t[16], *s = o;
+	s = PUT_LIT(s, ", \"class\": ");
+	s = put_ident(s, dns_class_to_text(key[1], t));
+	s = PUT_LIT(s, ", \"type\": ");
+	s = put_ident(s, dns_type_to_text(key[0], t));
+	s = PUT_LIT(s, ", \"rdata\": ");
+	return (size_t)(s - o);
+}
+
+enum { TEXT_HEADER, TEXT_QUESTION, TEXT_RR };
+
+/* The text render makes of key, from cache[kind] when it is there. */
+static void cached_text(jsonw_t *w, report_rdcache_t *cache, unsigned kind,
+			const uint16_t key[TEXTCACHE_KEY], text_fn render)
+{
+	if (cache == NULL) {
+		char b[TEXTCACHE_TEXT_MAX];
+		jsonw_raw(w, b, render(b, key));
+		return;
+	}
+	unsigned h = key[0] + 3u * key[1] + 5u * key[2] + 7u * key[3] +
+		     11u * key[4] + 13u * key[5];
+	struct textcache_slot *s = &cache->text[kind][h % TEXTCACHE_SLOTS];
+	if (s->len == 0 || memcmp(s->key, key, sizeof(s->key)) != 0) {
+		s->len = (uint16_t)render(s->text, key);
+		memcpy(s->key, key, sizeof(s->key));
+	}
+	jsonw_raw(w, s->text, s->len);
+}
+
+/* The start of an entry of a section, up to its name's value: the
+ * section's "[" before the first, ", " before the others. */
+static void entry_start(jsonw_t *w, bool first)
+{
+	static const char lead[] = "[{\"name\": ", next[] = ", {\"name\": ";
+	if (first)
+		jsonw_raw(w, lead, sizeof(lead) - 1);
+	else
+		jsonw_raw(w, next, sizeof(next) - 1);
+}
+
 static bool rr_json(jsonw_t *w, const dns_rr_t *rr, report_rdcache_t *cache)
 {
-	char t[16], c[16];
-	JSONW_KEY(w, "{", "name");
+	const uint16_t key[TEXTCACHE_KEY] = {rr->type, rr->rclass};
 	name_json(w, &rr->owner);
 	JSONW_KEY(w, ", ", "ttl");
 	jsonw_int(w, (int64_t)rr->ttl);
-	JSONW_KEY(w, ", ", "class");
-	jsonw_ident(w, dns_class_to_text(rr->rclass, c));
-	JSONW_KEY(w, ", ", "type");
-	jsonw_ident(w, dns_type_to_text(rr->type, t));
-	JSONW_KEY(w, ", ", "rdata");
+	cached_text(w, cache, TEXT_RR, key, rr_text);
 	bool ok = rdata_json(w, rr, cache);
 	jsonw_raw(w, "}", 1);
 	return ok;
 }
 
-static void question_json(jsonw_t *w, const dns_question_t *q)
+static void question_json(jsonw_t *w, const dns_question_t *q,
+			  report_rdcache_t *cache)
 {
-	char t[16], c[16];
-	JSONW_KEY(w, "{", "name");
+	const uint16_t key[TEXTCACHE_KEY] = {q->qtype, q->qclass};
 	name_json(w, &q->name);
-	JSONW_KEY(w, ", ", "type");
-	jsonw_ident(w, dns_type_to_text(q->qtype, t));
-	JSONW_KEY(w, ", ", "class");
-	jsonw_ident(w, dns_class_to_text(q->qclass, c));
-	jsonw_raw(w, "}", 1);
+	cached_text(w, cache, TEXT_QUESTION, key, question_text);
 }
 
-static bool section_json(jsonw_t *w, const dns_msg_t *m, unsigned sec,
-			 report_rdcache_t *cache)
+/* The entries of a section (n of them, OPT left out) as an array. */
+static bool entries_json(jsonw_t *w, const dns_msg_t *m, unsigned sec,
+			 unsigned n, report_rdcache_t *cache)
 {
-	unsigned n = sec == DNS_SEC_QUESTION ? m->nqd : m->nsec[sec];
 	bool ok = true, first = true;
-	jsonw_raw(w, "[", 1);
 	for (unsigned i = 0; i < n; i++) {
 		const dns_rr_t *rr = sec ? &m->sec[sec][i] : NULL;
 		if (rr != NULL && rr == m->opt)
 			continue;
-		jsonw_raw(w, first ? "" : ", ", first ? 0 : 2);
+		entry_start(w, first);
 		first = false;
 		if (rr == NULL)
-			question_json(w, &m->qd[i]);
+			question_json(w, &m->qd[i], cache);
 		else
 			ok = rr_json(w, rr, cache) && ok;
 	}
-	jsonw_raw(w, "]", 1);
+	if (first) /* only an OPT */
+		jsonw_raw(w, "[]", 2);
+	else
+		jsonw_raw(w, "]", 1);
 	return ok;
 }
 
-/* The header's flags as an array of names, put together on the stack. */
-static void flags_json(jsonw_t *w, uint16_t flags)
-{
-	char b[8 * sizeof(", \"qr\"")];
-	size_t n = 1;
-	b[0] = '[';
-	for (size_t i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]);
-	     i++) {
-		if (!(flags & flag_names[i].bit))
-			continue;
-		size_t k = strlen(flag_names[i].name);
-		if (n > 1) {
-			memcpy(b + n, ", ", 2);
-			n += 2;
-		}
-		b[n] = '"'; /* the names are plain ASCII */
-		memcpy(b + n + 1, flag_names[i].name, k);
-		b[n + 1 + k] = '"';
-		n += k + 2;
+/* The key of each section, followed by "[]" (for an empty one). */
+#define SECTION_KEY(name)                                                      \
+	{                                                                      \
+		", \"" name "\": []", sizeof(", \"" name "\": ") - 1           \
 	}
-	b[n++] = ']';
-	jsonw_raw(w, b, n);
-}
+static const struct {
+	const char *text;
+	size_t keylen; /* the key without "[]" */
+} sections[] = {SECTION_KEY("question"), SECTION_KEY("answer"),
+		SECTION_KEY("authority"), SECTION_KEY("additional")};
 
-static void header_json(jsonw_t *w, const dns_msg_t *m)
+static void header_json(jsonw_t *w, const dns_msg_t *m, report_rdcache_t *cache)
 {
-	char op[16], rc[16];
+	const uint16_t key[TEXTCACHE_KEY] = {m->flags,	   dns_msg_rcode(m),
+					     m->counts[0], m->counts[1],
+					     m->counts[2], m->counts[3]};
 	JSONW_KEY(w, "{", "id");
 	jsonw_int(w, m->id);
-	JSONW_KEY(w, ", ", "opcode");
-	jsonw_ident(w, dns_opcode_to_text((uint8_t)DNS_OPCODE(m->flags), op));
-	JSONW_KEY(w, ", ", "rcode");
-	jsonw_ident(w, dns_rcode_to_text(dns_msg_rcode(m), rc));
-	JSONW_KEY(w, ", ", "flags");
-	flags_json(w, m->flags);
-	JSONW_KEY(w, ", ", "counts");
-	JSONW_KEY(w, "{", "question");
-	jsonw_int(w, m->counts[0]);
-	JSONW_KEY(w, ", ", "answer");
-	jsonw_int(w, m->counts[1]);
-	JSONW_KEY(w, ", ", "authority");
-	jsonw_int(w, m->counts[2]);
-	JSONW_KEY(w, ", ", "additional");
-	jsonw_int(w, m->counts[3]);
-	jsonw_raw(w, "}", 1);
+	cached_text(w, cache, TEXT_HEADER, key, header_text);
+}
+
+/* The EDNS members of OPT; false when out of memory. */
+static bool opt_json(jsonw_t *w, const dns_rr_t *o)
+{
+	dns_edns_t e;
+	dns_edns_from_rr(o->rclass, o->ttl, o->rdata, o->rdlen, &e, NULL);
+	json_t *j = dns_edns_to_json(&e);
+	jsonw_value(w, j);
+	json_decref(j);
+	return j != NULL;
 }
 
 bool report_msg_json(jsonw_t *w, const dns_msg_t *m, report_rdcache_t *cache)
 {
 	bool ok = true;
-	header_json(w, m);
-	JSONW_KEY(w, ", ", "question");
-	ok = section_json(w, m, DNS_SEC_QUESTION, cache) && ok;
-	JSONW_KEY(w, ", ", "answer");
-	ok = section_json(w, m, DNS_SEC_ANSWER, cache) && ok;
-	JSONW_KEY(w, ", ", "authority");
-	ok = section_json(w, m, DNS_SEC_AUTHORITY, cache) && ok;
-	JSONW_KEY(w, ", ", "additional");
-	ok = section_json(w, m, DNS_SEC_ADDITIONAL, cache) && ok;
-	JSONW_KEY(w, ", ", "opt");
-	if (m->opt == NULL) {
-		jsonw_raw(w, "null", 4);
-	} else {
-		dns_edns_t e;
-		const dns_rr_t *o = m->opt;
-		dns_edns_from_rr(o->rclass, o->ttl, o->rdata, o->rdlen, &e,
-				 NULL);
-		json_t *j = dns_edns_to_json(&e);
-		ok = j != NULL && ok;
-		jsonw_value(w, j);
-		json_decref(j);
+	header_json(w, m, cache);
+	for (unsigned sec = DNS_SEC_QUESTION; sec <= DNS_SEC_ADDITIONAL;
+	     sec++) {
+		unsigned n = sec == DNS_SEC_QUESTION ? m->nqd : m->nsec[sec];
+		if (n == 0) { /* most: the key and "[]" in one constant */
+			jsonw_raw(w, sections[sec].text,
+				  sections[sec].keylen + 2);
+			continue;
+		}
+		jsonw_raw(w, sections[sec].text, sections[sec].keylen);
+		ok = entries_json(w, m, sec, n, cache) && ok;
 	}
+	if (m->opt == NULL) {
+		static const char none[] = ", \"opt\": null}";
+		jsonw_raw(w, none, sizeof(none) - 1);
+		return ok;
+	}
+	JSONW_KEY(w, ", ", "opt");
+	ok = opt_json(w, m->opt) && ok;
 	jsonw_raw(w, "}", 1);
 	return ok;
 }

@@ -104,12 +104,24 @@ void jsonw_value(jsonw_t *w, const json_t *v);
 #define RDCACHE_SLOTS	  16u
 #define RDCACHE_RDATA_MAX 128u /* longer RDATA is printed every time */
 #define RDCACHE_TEXT_MAX  256u /* the JSON string with its quotes */
+/* The same for the members of a message that depend on a few numbers
+ * only: the header after its id (flags, rcode, counts), a question's
+ * after its name (type, class) and an RR's between its TTL and its RDATA
+ * (class, type). */
+#define TEXTCACHE_SLOTS	   4u
+#define TEXTCACHE_KEY	   6u
+#define TEXTCACHE_TEXT_MAX 256u
 typedef struct report_rdcache {
 	struct rdcache_slot {
 		uint16_t type, rdlen, textlen; /* textlen 0: an empty slot */
 		uint8_t rdata[RDCACHE_RDATA_MAX];
 		char text[RDCACHE_TEXT_MAX];
 	} slot[RDCACHE_SLOTS];
+	struct textcache_slot {
+		uint16_t key[TEXTCACHE_KEY]; /* the numbers the text shows */
+		uint16_t len;		     /* 0: an empty slot */
+		char text[TEXTCACHE_TEXT_MAX];
+	} text[3][TEXTCACHE_SLOTS]; /* header, question, RR */
 } report_rdcache_t;
 
 /* report.json is written with jsonw (jsonw.c): the top-level members one

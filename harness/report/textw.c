@@ -3,7 +3,9 @@
 #include "report/textw.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "dns/strbuf.h"
 
@@ -38,20 +40,21 @@ void textw_size(textw_t *w, size_t v)
 	textw_raw(w, p, (size_t)(end - p));
 }
 
-/* n / 10^decimals with decimals digits after the point, ending at end;
- * returns where the text starts. */
-static char *fixed_digits(char *end, uint64_t n, unsigned decimals)
+char *textw_take(textw_t *w, size_t mark, size_t *len)
 {
-	static const uint64_t pow10[] = {
-	    1,	    10,	     100,      1000,	  10000,
-	    100000, 1000000, 10000000, 100000000, 1000000000};
-	char *p = end;
-	if (decimals > 0) {
-		p = dns_digits(p, n % pow10[decimals], decimals);
-		*--p = '.';
+	size_t n = w->len - mark;
+	char *s = malloc(n + 1);
+	if (s != NULL) {
+		memcpy(s, w->buf + mark, n);
+		s[n] = '\0';
 	}
-	return dns_digits(p, n / pow10[decimals], 1);
+	w->len = mark;
+	*len = n;
+	return s;
 }
+
+static const uint64_t pow10_u64[] = {
+    1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000};
 
 /* printf prints the exact value of the double v * 10^decimals rounded to
  * the nearest integer k, a tie to even. y, that product rounded to a
@@ -60,39 +63,82 @@ static char *fixed_digits(char *end, uint64_t n, unsigned decimals)
  * never moves a value past a double. So y decides, and y - trunc(y) is exact,
  * except when y is exactly a half: then the product may be a tie (1.25 to one
  * decimal) or a hair off one (0.05, 2.675, held only approximately), and printf
- * decides. Zero, negative, huge and non-finite values go to printf too. */
-size_t report_fixed(char *out, size_t cap, double v, unsigned decimals)
+ * decides. Zero, negative, huge and non-finite values go to printf too.
+ * Returns whether k is certain, and k in *k. */
+static inline bool fixed_scaled(double v, unsigned decimals, uint64_t *k)
 {
 	static const double scale[] = {1e0, 1e1, 1e2, 1e3, 1e4,
 				       1e5, 1e6, 1e7, 1e8, 1e9};
-	if (decimals < 10 && v > 0 && v < 1e12) {
-		double y = v * scale[decimals];
-		if (y < 1e12) { /* < 2^40 */
-			uint64_t i = (uint64_t)y;
-			double frac = y - (double)i;
-			if (frac != 0.5) {
-				char b[32], *end = b + sizeof(b);
-				char *p = fixed_digits(end, i + (frac > 0.5),
-						       decimals);
-				size_t len = (size_t)(end - p);
-				if (len < cap) {
-					memcpy(out, p, len);
-					out[len] = '\0';
-					return len;
-				}
-			}
-		}
-	}
-	int k = snprintf(out, cap, "%.*f", (int)decimals, v);
-	if (k < 0)
-		return 0;
-	return (size_t)k < cap ? (size_t)k : cap - 1;
+	if (decimals >= 10 || !(v > 0 && v < 1e12))
+		return false;
+	double y = v * scale[decimals];
+	if (!(y < 1e12)) /* < 2^40 */
+		return false;
+	int64_t i = (int64_t)y;
+	double frac = y - (double)i;
+	if (frac == 0.5)
+		return false;
+	*k = (uint64_t)i + (frac > 0.5);
+	return true;
 }
 
+/* The text of k / 10^decimals with decimals digits after the point, at
+ * out (cap bytes, NUL-terminated); 0 when it does not fit. Its length is
+ * counted first and the digits written in place from the end (cheaper than
+ * writing them aside and copying them). */
+static inline size_t fixed_text(char *out, size_t cap, uint64_t k,
+				unsigned decimals)
+{
+	uint64_t whole = k / pow10_u64[decimals];
+	size_t len = decimals ? decimals + 2 : 1;
+	for (uint64_t v = whole; v >= 10; v /= 10)
+		len++;
+	if (len >= cap)
+		return 0;
+	char *p = out + len;
+	*p = '\0';
+	if (decimals > 0) {
+		p = dns_digits(p, k - whole * pow10_u64[decimals], decimals);
+		*--p = '.';
+	}
+	if (whole < 10) /* the usual: a timing of less than 10 */
+		*--p = (char)('0' + whole);
+	else
+		dns_digits(p, whole, 1);
+	return len;
+}
+
+/* What snprintf writes, when the fast path cannot or it does not fit. */
+static size_t fixed_printf(char *out, size_t cap, double v, unsigned decimals)
+{
+	int n = snprintf(out, cap, "%.*f", (int)decimals, v);
+	if (n < 0)
+		return 0;
+	return (size_t)n < cap ? (size_t)n : cap - 1;
+}
+
+size_t report_fixed(char *out, size_t cap, double v, unsigned decimals)
+{
+	uint64_t k;
+	size_t len;
+	if (fixed_scaled(v, decimals, &k) &&
+	    (len = fixed_text(out, cap, k, decimals)) > 0)
+		return len;
+	return fixed_printf(out, cap, v, decimals);
+}
+
+/* report_fixed straight into the buffer (the same inline steps: no call
+ * per number on the fast path). */
 void textw_fixed(textw_t *w, double v, unsigned decimals)
 {
-	char b[352]; /* DBL_MAX with 9 decimals: 319 bytes */
-	textw_raw(w, b, report_fixed(b, sizeof(b), v, decimals));
+	enum { FIXED_MAX = 352 }; /* DBL_MAX with 9 decimals: 319 bytes */
+	char *out = textw_room(w, FIXED_MAX);
+	uint64_t k;
+	size_t len;
+	if (!fixed_scaled(v, decimals, &k) ||
+	    (len = fixed_text(out, FIXED_MAX, k, decimals)) == 0)
+		len = fixed_printf(out, FIXED_MAX, v, decimals);
+	textw_wrote(w, len);
 }
 
 void textw_printf(textw_t *w, const char *fmt, ...)

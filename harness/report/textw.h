@@ -47,6 +47,28 @@ static inline void textw_byte(textw_t *w, char c)
 	w->buf[w->len++] = c;
 }
 
+/* Room for n more bytes (n <= sizeof(buf)), flushing first when the
+ * buffer lacks it: where to write them; textw_wrote then counts the bytes
+ * written there. */
+static inline char *textw_room(textw_t *w, size_t n)
+{
+	if (n > sizeof(w->buf) - w->len)
+		textw_flush(w);
+	return w->buf + w->len;
+}
+
+static inline void textw_wrote(textw_t *w, size_t n)
+{
+	w->len += n;
+}
+
+/* The text written since mark, a w->len taken with at least the room that
+ * text needs free (so nothing was flushed since): copied to a new
+ * NUL-terminated string (malloc'd; its length in *len) and taken back out
+ * of the buffer. NULL when out of memory (the text is taken back all the
+ * same). Used to escape a text once and reuse it many times. */
+char *textw_take(textw_t *w, size_t mark, size_t *len);
+
 /* What "%zu" prints. */
 void textw_size(textw_t *w, size_t v);
 

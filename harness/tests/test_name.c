@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dns/name.h"
@@ -187,6 +188,98 @@ static void test_wire_hop_cap(void **state)
 	w.pos = 2 * 300;
 	assert_int_equal(dns_name_unpack(&w, &n, true), DNS_E_PTR_LOOP);
 	assert_true(dns_work.hops <= 100 + DNS_PTR_MAXHOPS);
+}
+
+/* One decode with dns_name_unpack and with dns_name_unpack_wire (into a
+ * heap buffer of exactly DNS_NAME_MAXLEN bytes, so that ASan sees any
+ * write past it) from the same cursor: the same result, name, cursor
+ * and work. msg is a heap copy of exactly len bytes (reads past it are
+ * caught too). */
+static void unpack_both(const uint8_t *msg, size_t len, size_t start,
+			size_t end, bool allow_ptr)
+{
+	dns_name_t *n = malloc(sizeof(*n));
+	uint8_t *out = malloc(DNS_NAME_MAXLEN);
+	assert_non_null(n);
+	assert_non_null(out);
+	dns_wire_t w1 = dns_wire_reader(msg, len), w2;
+	w1.pos = start;
+	w1.end = end;
+	w2 = w1;
+	dns_work = (dns_work_t){0};
+	dns_rc_t rc = dns_name_unpack(&w1, n, allow_ptr);
+	dns_work_t work1 = dns_work;
+	dns_work = (dns_work_t){0};
+	size_t got = dns_name_unpack_wire(&w2, out, allow_ptr);
+	assert_int_equal(dns_work.hops, work1.hops);
+	assert_int_equal(dns_work.labels, work1.labels);
+	assert_int_equal(got > 0, rc == DNS_OK);
+	assert_int_equal(w1.err, w2.err);
+	assert_int_equal(w1.err_off, w2.err_off);
+	assert_int_equal(w1.pos, w2.pos);
+	if (rc == DNS_OK) {
+		assert_int_equal(got, n->len);
+		assert_memory_equal(out, n->wire, got);
+		assert_int_equal(dns_name_wire_len(n->wire, n->len), n->len);
+	}
+	free(out);
+	free(n);
+}
+
+/* dns_name_unpack_wire agrees with dns_name_unpack, and both copy what
+ * they must and no more, wherever a name lies: the cases above, then
+ * names of every length made of labels of every length, at the end of
+ * the message or not, in place or behind pointers (the runs of labels
+ * are copied 32 bytes at a time when both sides have room). */
+static void test_wire_unpack_into(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(wire_cases) / sizeof(wire_cases[0]);
+	     i++) {
+		const wire_case_t *c = &wire_cases[i];
+		uint8_t *m = malloc(c->len);
+		assert_non_null(m);
+		memcpy(m, c->msg, c->len);
+		unpack_both(m, c->len, c->start, c->len, c->allow_ptr);
+		unpack_both(m, c->len, c->start, c->start, c->allow_ptr);
+		free(m);
+	}
+	uint8_t buf[600];
+	for (size_t lab = 1; lab <= 63; lab += (lab < 8 ? 1 : 7)) {
+		for (size_t total = 1; total <= 257; total++) {
+			/* labels of lab bytes (the last shorter) up to total
+			 * bytes with the root, at offset 0 */
+			size_t n = 0;
+			while (n + 1 < total) {
+				size_t k = total - 1 - n - 1;
+				k = k < lab ? k : lab;
+				buf[n] = (uint8_t)k;
+				memset(buf + n + 1, 'a' + (int)(n % 26), k);
+				n += 1 + k;
+			}
+			buf[n++] = 0;
+			/* then a name "\1x" and a pointer to offset 0, and
+			 * room after it or not */
+			size_t p = n;
+			buf[p] = 1;
+			buf[p + 1] = 'x';
+			buf[p + 2] = 0xc0;
+			buf[p + 3] = 0;
+			for (size_t tail = 0; tail <= 40; tail += 40) {
+				size_t len = p + 4 + tail;
+				uint8_t *m = malloc(len);
+				assert_non_null(m);
+				memcpy(m, buf, p + 4);
+				memset(m + p + 4, 0, tail);
+				unpack_both(m, len, 0, len, true);
+				unpack_both(m, len, 0, n - 1 + (n == 1), true);
+				unpack_both(m, len, p, len, true);
+				unpack_both(m, len, p, len, false);
+				unpack_both(m, len, p, p + 3, true);
+				free(m);
+			}
+		}
+	}
 }
 
 typedef struct {
@@ -520,6 +613,7 @@ int main(void)
 	    cmocka_unit_test(test_wire_name_too_long),
 	    cmocka_unit_test(test_wire_check_order),
 	    cmocka_unit_test(test_wire_hop_cap),
+	    cmocka_unit_test(test_wire_unpack_into),
 	    cmocka_unit_test(test_text),
 	    cmocka_unit_test(test_text_limits),
 	    cmocka_unit_test(test_text_every_byte),

@@ -18,6 +18,7 @@
 
 #include "dns/base.h"
 #include "dns/rdata.h"
+#include "dns/rdata_fields.h"
 #include "dns/text.h"
 
 #define BUF 70000
@@ -609,6 +610,100 @@ static void test_unpack_space(void **state)
 	assert_int_equal(unpack_at(DNS_T_MX, g_a, n, 12, g_b, n, &len, &off),
 			 DNS_OK);
 	assert_int_equal(len, n);
+}
+
+/* SOA, A and AAAA take shortcuts in dns_rdata_unpack that check and write
+ * what the walk of their rows does: the rows are what the shortcuts
+ * assume, and the shortcuts fail as the walk does, whatever the room. */
+static void test_unpack_shortcuts(void **state)
+{
+	(void)state;
+	const dns_type_info_t *soa = dns_type_info(DNS_T_SOA);
+	assert_string_equal(
+	    soa->fields,
+	    F_NAME F_NAME F_U32 F_PERIOD F_PERIOD F_PERIOD F_PERIOD);
+	assert_int_not_equal(soa->cc, DNS_CC_NONE);
+	assert_string_equal(dns_type_info(DNS_T_A)->fields, F_IPV4);
+	assert_string_equal(dns_type_info(DNS_T_AAAA)->fields, F_IPV6);
+	/* the SOA of the pointer cases, every room up to its stored form:
+	 * the names go through a buffer when short of DNS_NAME_MAXLEN */
+	static const uint8_t owner[] = {7,   'e', 'x', 'a', 'm', 'p', 'l',
+					'e', 3,	  'c', 'o', 'm', 0};
+	uint8_t msg[256] = {0};
+	size_t n = unhex("C00C03776B77C00C0000000100000002000000030000000400"
+			 "000005",
+			 g_a);
+	memcpy(msg + 12, owner, sizeof(owner));
+	memcpy(msg + 25, g_a, n);
+	const char *want = "076578616D706C6503636F6D00"
+			   "03776B77076578616D706C6503636F6D00"
+			   "0000000100000002000000030000000400000005";
+	for (size_t cap = 0; cap <= 60; cap++) {
+		dns_wire_t w = dns_wire_reader(msg, 25 + n);
+		w.pos = 25;
+		dns_wire_t rd = dns_wire_sub(&w, n, DNS_E_RDATA_OVERRUN);
+		size_t len = 99;
+		dns_rc_t rc = dns_rdata_unpack(DNS_T_SOA, &rd, g_b, cap, &len);
+		if (cap < strlen(want) / 2) {
+			assert_int_equal(rc, DNS_E_SPACE);
+			assert_int_equal(len, 0);
+			continue;
+		}
+		assert_int_equal(rc, DNS_OK);
+		assert_int_equal(rd.pos, rd.end);
+		assert_hex(g_b, len, want);
+	}
+	/* the fixed part one short, one long; a bad pointer in each name */
+	static const struct {
+		const char *hex;
+		dns_rc_t rc;
+		size_t off; /* within the RDATA */
+	} bad[] = {
+	    {"C00CC00C00000001000000020000000300000004000000",
+	     DNS_E_RDATA_SHORT, 20},
+	    {"C00CC00C000000010000000200000003000000040000000506",
+	     DNS_E_RDATA_TRAILING, 24},
+	    {"C0FFC00C0000000100000002000000030000000400000005",
+	     DNS_E_PTR_RANGE, 0},
+	    {"C00CC01D0000000100000002000000030000000400000005",
+	     DNS_E_PTR_FORWARD, 2},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		n = unhex(bad[i].hex, g_a);
+		memcpy(msg + 25, g_a, n);
+		dns_wire_t w = dns_wire_reader(msg, 25 + n);
+		w.pos = 25;
+		dns_wire_t rd = dns_wire_sub(&w, n, DNS_E_RDATA_OVERRUN);
+		size_t len = 99;
+		print_message("SOA %s\n", bad[i].hex);
+		assert_int_equal(
+		    dns_rdata_unpack(DNS_T_SOA, &rd, g_b, BUF, &len),
+		    bad[i].rc);
+		assert_int_equal(rd.err_off, 25 + bad[i].off);
+		assert_int_equal(len, 0);
+	}
+	/* A and AAAA: the room, and one byte more or less */
+	for (size_t k = 0; k < 2; k++) {
+		uint16_t type = k == 0 ? DNS_T_A : DNS_T_AAAA;
+		size_t fixed = k == 0 ? 4 : 16, len = 0, off = 0;
+		memset(g_a, 0xab, fixed + 1);
+		assert_int_equal(
+		    unpack_at(type, g_a, fixed, 12, g_b, fixed - 1, &len, &off),
+		    DNS_E_SPACE);
+		assert_int_equal(
+		    unpack_at(type, g_a, fixed, 12, g_b, fixed, &len, &off),
+		    DNS_OK);
+		assert_int_equal(len, fixed);
+		assert_memory_equal(g_b, g_a, fixed);
+		assert_int_equal(
+		    unpack_at(type, g_a, fixed + 1, 12, g_b, BUF, &len, &off),
+		    DNS_E_RDATA_TRAILING);
+		assert_int_equal(off, 12 + fixed);
+		assert_int_equal(
+		    unpack_at(type, g_a, fixed - 1, 12, g_b, BUF, &len, &off),
+		    DNS_E_RDATA_SHORT);
+		assert_int_equal(off, 12);
+	}
 }
 
 /* ---- malformed wire --------------------------------------------------------
@@ -1210,6 +1305,7 @@ int main(void)
 	    cmocka_unit_test(test_pack_invalid_verbatim),
 	    cmocka_unit_test(test_unpack_pointers),
 	    cmocka_unit_test(test_unpack_space),
+	    cmocka_unit_test(test_unpack_shortcuts),
 	    cmocka_unit_test(test_malformed_wire),
 	    cmocka_unit_test(test_wire_edge_ok),
 	    cmocka_unit_test(test_bad_text),

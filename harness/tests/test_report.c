@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <pcap/pcap.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -385,6 +386,63 @@ static void test_pcap_checksums(void **state)
 	free(big);
 	assert_int_equal(n, want);
 	assert_int_equal(tcp_bytes, (size_t)CONNS * BIG);
+}
+
+/* Two threads logging at once (a resolver target's scripted servers log
+ * from a thread of their own): every record whole, every checksum right. */
+typedef struct pcap_writer {
+	pcap_log_t *p;
+	struct sockaddr_in src, dst;
+	const uint8_t *data;
+} pcap_writer_t;
+
+enum { PCAP_PER_THREAD = 20000 };
+
+static void *pcap_write_many(void *arg)
+{
+	const pcap_writer_t *w = arg;
+	for (int i = 0; i < PCAP_PER_THREAD; i++)
+		pcap_log_udp(w->p, (const struct sockaddr *)&w->src,
+			     (const struct sockaddr *)&w->dst, w->data,
+			     (size_t)(i % 100));
+	return NULL;
+}
+
+static void test_pcap_threads(void **state)
+{
+	fixture_t *f = *state;
+	char path[128], err[256];
+	snprintf(path, sizeof(path), "%s/threads.pcap", f->dir);
+	uint8_t data[100];
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 37 + 1);
+	pcap_log_t *p = pcap_log_open(path, err, sizeof(err));
+	assert_non_null(p);
+	pcap_writer_t w[2];
+	pthread_t t[2];
+	for (int k = 0; k < 2; k++) {
+		w[k].p = p;
+		w[k].data = data;
+		sa4(&w[k].src, "127.0.0.1", (uint16_t)(40000 + k));
+		sa4(&w[k].dst, "127.0.0.2", 53);
+		assert_int_equal(
+		    pthread_create(&t[k], NULL, pcap_write_many, &w[k]), 0);
+	}
+	for (int k = 0; k < 2; k++)
+		assert_int_equal(pthread_join(t[k], NULL), 0);
+	pcap_log_close(p);
+	char ebuf[PCAP_ERRBUF_SIZE];
+	pcap_t *r = pcap_open_offline(path, ebuf);
+	assert_non_null(r);
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	size_t n = 0;
+	while (pcap_next_ex(r, &h, &d) == 1) {
+		assert_true(l4_sum_ok(d, h->caplen));
+		n++;
+	}
+	pcap_close(r);
+	assert_int_equal(n, 2 * PCAP_PER_THREAD);
 }
 
 /* Numbers and strings of the JSON writer, byte for byte. */
@@ -989,10 +1047,13 @@ static void test_jsonw_numbers(void **state)
 {
 	(void)state;
 	static const int64_t ints[] = {
-	    0,	       1,	  9,	     10,	-1,
-	    -9,	       -10,	  99,	     100,	101,
-	    999,       1000,	  65535,     -65536,	99999999,
-	    100000000, INT32_MAX, INT64_MAX, INT64_MIN, INT64_MIN + 1};
+	    0,	       1,	  9,	     10,	 -1,
+	    -9,	       -10,	  99,	     100,	 101,
+	    999,       1000,	  65535,     -65536,	 99999999,
+	    100000000, INT32_MAX, INT64_MAX, INT64_MIN,	 INT64_MIN + 1,
+	    9999,      10000,	  99999,     100000,	 999999,
+	    1000000,   9999999,	  999999999, 1000000000, 4294967295,
+	    4294967296};
 	static const double ms[] = {0.0,    0.0004,  0.0005, 0.001,
 				    0.9995, 1.0006,  9.9999, 12345.6789,
 				    -0.25,  -0.0004, 1e14,   123.4565};
@@ -1156,6 +1217,86 @@ static void msg_json_room(const uint8_t *p, size_t n, size_t room,
 	free(got);
 	free(want);
 	dns_arena_reset(a);
+}
+
+/* The header after its id, a question after its name and an RR between
+ * its TTL and its RDATA come from a cache of a few texts: every opcode,
+ * rcode (extended by OPT or not), flag, count, type and class, through
+ * one small cache (slots shared and replaced), as without the cache and
+ * as dns_msg_to_json has them. */
+static void test_msg_json_texts(void **state)
+{
+	(void)state;
+	dns_arena_t a;
+	dns_arena_init(&a, 0);
+	report_rdcache_t *cache = calloc(1, sizeof(*cache));
+	assert_non_null(cache);
+	static const uint16_t flags[] = {0x0000, 0x8400, 0x87f0,
+					 0x0100, 0x8180, 0x0050};
+	static const uint16_t types[] = {1, 6, 28, 41, 65280, 65535, 0};
+	static const uint16_t classes[] = {1, 3, 4, 254, 255, 0, 65535};
+	uint8_t m[512];
+	unsigned k = 0;
+	for (unsigned op = 0; op < 16; op++)
+		for (unsigned rc = 0; rc < 16; rc++)
+			for (size_t f = 0; f < sizeof(flags) / sizeof(flags[0]);
+			     f++, k++) {
+				uint16_t fl =
+				    (uint16_t)(flags[f] | op << 11 | rc);
+				uint16_t t = types[k % 7],
+					 c = classes[k / 7 % 7];
+				bool opt = k % 3 == 0;
+				size_t n = 0;
+				m[n++] = (uint8_t)(k >> 8);
+				m[n++] = (uint8_t)k;
+				m[n++] = (uint8_t)(fl >> 8);
+				m[n++] = (uint8_t)fl;
+				/* counts: true ones, or more than there are */
+				uint16_t counts[4] = {1, 0, 0, opt};
+				if (k % 5 == 4)
+					counts[k % 4] = (uint16_t)(k * 257);
+				for (int i = 0; i < 4; i++) {
+					m[n++] = (uint8_t)(counts[i] >> 8);
+					m[n++] = (uint8_t)counts[i];
+				}
+				memcpy(m + n, "\7example\0", 9);
+				n += 9;
+				m[n++] = (uint8_t)(t >> 8);
+				m[n++] = (uint8_t)t;
+				m[n++] = (uint8_t)(c >> 8);
+				m[n++] = (uint8_t)c;
+				if (opt) { /* extended rcode k % 256, DO */
+					uint8_t o[] = {0, 0,	      41, 16,
+						       0, (uint8_t)k, 0,  0x80,
+						       0, 0,	      0};
+					memcpy(m + n, o, sizeof(o));
+					n += sizeof(o);
+				}
+				msg_json_agrees(m, n, &a, cache);
+			}
+	/* an RR of every type and class in the lists, twice (hits) */
+	uint8_t rrs[400];
+	static const uint8_t example[] = {7,   'e', 'x', 'a', 'm',
+					  'p', 'l', 'e', 0};
+	for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++)
+		for (size_t c = 0; c < sizeof(classes) / sizeof(classes[0]);
+		     c++) {
+			if (types[t] == 41)
+				continue; /* OPT: not an RR of the answer */
+			size_t rl = put_rr(rrs, types[t],
+					   (const uint8_t *)"\x7f\0\0\1", 4);
+			rrs[4] = (uint8_t)(classes[c] >> 8);
+			rrs[5] = (uint8_t)classes[c];
+			rl += put_rr(rrs + rl, types[t],
+				     (const uint8_t *)"\x7f\0\0\1", 4);
+			rrs[rl - 16 + 4] = (uint8_t)(classes[c] >> 8);
+			rrs[rl - 16 + 5] = (uint8_t)classes[c];
+			size_t n =
+			    build_msg(m, example, sizeof(example), rrs, rl, 2);
+			msg_json_agrees(m, n, &a, cache);
+		}
+	free(cache);
+	dns_arena_free(&a);
 }
 
 /* Names of every byte value, long labels and the root, each written
@@ -1489,6 +1630,215 @@ static void test_report_escaping(void **state)
 	free(big);
 }
 
+/* textw_fixed writes what report_fixed (and so printf) writes, also when
+ * the number lands at the end of the writer's buffer (it flushes first),
+ * and textw_take hands back what was written since a mark and takes it
+ * out of the buffer. */
+static void test_textw_fixed_take(void **state)
+{
+	(void)state;
+	static const double vals[] = {0.05, 1.25, 2.675, 0.0005, 123.45678,
+				      9.95, 0.0,  -1.5,	 1e13,	 0.99999995};
+	FILE *fp = tmpfile();
+	assert_non_null(fp);
+	textw_t *w = malloc(sizeof(*w));
+	assert_non_null(w);
+	textw_init(w, fp);
+	char *want = NULL;
+	size_t wlen = 0;
+	FILE *ref = open_memstream(&want, &wlen);
+	assert_non_null(ref);
+	uint64_t x = 0x243f6a8885a308d3u;
+	for (int i = 0; i < 30000; i++) { /* several buffers' worth */
+		double v = i % 3
+			       ? (double)(xorshift(&x) >> 11) * 0x1p-53 * 300.0
+			       : vals[i % 10];
+		unsigned d = i % 2 ? 6 : 1;
+		textw_fixed(w, v, d);
+		textw_byte(w, ' ');
+		fprintf(ref, "%.*f ", (int)d, v);
+	}
+	size_t mark = w->len, n;
+	textw_str(w, "kept <aside>");
+	char *aside = textw_take(w, mark, &n);
+	assert_non_null(aside);
+	assert_string_equal(aside, "kept <aside>");
+	assert_int_equal(n, 12);
+	assert_int_equal(w->len, mark);
+	free(aside);
+	textw_flush(w);
+	free(w);
+	assert_int_equal(fclose(ref), 0);
+	long got_len = ftell(fp);
+	assert_int_equal((size_t)got_len, wlen);
+	char *got = malloc(wlen + 1);
+	assert_non_null(got);
+	rewind(fp);
+	assert_int_equal(fread(got, 1, wlen, fp), wlen);
+	assert_memory_equal(got, want, wlen);
+	fclose(fp);
+	free(got);
+	free(want);
+}
+
+/* A flat row of a large report.html (a plain pass) and its junit.xml
+ * line, written with the reference escaping and printf. */
+static char *expect_flat_row(const sc_result_t *r)
+{
+	static const char *const levels[] = {"must", "should", "may", "?"};
+	static const char *const transports[] = {"udp", "tcp", "dot", "?"};
+	const char *lv = levels[(unsigned)r->c->level < 3 ? r->c->level : 3];
+	char *out = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&out, &len);
+	assert_non_null(fp);
+	fputs("<tr data-suite=\"", fp);
+	html_esc_ref(fp, r->suite->name, false);
+	fprintf(fp, "\" data-level=\"%s\" data-v=\"pass\" data-key=\"", lv);
+	html_esc_ref(fp, r->suite->name, true);
+	fputc('/', fp);
+	html_esc_ref(fp, r->c->name, true);
+	fputs("\"><td class=\"case\"><span class=\"suite\">", fp);
+	html_esc_ref(fp, r->suite->name, false);
+	fputs("/</span>", fp);
+	html_esc_ref(fp, r->c->name, false);
+	fprintf(fp, "</td><td class=\"lv %s\">%s</td><td class=\"rfc\">", lv,
+		lv);
+	if (r->c->rfc != NULL)
+		html_esc_ref(fp, r->c->rfc, false);
+	fprintf(
+	    fp,
+	    "</td><td class=\"c flat pass\" title=\"%s, %.1f ms (details "
+	    "in report.json)\">pass</td></tr>\n",
+	    transports[(unsigned)r->obs.transport < 3 ? r->obs.transport : 3],
+	    r->elapsed_ms);
+	assert_int_equal(fclose(fp), 0);
+	return out;
+}
+
+static char *expect_junit_case(const char *prefix, const sc_result_t *r)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&out, &len);
+	assert_non_null(fp);
+	fputs("    <testcase classname=\"", fp);
+	xml_esc_ref(fp, prefix);
+	xml_esc_ref(fp, r->suite->name);
+	fputs("\" name=\"", fp);
+	xml_esc_ref(fp, r->c->name);
+	fprintf(fp, "\" time=\"%.6f\">\n    </testcase>\n",
+		r->elapsed_ms / 1000.0);
+	assert_int_equal(fclose(fp), 0);
+	return out;
+}
+
+/* The next place at or after p (before end) that holds want (wlen bytes),
+ * or NULL (strstr would read the rest of a large file at every call under
+ * ASan's checks). */
+static const char *find_next(const char *p, const char *end, const char *want,
+			     size_t wlen)
+{
+	for (; p + wlen <= end; p++)
+		if (*p == *want && memcmp(p, want, wlen) == 0)
+			return p;
+	return NULL;
+}
+
+/* The rows of a large run are written from pieces made once per suite,
+ * level and transport (html.c) and junit.xml's lines from a start made
+ * once per suite (report.c): every row and line as the reference writes
+ * it, across suites with text to escape, a suite name too long to keep
+ * aside (written each time), levels and transports out of range, names
+ * with every byte, and two targets (junit.xml's "target: " prefix). */
+static void test_report_rows_pieces(void **state)
+{
+	fixture_t *f = *state;
+	char *longname = malloc(11001); /* > what either file keeps aside */
+	assert_non_null(longname);
+	memset(longname, 'L', 11000);
+	longname[17] = '&';
+	longname[8000] = '"';
+	longname[11000] = '\0';
+	char all[256];
+	for (int i = 1; i < 256; i++)
+		all[i - 1] = (char)i;
+	all[255] = '\0';
+	sc_suite_t suites[] = {{.name = "S<&>\"'"},
+			       {.name = longname},
+			       {.name = "Mixed.Case-\xc3\xa9"},
+			       {.name = "S<&>\"'"}};
+	const char *names[] = {
+	    "q000001",		"Name-UP", all, "bad \xc0\xaf \xed\xa0\x80",
+	    "<&>\"'\t\n\r\x7f", "x"};
+	const char *rfcs[] = {NULL, "RFC 1035 <4.1>", "RFC 6891 & 7"};
+	size_t n = REPORT_HTML_DETAIL + 7;
+	sc_case_t *cases = calloc(n, sizeof(*cases));
+	sc_result_t *rs = calloc(n, sizeof(*rs));
+	assert_non_null(cases);
+	assert_non_null(rs);
+	uint64_t x = 0x13198a2e03707344u;
+	for (size_t i = 0; i < n; i++) {
+		cases[i].name = names[xorshift(&x) % 6];
+		cases[i].rfc = rfcs[xorshift(&x) % 3];
+		cases[i].level = (sc_level_t)(xorshift(&x) % 5); /* 3, 4: ? */
+		rs[i].c = &cases[i];
+		/* runs of one suite: 2000, 20 of the long name, 1480, rest */
+		rs[i].suite = &suites[i < 2000	 ? 0
+				      : i < 2020 ? 1
+				      : i < 3500 ? 2
+						 : 3];
+		rs[i].verdict.kind = SC_PASS;
+		rs[i].obs.transport = (sc_transport_t)(xorshift(&x) % 5);
+		rs[i].elapsed_ms =
+		    (double)(xorshift(&x) >> 11) * 0x1p-53 * 300.0;
+	}
+	sc_run_t runs[2] = {f->run, f->run};
+	runs[0].results = runs[1].results = rs;
+	runs[0].nresults = runs[1].nresults = n;
+	runs[1].target = "127.0.0.1:5301";
+	char hpath[128], jpath[128], err[256];
+	snprintf(hpath, sizeof(hpath), "%s/rows.html", f->dir);
+	snprintf(jpath, sizeof(jpath), "%s/rows.xml", f->dir);
+	assert_true(report_write_html(runs, 1, hpath, err, sizeof(err)));
+	assert_true(report_write_junit_runs(runs, 2, jpath, err, sizeof(err)));
+	size_t hlen, jlen;
+	char *html = slurp_all(hpath, &hlen);
+	char *xml = slurp_all(jpath, &jlen);
+	/* the rows one after the other (all pass: in the cases' order),
+	 * nothing else in the table */
+	const char *hp = strstr(html, "<tr data-suite=");
+	assert_non_null(hp);
+	for (size_t i = 0; i < n; i++) {
+		char *want = expect_flat_row(&rs[i]);
+		size_t wlen = strlen(want);
+		assert_true(hp + wlen <= html + hlen);
+		assert_memory_equal(hp, want, wlen);
+		hp += wlen;
+		free(want);
+	}
+	assert_memory_equal(hp, "</tbody>", 8);
+	/* each case's line, in order, for each target, and no other */
+	const char *jp = xml, *jend = xml + jlen;
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; i < n; i++) {
+			char *want = expect_junit_case(k ? "127.0.0.1:5301: "
+							 : "127.0.0.1:5300: ",
+						       &rs[i]);
+			size_t wlen = strlen(want);
+			jp = find_next(jp, jend, want, wlen);
+			assert_non_null(jp);
+			jp += wlen;
+			free(want);
+		}
+	assert_null(find_next(jp, jend, "<testcase", 9));
+	free(html);
+	free(xml);
+	free(rs);
+	free(cases);
+	free(longname);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1505,12 +1855,16 @@ int main(void)
 	    cmocka_unit_test(test_jsonw_numbers),
 	    cmocka_unit_test(test_jsonw_ident),
 	    cmocka_unit_test(test_msg_json_fast),
+	    cmocka_unit_test(test_msg_json_texts),
 	    cmocka_unit_test(test_junit),
 	    cmocka_unit_test(test_fixed),
 	    cmocka_unit_test(test_report_escaping),
+	    cmocka_unit_test(test_textw_fixed_take),
+	    cmocka_unit_test(test_report_rows_pieces),
 	    cmocka_unit_test(test_tap_summary),
 	    cmocka_unit_test(test_pcap),
 	    cmocka_unit_test(test_pcap_checksums),
+	    cmocka_unit_test(test_pcap_threads),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
