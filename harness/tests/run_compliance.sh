@@ -3,7 +3,8 @@
 # NSD, Knot, BIND, PowerDNS and Twisted Names, and the recursors Unbound,
 # PowerDNS Recursor and Knot Resolver and the forwarder dnsmasq (each with the
 # harness's authoritative server behind it, on a free port: no port-53 lock;
-# dnsmasq one case at a time, its recipe's jobs: 1), started from their recipes
+# dnsmasq one case at a time and PowerDNS Recursor two, their recipes'
+# jobs:), started from their recipes
 # (COMPLIANCE_TARGETS overrides the list; a target whose program is not
 # installed is skipped and says so). Each target must match its
 # scenarios/targets/<name>.expected exactly: no new failure (a regression,
