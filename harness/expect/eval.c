@@ -585,13 +585,15 @@ static bool chk_question(const sc_expect_t *e, const ev_t *ev, const xmsg_t *x,
 				   e->q_has_name, e->q_has_type, e->q_has_class,
 				   got);
 	const sc_query_t *q = ev->q;
-	bool echoed = question_is(x, later, &q->qname, q->qtype, q->qclass,
-				  true, true, true, got);
+	dns_name_t qname;
+	sc_query_qname(q, &qname);
+	bool echoed = question_is(x, later, &qname, q->qtype, q->qclass, true,
+				  true, true, got);
 	if (e->qmode == XP_Q_ECHO_EXACT && echoed && x->m.nqd == 1) {
 		/* RFC 4343 4.1: the name comes back with the query's case */
 		const dns_name_t *n = &x->m.qd[0].name;
-		return n->len == q->qname.len &&
-		       memcmp(n->wire, q->qname.wire, n->len) == 0;
+		return n->len == qname.len &&
+		       memcmp(n->wire, qname.wire, n->len) == 0;
 	}
 	if (e->qmode == XP_Q_ECHO || e->qmode == XP_Q_ECHO_EXACT || !x->header)
 		return echoed;
@@ -604,11 +606,13 @@ static void exp_question(const sc_expect_t *e, const ev_t *ev, dns_strbuf_t *sb)
 	const sc_query_t *q = ev->q;
 	char n[DNS_NAME_TEXT_MAX], b[16];
 	if (e->qmode != XP_Q_EXPLICIT) {
+		dns_name_t qname;
+		sc_query_qname(q, &qname);
 		dns_sb_puts(sb, e->qmode == XP_Q_ECHO ? "echo of "
 				: e->qmode == XP_Q_ECHO_EXACT
 				    ? "exact-case echo of "
 				    : "not ");
-		question_text(&q->qname, q->qclass, q->qtype, sb);
+		question_text(&qname, q->qclass, q->qtype, sb);
 		return;
 	}
 	if (e->q_has_name) {
@@ -1204,7 +1208,9 @@ static bool chk_implicit_question(const sc_expect_t *e, const ev_t *ev,
 	if (x->m.counts[0] == 0 && rc != DNS_RCODE_NOERROR &&
 	    rc != DNS_RCODE_NXDOMAIN)
 		return true;
-	return question_is(x, x != &ev->msgs[0], &q->qname, q->qtype, q->qclass,
+	dns_name_t qname;
+	sc_query_qname(q, &qname);
+	return question_is(x, x != &ev->msgs[0], &qname, q->qtype, q->qclass,
 			   true, true, true, got);
 }
 
@@ -1213,7 +1219,9 @@ static void exp_implicit_question(const sc_expect_t *e, const ev_t *ev,
 {
 	(void)e;
 	const sc_query_t *q = ev->q;
-	question_text(&q->qname, q->qclass, q->qtype, sb);
+	dns_name_t qname;
+	sc_query_qname(q, &qname);
+	question_text(&qname, q->qclass, q->qtype, sb);
 	dns_sb_puts(sb, " (echoed)");
 }
 

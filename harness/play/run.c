@@ -327,9 +327,8 @@ static void slot_ended(slot_t *s)
 /* A plain SOA query (ID id) for qname, or the root. */
 static size_t build_probe(uint8_t *buf, const sc_query_t *q, uint16_t id)
 {
-	dns_name_t root;
-	dns_name_root(&root);
-	const dns_name_t *name = q->has_question ? &q->qname : &root;
+	dns_name_t name;
+	sc_query_qname(q, &name);
 	dns_wire_t w = dns_wire_writer(buf, PROBE_MAX);
 	dns_wire_put_u16(&w, id);
 	dns_wire_put_u16(&w, 0);
@@ -337,7 +336,7 @@ static size_t build_probe(uint8_t *buf, const sc_query_t *q, uint16_t id)
 	dns_wire_put_u16(&w, 0);
 	dns_wire_put_u16(&w, 0);
 	dns_wire_put_u16(&w, 0);
-	dns_wire_put_bytes(&w, name->wire, name->len);
+	dns_wire_put_bytes(&w, name.wire, name.len);
 	dns_wire_put_u16(&w, TYPE_SOA);
 	dns_wire_put_u16(&w, CLASS_IN);
 	return dns_wire_ok(&w) ? w.pos : 0;

@@ -904,25 +904,49 @@ static bool find_prime(qb_t *b, const dns_rr_t *opt, const dns_edns_t *e,
 	if (!dns_edns_find(e, DNS_OPT_COOKIE, &ck) || ck.len != 8 ||
 	    rr + 11 > out->len || out->wire[rr] != 0)
 		return false;
-	out->prime_rdlen_at = rr + 9;
-	out->prime_optlen_at = rr + 11 + ck.offset + 2;
-	out->prime_at = out->prime_optlen_at + 2 + 8;
+	size_t optlen_at = rr + 11 + ck.offset + 2;
+	if (optlen_at + 2 + 8 > out->len)
+		return false;
+	/* all three <= len <= DNS_MSG_MAXLEN: they fit a u16 */
+	out->prime_rdlen_at = (uint16_t)(rr + 9);
+	out->prime_optlen_at = (uint16_t)optlen_at;
+	out->prime_at = (uint16_t)(optlen_at + 2 + 8);
 	memcpy(out->prime_client, b->prime_client, 8);
-	out->cookie_primed = out->prime_at <= out->len;
-	return out->cookie_primed;
+	out->cookie_primed = true;
+	return true;
 }
 
-/* What the final bytes ask, read back as a server would see them. */
-static void read_back(qb_t *b, sc_query_t *out)
+/* The question's name n for out: wire + 12 when the question, the
+ * message's first name, is written there uncompressed (nearly every
+ * query), else a copy in arena. false when memory runs out. */
+static bool keep_qname(sc_query_t *out, const dns_name_t *n, dns_arena_t *arena)
+{
+	const uint8_t *at = out->wire + DNS_HEADER_LEN;
+	if (out->len >= DNS_HEADER_LEN + n->len &&
+	    memcmp(at, n->wire, n->len) == 0) {
+		out->qname = at;
+	} else {
+		out->qname = dns_arena_dup(arena, n->wire, n->len);
+		if (out->qname == NULL)
+			return false;
+	}
+	out->qname_len = n->len;
+	out->has_question = true;
+	return true;
+}
+
+/* What the final bytes ask, read back as a server would see them. false
+ * when memory runs out. */
+static bool read_back(qb_t *b, sc_query_t *out, dns_arena_t *arena)
 {
 	dns_msg_t m;
 	(void)dns_msg_decode(&m, out->wire, out->len, DNS_DECODE_SURVEY,
 			     &b->scratch);
 	if (out->len >= 4)
-		out->opcode = DNS_OPCODE(dns_get_u16(out->wire + 2));
+		out->opcode = (uint8_t)DNS_OPCODE(dns_get_u16(out->wire + 2));
 	if (m.nqd > 0) {
-		out->has_question = true;
-		out->qname = m.qd[0].name;
+		if (!keep_qname(out, &m.qd[0].name, arena))
+			return false;
 		out->qtype = m.qd[0].qtype;
 		out->qclass = m.qd[0].qclass;
 	}
@@ -935,7 +959,7 @@ static void read_back(qb_t *b, sc_query_t *out)
 	dns_edns_opt_t ck;
 	out->has_opt = opt != NULL;
 	if (opt == NULL)
-		return;
+		return true;
 	dns_edns_from_rr(opt->rclass, opt->ttl, opt->rdata, opt->rdlen, &e,
 			 NULL);
 	if (dns_edns_find(&e, DNS_OPT_COOKIE, &ck) && ck.len >= 8) {
@@ -944,6 +968,7 @@ static void read_back(qb_t *b, sc_query_t *out)
 	}
 	if (b->primed)
 		(void)find_prime(b, opt, &e, out);
+	return true;
 }
 
 /* server: primed needs the COOKIE where the runner can find it again. */
@@ -971,13 +996,15 @@ static bool finish(qb_t *b, const node_t *q, dns_arena_t *arena,
 	out->len = b->len;
 	out->random_id = b->random_id;
 	out->tcp_split_prefix = b->split;
-	out->tcp_idle_ms = b->idle_ms;
+	/* read_tcp bounds these: 60000 ms, DNS_MSG_MAXLEN bytes */
+	out->tcp_idle_ms = (uint32_t)b->idle_ms;
 	out->tcp_partial = b->partial;
-	out->tcp_partial_len = b->partial_len;
-	out->tcp_hold_ms = b->hold_ms;
+	out->tcp_partial_len = (uint32_t)b->partial_len;
+	out->tcp_hold_ms = (uint32_t)b->hold_ms;
 	out->tcp_reuse = b->reuse;
 	out->tsig_key = b->tsig_key;
-	read_back(b, out);
+	if (!read_back(b, out, arena))
+		return diag_error(b->d, q, "out of memory");
 	return check_primed(b, q, out);
 }
 
@@ -1081,10 +1108,10 @@ static bool build_simple(const node_t *q, dns_arena_t *arena, sc_query_t *out)
 	out->wire = bytes;
 	out->len = len;
 	out->random_id = b.random_id;
-	out->opcode = DNS_OPCODE(h.flags);
+	out->opcode = (uint8_t)DNS_OPCODE(h.flags);
 	out->has_question = true;
-	out->qname.len = qd.name.len;
-	memcpy(out->qname.wire, qd.name.wire, qd.name.len);
+	out->qname = bytes + DNS_HEADER_LEN; /* the question, as written */
+	out->qname_len = qd.name.len;
 	out->qtype = qd.qtype;
 	out->qclass = qd.qclass;
 	return true;
@@ -1117,4 +1144,18 @@ bool sc_query_build(const node_t *q, dns_arena_t *arena, sc_query_t *out,
 	if (!ok)
 		memset(out, 0, sizeof(*out));
 	return ok;
+}
+
+/* Every compiled case holds an sc_query_t: a 10k-case run touches 10k of
+ * them, so they stay small. */
+_Static_assert(sizeof(sc_query_t) <= 128, "sc_query_t is kept small");
+
+void sc_query_qname(const sc_query_t *q, dns_name_t *out)
+{
+	if (!q->has_question) {
+		dns_name_root(out);
+		return;
+	}
+	out->len = q->qname_len;
+	memcpy(out->wire, q->qname, q->qname_len);
 }

@@ -69,7 +69,8 @@ static void make_query(sc_query_t *q, bool with_cookie)
 	assert_int_equal(dns_msg_encode(&m, NULL, q->wire, 512, &q->len),
 			 DNS_OK);
 	q->has_question = true;
-	q->qname = qd.name;
+	q->qname = q->wire + DNS_HEADER_LEN; /* the question, uncompressed */
+	q->qname_len = qd.name.len;
 	q->qtype = DNS_T_A;
 	q->qclass = DNS_C_IN;
 	q->opcode = DNS_OPCODE_QUERY;

@@ -23,9 +23,16 @@
 #define HDR1(qd, an, ns, ar) "0001 0000 " qd an ns ar
 #define Q_ROOT_A	     "00 0001 0001"		      /* . A IN */
 #define Q_EX_A		     "07 6578616d706c65 00 0001 0001" /* example. A IN */
-#define EX		     "07 6578616d706c65 00"	      /* example. */
-#define OPT_HDR		     "00 0029 04d0 00000000" /* root OPT 1232 */
-#define BASE		     HDR1("0001", "0000", "0000", "0000") Q_ROOT_A /* 17 bytes */
+/* labels of 63 and 61 bytes "a": four make a name of 255 bytes */
+#define Q_LABEL63                                                              \
+	"61616161616161616161616161616161616161616161616161616161616161616161" \
+	"6161616161616161616161616161616161616161616161616161616161"
+#define Q_LABEL61                                                              \
+	"61616161616161616161616161616161616161616161616161616161616161616161" \
+	"616161616161616161616161616161616161616161616161616161"
+#define EX	"07 6578616d706c65 00"	/* example. */
+#define OPT_HDR "00 0029 04d0 00000000" /* root OPT 1232 */
+#define BASE	HDR1("0001", "0000", "0000", "0000") Q_ROOT_A /* 17 bytes */
 
 static const char *to_hex(const uint8_t *p, size_t n, char *buf, size_t cap)
 {
@@ -337,6 +344,14 @@ static void test_random_id(void **state)
 }
 
 /* What the query asks is read back from the bytes really sent. */
+/* Is the question's name of q n (case-insensitively)? */
+static bool qname_is(const sc_query_t *q, const dns_name_t *n)
+{
+	dns_name_t got;
+	sc_query_qname(q, &got);
+	return dns_name_equal(&got, n);
+}
+
 static void test_facts(void **state)
 {
 	fixture_t *f = *state;
@@ -345,7 +360,7 @@ static void test_facts(void **state)
 
 	build_ok(f, "{name: Example., type: MX, class: CH, opcode: NOTIFY}");
 	assert_true(f->q.has_question);
-	assert_true(dns_name_equal(&f->q.qname, &ex));
+	assert_true(qname_is(&f->q, &ex));
 	assert_int_equal(f->q.qtype, 15);
 	assert_int_equal(f->q.qclass, 3);
 	assert_int_equal(f->q.opcode, 4);
@@ -361,7 +376,7 @@ static void test_facts(void **state)
 	/* a raw query that still parses */
 	build_ok(f, "{hex: '0001 2800 0001 0000 0000 0000" Q_EX_A "'}");
 	assert_true(f->q.has_question);
-	assert_true(dns_name_equal(&f->q.qname, &ex));
+	assert_true(qname_is(&f->q, &ex));
 	assert_int_equal(f->q.opcode, 5);
 
 	/* a pointer loop in the question: no question to echo */
@@ -370,10 +385,54 @@ static void test_facts(void **state)
 
 	build_ok(f, "{edns: true}");
 	assert_true(f->q.has_opt);
+	assert_ptr_equal(f->q.qname, f->q.wire + 12); /* not a copy */
 	build_ok(f, "{edns: {section: answer}}");
 	assert_true(f->q.has_opt);
 	build_ok(f, "{edns: true, counts: {ar: 0}}");
 	assert_false(f->q.has_opt);
+}
+
+/* The question's name is the query's own bytes at offset 12 when it is
+ * written there uncompressed, a copy of its own otherwise; either way the
+ * whole name, with the case it was sent in. */
+static void test_qname_where(void **state)
+{
+	fixture_t *f = *state;
+	dns_name_t n, root;
+	dns_name_root(&root);
+
+	build_ok(f, "{name: ExAmple., type: MX}"); /* build_simple */
+	assert_ptr_equal(f->q.qname, f->q.wire + 12);
+	assert_int_equal(f->q.qname_len, 9);
+	assert_memory_equal(f->q.qname, "\7ExAmple\0", 9);
+
+	build_ok(f, "{name: ExAmple., type: MX, edns: true}"); /* encoder */
+	assert_ptr_equal(f->q.qname, f->q.wire + 12);
+	sc_query_qname(&f->q, &n);
+	assert_int_equal(n.len, 9);
+	assert_memory_equal(n.wire, "\7ExAmple\0", 9);
+
+	/* a name of 255 bytes: qname_len holds it */
+	build_ok(f, "{hex: '0000 0000 0001 0000 0000 0000"
+		    " 3f" Q_LABEL63 " 3f" Q_LABEL63 " 3f" Q_LABEL63
+		    " 3d" Q_LABEL61 " 00 0001 0001'}");
+	assert_true(f->q.has_question);
+	assert_int_equal(f->q.qname_len, 255);
+	assert_ptr_equal(f->q.qname, f->q.wire + 12);
+
+	/* the question a pointer back into the header (to ARCOUNT's low
+	 * byte, a root name): the name is not at offset 12, so a copy */
+	build_ok(f, "{hex: '0000 0000 0001 0000 0000 0000 c00b 0001 0001'}");
+	assert_true(f->q.has_question);
+	assert_true(f->q.qname < f->q.wire || f->q.qname >= f->q.wire + 16);
+	assert_true(qname_is(&f->q, &root));
+	assert_int_equal(f->q.qname_len, 1);
+
+	/* no question: the root stands in */
+	build_ok(f, "{no_question: true}");
+	assert_false(f->q.has_question);
+	sc_query_qname(&f->q, &n);
+	assert_true(dns_name_equal(&n, &root));
 }
 
 /* ---- the direct builder of simple queries ------------------------------ */
@@ -404,6 +463,7 @@ static const char *const simple_queries[] = {
 typedef struct built {
 	sc_query_t q;
 	uint8_t wire[600];
+	dns_name_t qname; /* q.qname points into the fixture's arena */
 } built_t;
 
 static void build_into(fixture_t *f, const char *yaml, built_t *out)
@@ -412,6 +472,7 @@ static void build_into(fixture_t *f, const char *yaml, built_t *out)
 	assert_true(f->q.len <= sizeof(out->wire));
 	out->q = f->q;
 	memcpy(out->wire, f->q.wire, f->q.len);
+	sc_query_qname(&f->q, &out->qname);
 }
 
 static void same_query(const built_t *a, const built_t *b)
@@ -420,8 +481,9 @@ static void same_query(const built_t *a, const built_t *b)
 	assert_memory_equal(a->wire, b->wire, a->q.len);
 	assert_int_equal(a->q.random_id, b->q.random_id);
 	assert_int_equal(a->q.has_question, b->q.has_question);
-	assert_int_equal(a->q.qname.len, b->q.qname.len);
-	assert_memory_equal(a->q.qname.wire, b->q.qname.wire, a->q.qname.len);
+	assert_int_equal(a->q.qname_len, b->q.qname_len);
+	assert_int_equal(a->qname.len, b->qname.len);
+	assert_memory_equal(a->qname.wire, b->qname.wire, a->qname.len);
 	assert_int_equal(a->q.qtype, b->q.qtype);
 	assert_int_equal(a->q.qclass, b->q.qclass);
 	assert_int_equal(a->q.opcode, b->q.opcode);
@@ -834,6 +896,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_each_flag, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_random_id, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_facts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_qname_where, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_simple_both_ways, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_cookie, setup, teardown),
