@@ -1138,7 +1138,6 @@ static sc_expect_t *compile_node(cc_t *c, const node_t *n, bool top)
 	sc_expect_t *e = cc_alloc(c, n, sizeof(*e));
 	if (e == NULL)
 		return NULL;
-	e->node = n;
 	e->top = top;
 	e->implicit =
 	    (xp_implicit_t){true, true, true, true, true, true, false};
@@ -1233,7 +1232,6 @@ bool sc_expect_compile(const node_t *e, dns_arena_t *arena, sc_expect_t **out,
 		x = cc_alloc(&c, e, sizeof(*x));
 		if (x == NULL)
 			return false;
-		x->node = e;
 		x->top = true;
 		x->text = "{}";
 		x->implicit =

@@ -148,9 +148,8 @@ typedef struct xp_implicit {
 #define XP_FLAG_MASK 0x87f0u /* QR AA TC RD RA Z AD CD */
 
 struct sc_expect {
-	const node_t *node; /* the mapping compiled, for locations */
-	const char *text;   /* the mapping in YAML flow form, cut short */
-	bool top;	    /* the expect: itself, not inside any/all/not */
+	const char *text; /* the mapping in YAML flow form, cut short */
+	bool top;	  /* the expect: itself, not inside any/all/not */
 	/* response checks */
 	uint16_t *rcodes;
 	size_t nrcodes;

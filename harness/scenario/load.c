@@ -27,7 +27,10 @@
  *
  * The cases of a file with many are parsed and loaded on two threads
  * where there are two CPUs, to the same suite and the same diagnostics
- * (see "two threads" and parse_two).
+ * (see "two threads" and parse_two). Loaded eagerly, such a file is not
+ * even parsed whole: its cases are parsed a unit at a time and each
+ * unit's tree dropped once they are compiled (parse_pieces), the memory
+ * reused for the next; their texts stay, not their nodes.
  */
 #include "scenario/scenario.h"
 
@@ -150,7 +153,8 @@ typedef struct loader {
 	dns_arena_t scratch;
 	const sc_load_opts_t *kept_opts; /* opts copied into the arena */
 	/* lazy: the cases: of the file being loaded, as slices of its text
-	 * (read_cases parses them SLICE_CASES at a time), or NULL */
+	 * (read_cases parses them SLICE_CASES at a time), or NULL; pieces
+	 * (below): a slice for each SLICE_CASES of the nspans cases */
 	const struct span *spans;
 	size_t nspans;
 	const char *text; /* that file's text (heap, while it is loaded) */
@@ -168,6 +172,12 @@ typedef struct loader {
 	struct unit_out *collect;
 	bool own_fc;
 	unsigned threads; /* sc_load_file_threads */
+	/* not lazy, but the cases parsed a unit at a time (parse_pieces):
+	 * the texts of each unit's tree are copied into the arena, its
+	 * nodes dropped once its cases are compiled; pieces_failed: a unit
+	 * did not parse alone, the file is loaded again whole */
+	bool pieces, pieces_failed;
+	node_t *stub; /* pieces: the case's location, kept (piece_case) */
 } loader_t;
 
 /* What a case sees of its file. */
@@ -1319,6 +1329,19 @@ static bool keep_case(loader_t *L, file_ctx_t *fc, const node_t *raw, size_t k,
 	return true;
 }
 
+/* A case of a unit parsed alone (loader_t.pieces), whose tree goes once
+ * the unit is compiled: its texts stay (settle), but not its nodes.
+ * c->node becomes a mapping without entries at the case's location
+ * (L->stub: case_add names it when a later case has the same name);
+ * query_node and expect_node NULL. What is compiled keeps no node of a
+ * case's own but for locations never read after loading
+ * (sc_expect_t.node). */
+static void piece_case(loader_t *L, sc_case_t *c)
+{
+	c->node = L->stub;
+	c->query_node = c->expect_node = NULL;
+}
+
 /* One combination k of case raw (k = 0 without a matrix). */
 static void expand_one(loader_t *L, file_ctx_t *fc, const node_t *raw,
 		       matrix_t *mx, size_t k)
@@ -1346,6 +1369,8 @@ static void expand_one(loader_t *L, file_ctx_t *fc, const node_t *raw,
 			read_fields_of(L, &v, &c);
 			read_requires(L, v.v[CV_REQUIRES], &c.requires);
 			compile_qe(L, fc, v.v[CV_QUERY], v.v[CV_EXPECT], &c);
+			if (L->pieces)
+				piece_case(L, &c);
 			if (!L->lazy || keep_case(L, fc, raw, k, &c))
 				case_put(L, &c, name);
 		}
@@ -2237,15 +2262,19 @@ static size_t next_line(const char *text, size_t len, size_t at)
 	return nl ? (size_t)(nl - text) + 1 : len;
 }
 
-/* Is the line at `at` indent spaces, '-', then a space or its end? */
-static bool item_line(const char *text, size_t len, size_t at, size_t indent)
+/* Is the line at `at` indent spaces, '-', then a space or its end? The
+ * '-' first: it tells most lines apart. */
+static inline bool item_line(const char *text, size_t len, size_t at,
+			     size_t indent)
 {
-	size_t i = at;
-	while (i < len && i - at < indent && text[i] == ' ')
-		i++;
-	return i - at == indent && i < len && text[i] == '-' &&
-	       (i + 1 == len || text[i + 1] == ' ' || text[i + 1] == '\n' ||
-		text[i + 1] == '\r');
+	const char *p = text + at;
+	if (indent >= len - at || p[indent] != '-')
+		return false;
+	for (size_t i = 0; i < indent; i++)
+		if (p[i] != ' ')
+			return false;
+	char next = indent + 1 < len - at ? p[indent + 1] : '\n';
+	return next == ' ' || next == '\n' || next == '\r';
 }
 
 /* Is the line at `at` blank or a comment? */
@@ -2256,18 +2285,19 @@ static bool no_content(const char *text, size_t len, size_t at)
 	return at == len || strchr("#\r\n", text[at]) != NULL;
 }
 
-/* A line "cases:" (a comment after it allowed) starting a block
- * sequence: the start of the line of its first item (*first) and that
- * item's indent; false when there is none such. Only the text up to it
- * is read (the head of a file). */
-static bool cases_start(const char *text, size_t len, size_t *first,
-			size_t *indent)
+/* A line "cases:" (a comment after it allowed; *key: its start)
+ * starting a block sequence: the start of the line of its first item
+ * (*first) and that item's indent; false when there is none such. Only
+ * the text up to it is read (the head of a file). */
+static bool cases_start(const char *text, size_t len, size_t *key,
+			size_t *first, size_t *indent)
 {
 	size_t at = 0;
 	while (at < len && strncmp(text + at, "cases:", 6) != 0)
 		at = next_line(text, len, at);
 	if (at == len || !no_content(text, len, at + 6))
 		return false;
+	*key = at;
 	do
 		at = next_line(text, len, at);
 	while (at < len && no_content(text, len, at));
@@ -2283,8 +2313,8 @@ static bool cases_start(const char *text, size_t len, size_t *first,
  * near the middle of the rest (*cut); false when there is none such. */
 static bool cases_cut(const char *text, size_t len, size_t *first, size_t *cut)
 {
-	size_t indent;
-	if (!cases_start(text, len, first, &indent))
+	size_t indent, key;
+	if (!cases_start(text, len, &key, first, &indent))
 		return false;
 	*cut = next_line(text, len, *first + (len - *first) / 2);
 	while (*cut < len && !item_line(text, len, *cut, indent))
@@ -2425,6 +2455,142 @@ static node_t *parse_read(loader_t *L, const char *path, const char *text,
 	return doc;
 }
 
+/* Is the line at `at` indented more than indent spaces? */
+static bool indented(const char *text, size_t len, size_t at, size_t indent)
+{
+	size_t i = at;
+	while (i < len && i - at <= indent && text[i] == ' ')
+		i++;
+	return i - at > indent;
+}
+
+/* A span in sc for the unit whose first item is on the line at `at`
+ * (line), the one before ending there; false when there is no memory. */
+static bool unit_span(scan_t *sc, size_t at, unsigned line)
+{
+	if (!spans_room(sc))
+		return false;
+	if (sc->n > 0)
+		sc->spans[sc->n - 1].end = at;
+	sc->spans[sc->n++] = (span_t){at, at, line};
+	return true;
+}
+
+/* The items of a block sequence cases: found line by line, for
+ * parse_pieces (cheaper than scan_cases, which reads every node): an
+ * item starts on a line of its own, indented as the first, with '-' and
+ * a space or the end of the line; the sequence ends at the first other
+ * line with content not indented more. A span in sc for each unit of
+ * SLICE_CASES items (the last of fewer), *items in all; *key: the start
+ * of the line "cases:". A line that only looks so (in a quoted or flow scalar
+ * running over lines) leaves a unit that does not parse alone, or a
+ * head that does not: the file is then loaded whole. */
+static bool lines_cases(const char *text, size_t len, scan_t *sc, size_t *key,
+			size_t *items)
+{
+	size_t at, indent;
+	memset(sc, 0, sizeof(*sc));
+	*items = 0;
+	if (!cases_start(text, len, key, &at, &indent) || indent == 0)
+		return false; /* (a '-' in column 1: as scan_cases) */
+	unsigned line = line_of(text, at);
+	size_t n = 0; /* items */
+	while (at < len) {
+		if (item_line(text, len, at, indent)) {
+			if (n++ % SLICE_CASES == 0 &&
+			    !unit_span(sc, at, line)) {
+				dns_mem_free(sc->spans);
+				return false;
+			}
+		} else if (!no_content(text, len, at) &&
+			   !indented(text, len, at, indent)) {
+			break;
+		}
+		const char *nl = memchr(text + at, '\n', len - at);
+		at = nl ? (size_t)(nl - text) + 1 : len;
+		line++;
+	}
+	sc->end = at;
+	sc->spans[sc->n - 1].end = at;
+	*items = n;
+	return true;
+}
+
+/* The file's text with "cases: []" for its cases: (from the start of the
+ * line *key to sc's end), what follows at its lines (nothing when there
+ * is only blank lines and comments), for node_parse; NULL when there is
+ * no memory. */
+static char *skeleton_head(const char *text, size_t len, size_t key,
+			   const scan_t *sc, size_t *out_len)
+{
+	size_t at = sc->end, nl = 0;
+	while (at < len && no_content(text, len, at))
+		at = next_line(text, len, at);
+	for (size_t i = key; at < len && i < sc->end; i++)
+		nl += text[i] == '\n';
+	nl -= nl > 0; /* (the line of "cases: []") */
+	size_t rest = at < len ? len - sc->end : 0;
+	size_t n = key + 10 + nl + rest;
+	char *s = dns_mem_alloc(n + 1);
+	if (s == NULL)
+		return NULL;
+	memcpy(s, text, key);
+	memcpy(s + key, "cases: []\n", 10);
+	memset(s + key + 10, '\n', nl);
+	memcpy(s + key + 10 + nl, text + sc->end, rest);
+	s[n] = '\0';
+	*out_len = n;
+	return s;
+}
+
+/* A file loaded eagerly with many cases, not as one tree (the memory of
+ * its cases' nodes, fresh for every case, is most of the work of loading
+ * it): parsed without its cases: as load_sliced does (skeleton), the
+ * items of cases: left as spans in L, parsed a unit at a time on two
+ * threads (load_unit, parse_piece), each unit's tree dropped once its
+ * cases are compiled (L->pieces). NULL, nothing kept, when it cannot be
+ * loaded so: not two threads, too few cases (or as many as would be
+ * loaded lazily), no block sequence cases:, not a server suite, or the
+ * rest of the file does not parse alone without an error (the file is
+ * then parsed whole, as before: its errors are that parse's).
+ * A unit that does not parse alone sets L->pieces_failed: load_file
+ * then forgets what was loaded and loads the file again whole. */
+static node_t *parse_pieces(loader_t *L, const char *path, const char *text,
+			    size_t len)
+{
+	scan_t sc;
+	size_t slen, key, items;
+	char *skel;
+	if (L->playing || !may_hold(text, len, 3 * SLICE_CASES) ||
+	    !two_threads(L) || !lines_cases(text, len, &sc, &key, &items))
+		return NULL;
+	diag_t *d = dns_mem_alloc(sizeof(*d));
+	char *file = dns_arena_dup(L->arena, path, strlen(path) + 1);
+	node_t *doc = NULL;
+	if (items >= 3 * SLICE_CASES && items < L->lazy_min && d != NULL &&
+	    file != NULL &&
+	    (skel = skeleton_head(text, len, key, &sc, &slen)) != NULL) {
+		memset(d, 0, sizeof(*d));
+		doc = node_parse(skel, slen, file, L->arena, d);
+		dns_mem_free(skel);
+		const node_t *role = doc ? node_get(doc, "role") : NULL;
+		if (d->n > 0 || d->more || doc == NULL ||
+		    doc->kind != NODE_MAP ||
+		    (role != NULL && (role->kind != NODE_SCALAR ||
+				      strcmp(role->str, "server") != 0)))
+			doc = NULL; /* (a resolver's, a client's: whole) */
+	}
+	dns_mem_free(d);
+	if (doc == NULL) {
+		dns_mem_free(sc.spans);
+		return NULL;
+	}
+	L->spans = sc.spans; /* (one a unit) */
+	L->nspans = items;
+	L->pieces = true;
+	return doc;
+}
+
 /* Lazy: the file at path read, and, when its cases: are a block sequence
  * of at least lazy_min items, parsed without them: they are left as
  * slices in L (spans, text); when it has too few lines to hold as many,
@@ -2443,8 +2609,10 @@ static node_t *load_sliced(loader_t *L, const char *path, bool *parsed)
 	L->no_refs = text != NULL && memchr(text, '$', len) == NULL &&
 		     memchr(text, '\\', len) == NULL;
 	*parsed = text != NULL && !may_hold(text, len, L->lazy_min);
-	if (*parsed)
-		return parse_read(L, path, text, len);
+	if (*parsed) {
+		node_t *doc = parse_pieces(L, path, text, len);
+		return doc ? doc : parse_read(L, path, text, len);
+	}
 	if (text == NULL || !scan_cases(text, len, &sc)) {
 		slices_done(L);
 		L->no_refs = false; /* node_load_file reads it again */
@@ -2453,7 +2621,8 @@ static node_t *load_sliced(loader_t *L, const char *path, bool *parsed)
 	if (sc.n < L->lazy_min) { /* many lines, fewer cases: not lazy */
 		dns_mem_free(sc.spans);
 		*parsed = true;
-		return parse_read(L, path, text, len);
+		node_t *doc = parse_pieces(L, path, text, len);
+		return doc ? doc : parse_read(L, path, text, len);
 	}
 	node_t *doc = NULL;
 	char *file = dns_arena_dup(L->arena, path, strlen(path) + 1);
@@ -2499,6 +2668,101 @@ typedef struct units {
 	size_t ncases, n;    /* cases, units */
 } units_t;
 
+/* Where settle copies the texts of a unit: bytes reserved in arena
+ * (claimed once the unit is done: nothing else allocates there then). */
+typedef struct sink {
+	dns_arena_t *arena;
+	char *p;
+	size_t room, used;
+	bool bad; /* no memory */
+} sink_t;
+
+/* Room for n more bytes in s (a new block when the one reserved is
+ * full); false when there is no memory. */
+static bool sink_room(sink_t *s, size_t n)
+{
+	if (s->p != NULL)
+		dns_arena_commit(s->arena, s->used);
+	s->used = 0;
+	s->p = dns_arena_reserve(s->arena, n > 4096 ? n : 4096, &s->room);
+	if (s->p == NULL) {
+		s->room = 0;
+		s->bad = true;
+	}
+	return s->p != NULL;
+}
+
+/* Scalar n located delta lines further and its text moved into s. */
+static inline void settle_scalar(node_t *n, unsigned delta, sink_t *s)
+{
+	size_t len = n->len + 1;
+	n->line += delta;
+	if (s->room - s->used < len && !sink_room(s, len))
+		return;
+	char *q = s->p + s->used;
+	memcpy(q, n->str, len);
+	n->str = q;
+	s->used += len;
+}
+
+/* Item n of a unit parsed alone (loader_t.pieces), in one walk: its
+ * lines shifted by delta (as shift_lines), the texts of its values moved
+ * into s, where the cases compiled from it may keep them (names, tags,
+ * rfc:, skip:, records of expect: as written ...); the first mapping or
+ * sequence under it nested more than max deep, as too_deep finds it, or
+ * NULL. Scalars under n are settled here, not by a call each (most nodes
+ * are).
+ *
+ * The texts of keys are not moved (most of the copying): what a case
+ * compiles to keeps no key's text (sc_query_build, sc_expect_compile:
+ * they name what they read in errors, and copy those), nor any node of
+ * the unit. Code that would keep such a pointer must copy what it keeps
+ * (test_load checks the suites loaded so and whole are the same). */
+static const node_t *settle(node_t *n, unsigned delta, unsigned max, sink_t *s)
+{
+	if (n->kind == NODE_SCALAR) {
+		settle_scalar(n, delta, s);
+		return NULL;
+	}
+	n->line += delta;
+	if (max == 0)
+		return n;
+	for (size_t i = 0; i < n->n; i++) {
+		node_t *v = n->vals[i];
+		if (n->keys != NULL) /* scalars, their texts not kept */
+			n->keys[i]->line += delta;
+		if (v->kind == NODE_SCALAR) {
+			settle_scalar(v, delta, s);
+			continue;
+		}
+		const node_t *deep = settle(v, delta, max - 1, s);
+		if (deep != NULL)
+			return deep;
+	}
+	return NULL;
+}
+
+/* The n items of unit span sp of L's text parsed into slice as
+ * parse_slice parses them, their texts in L's arena (loader_t.pieces);
+ * NULL when they do not parse so (what is said of it is forgotten: the
+ * file is loaded again whole). */
+static node_t *parse_piece(loader_t *L, const span_t *sp, size_t n,
+			   const char *file, dns_arena_t *slice)
+{
+	node_t *seq = node_parse(L->text + sp->begin, sp->end - sp->begin, file,
+				 slice, &L->tmp);
+	if (seq == NULL || seq->kind != NODE_SEQ || seq->n != n)
+		return NULL;
+	sink_t s = {L->arena, NULL, 0, 0, false};
+	for (size_t i = 0; i < n; i++)
+		if (settle(seq->vals[i], sp->line - 1, NODE_MAX_DEPTH - 2,
+			   &s) != NULL)
+			return NULL;
+	if (s.p != NULL)
+		dns_arena_commit(s.arena, s.used);
+	return s.bad ? NULL : seq;
+}
+
 /* Load unit u of U with L: its cases one by one, parsed into slice first
  * when they are spans. */
 static void load_unit(loader_t *L, file_ctx_t *fc, const units_t *U, size_t u,
@@ -2513,13 +2777,31 @@ static void load_unit(loader_t *L, file_ctx_t *fc, const units_t *U, size_t u,
 		}
 		return;
 	}
-	const span_t *sp = &L->spans[first];
+	if (L->pieces_failed) /* the file is loaded again, whole */
+		return;
+	const span_t *sp = &L->spans[L->pieces ? u : first];
 	node_t *seq =
-	    parse_slice(L->text + sp->begin, sp[n - 1].end - sp->begin,
-			sp->line, n, U->file, slice, &L->tmp);
+	    L->pieces
+		? parse_piece(L, sp, n, U->file, slice)
+		: parse_slice(L->text + sp->begin, sp[n - 1].end - sp->begin,
+			      sp->line, n, U->file, slice, &L->tmp);
+	node_t *stubs = NULL; /* pieces: the locations of its cases */
+	L->ms_node = NULL;    /* (a node of the unit before may be reused) */
+	if (L->pieces && seq != NULL &&
+	    (stubs = dns_arena_alloc(L->arena, n * sizeof(*stubs))) == NULL)
+		seq = NULL;
+	L->pieces_failed = L->pieces_failed || (L->pieces && seq == NULL);
 	for (size_t k = 0; seq != NULL && k < n; k++) {
-		L->span = &sp[k];
-		load_case(L, fc, seq->vals[k]);
+		const node_t *raw = seq->vals[k];
+		if (stubs != NULL) {
+			stubs[k] = (node_t){.kind = NODE_MAP,
+					    .file = raw->file,
+					    .line = raw->line,
+					    .col = raw->col};
+			L->stub = &stubs[k];
+		}
+		L->span = L->pieces ? NULL : &sp[k];
+		load_case(L, fc, raw);
 		flush(L);
 	}
 	L->span = NULL;
@@ -2536,7 +2818,8 @@ static void unit_collect(loader_t *H, file_ctx_t *fc, const units_t *U,
 	H->collect = out;
 	load_unit(H, fc, U, u, slice);
 	H->collect = NULL;
-	out->bad = out->bad || H->nerr != nerr;
+	out->bad = out->bad || H->nerr != nerr || H->pieces_failed;
+	H->pieces_failed = false;
 	H->out->n = 0;
 	H->out->more = false;
 }
@@ -2754,8 +3037,11 @@ static void read_sliced_cases(loader_t *L, file_ctx_t *fc, const char *file)
 	units_t U = {NULL, file, L->nspans,
 		     (L->nspans + SLICE_CASES - 1) / SLICE_CASES};
 	flush(L);
+	if (L->pieces)
+		cases_reserve(L, L->nspans);
 	load_units(L, fc, &U);
-	slices_done(L); /* each case kept its span, a lazy_file_t the fd */
+	L->pieces = false; /* (not for the files it includes) */
+	slices_done(L);	   /* each case kept its span, a lazy_file_t the fd */
 }
 
 /* ---- one file ------------------------------------------------------------ */
@@ -2928,7 +3214,8 @@ static void load_doc(loader_t *L, const node_t *doc, bool top)
 		return;
 	}
 	read_cases(L, &fc, doc);
-	read_includes(L, doc);
+	if (!L->pieces_failed) /* (else load_file loads it again) */
+		read_includes(L, doc);
 }
 
 /* ---- include bookkeeping ------------------------------------------------- */
@@ -3017,6 +3304,55 @@ static bool cannot_open(loader_t *L, const char *path, const node_t *from)
 			     strerror(errno));
 }
 
+/* What loading a file changes of L and its suite that load_pieces
+ * undoes. */
+typedef struct undo {
+	size_t ncases;
+	unsigned nerr;
+	diag_t out;
+} undo_t;
+
+/* Forget the cases and diagnostics after those of u (their memory stays
+ * in the arena, unused). */
+static void undo(loader_t *L, const undo_t *u)
+{
+	L->s->ncases = u->ncases;
+	if (L->nslots > 0)
+		memset(L->slots, 0, L->nslots * sizeof(size_t));
+	for (size_t i = 0; i < u->ncases; i++)
+		*name_slot(L, L->s->cases[i].name) = i + 1;
+	L->nerr = u->nerr;
+	*L->out = u->out;
+	L->tmp.n = 0;
+	L->tmp.more = false;
+}
+
+/* Load doc of the file at path, parsed without its cases (parse_pieces);
+ * when one of its units does not parse alone, forget all of it and load
+ * the file parsed whole, as one thread parsing it whole does (its errors
+ * are that parse's). */
+static void load_pieces(loader_t *L, const char *path, const node_t *doc,
+			bool top)
+{
+	undo_t *u = dns_mem_alloc(sizeof(*u));
+	if (u != NULL) {
+		*u = (undo_t){L->s->ncases, L->nerr, *L->out};
+		L->pieces = true;
+		load_doc(L, doc, top);
+	}
+	L->pieces = false;
+	if (u == NULL || L->pieces_failed) {
+		L->pieces_failed = false;
+		slices_done(L);
+		if (u != NULL)
+			undo(L, u);
+		doc = node_load_file(path, L->arena, &L->tmp);
+		if (doc != NULL)
+			load_doc(L, doc, top);
+	}
+	dns_mem_free(u);
+}
+
 /* Load the file at path (named by include: entry from, or the top file
  * when from is NULL) and append its cases. */
 static bool load_file(loader_t *L, const char *path, const node_t *from)
@@ -3032,6 +3368,8 @@ static bool load_file(loader_t *L, const char *path, const node_t *from)
 	L->no_refs = false;
 	node_t *doc =
 	    L->lazy_min != SIZE_MAX ? load_sliced(L, path, &parsed) : NULL;
+	bool pieces = L->pieces; /* (parse_pieces; set again by load_pieces) */
+	L->pieces = false;
 	if (doc == NULL && !parsed)
 		doc = node_load_file(path, L->arena, &L->tmp);
 	if (doc == NULL || !files_add(L, canon, doc->file, from)) {
@@ -3039,7 +3377,10 @@ static bool load_file(loader_t *L, const char *path, const node_t *from)
 		return doc == NULL ? false : oom(L, from);
 	}
 	L->chain[L->depth++] = L->nfiles - 1;
-	load_doc(L, doc, from == NULL); /* its cases: first, then includes */
+	if (pieces)
+		load_pieces(L, path, doc, from == NULL);
+	else
+		load_doc(L, doc, from == NULL); /* cases: first, includes */
 	L->depth--;
 	slices_done(L); /* when not read (a resolver file ...) */
 	return true;

@@ -1381,6 +1381,12 @@ static const char *big_file(const char *rel, size_t n, const size_t *bad,
 			    "  - {name: %s, skip: later, transport: tcp, "
 			    "retries: 3, query: {id: 7%s}}\n",
 			    name, bogus);
+		else if (i % 29 == 6) /* a timeout: of its own */
+			len += (size_t)snprintf(
+			    t + len, cap - len,
+			    "  - {name: %s, timeout: %zums, query: {name: "
+			    "\"t%zu.%s\"%s}}\n",
+			    name, 10 * (i % 41 + 1), i, zone, bogus);
 		else if (i % 23 == 4)
 			len += (size_t)snprintf(
 			    t + len, cap - len,
@@ -1475,11 +1481,54 @@ static void same_suite(const sc_suite_t *a, const sc_suite_t *b)
 	dns_arena_free(&ar);
 }
 
+/* Loaded eagerly a unit at a time (parse_pieces): every case has a
+ * location but no query or expect node (its unit's tree is gone). */
+static bool in_pieces(const sc_suite_t *s)
+{
+	for (size_t i = 0; i < s->ncases; i++) {
+		const sc_case_t *c = &s->cases[i];
+		if (c->lazy != NULL || c->node == NULL || c->node->n != 0 ||
+		    c->query_node != NULL || c->expect_node != NULL)
+			return false;
+	}
+	return s->ncases > 0;
+}
+
+/* p loads eagerly from load_sliced (as dnsharness run loads a file of
+ * fewer cases than SC_LAZY_MIN) on two threads a unit at a time
+ * (pieces: when it pays and parses so), to the same cases and errors as
+ * parsed whole, on one thread or two. */
+static void same_as_whole(const char *p, bool ok, bool pieces)
+{
+	sc_suite_t whole, one, two;
+	diag_t dw, d1, d2;
+	bool okw = load_threads(p, SIZE_MAX, 2, &whole, &dw);
+	bool ok1 = load_threads(p, 1000000, 1, &one, &d1);
+	bool ok2 = load_threads(p, 1000000, 2, &two, &d2);
+	if (okw != ok || ok1 != ok || ok2 != ok || in_pieces(&two) != pieces) {
+		print_diag(&d2);
+		fprintf(stderr, "%s: not as expected\n", p);
+	}
+	assert_int_equal(okw, ok);
+	assert_int_equal(ok1, ok);
+	assert_int_equal(ok2, ok);
+	assert_false(in_pieces(&whole));
+	assert_false(in_pieces(&one));
+	assert_int_equal(in_pieces(&two), pieces);
+	same_diag(&dw, &d2);
+	same_diag(&d1, &d2);
+	same_suite(&whole, &two);
+	same_suite(&one, &two);
+	sc_suite_free(&whole);
+	sc_suite_free(&one);
+	sc_suite_free(&two);
+}
+
 /* p loads the same with one thread and with two: eager (whole tree),
  * eager from load_sliced (as dnsharness run loads a file of fewer cases
  * than SC_LAZY_MIN: of fewer lines, or, for the files of 3000 cases of
- * big_file, of more lines but fewer cases) and lazy (a slice at a
- * time). */
+ * big_file, of more lines but fewer cases; on two threads a unit at a
+ * time) and lazy (a slice at a time). */
 static void same_on_two(const char *p, bool ok)
 {
 	static const size_t mins[] = {SIZE_MAX, 1000000, 3100, 1};
@@ -1655,6 +1704,94 @@ static void test_threads_parse(void **state)
 	sc_suite_free(&s);
 }
 
+/* n cases of the same shape (names and values as wide), the last of
+ * each unit with a timeout: of its own (the memory of a unit's tree is
+ * reused for the next one's: the same node at the same place). */
+static const char *same_shape(const char *rel, size_t n)
+{
+	size_t cap = 80 * n + 64, len = 0;
+	char *t = malloc(cap);
+	assert_non_null(t);
+	len += (size_t)snprintf(t, cap, "suite: shape\ncases:\n");
+	for (size_t i = 0; i < n; i++) {
+		if (i % 256 == 255)
+			len += (size_t)snprintf(
+			    t + len, cap - len,
+			    "  - {name: c%05zu, timeout: %03zums, query: "
+			    "{name: h%05zu.}}\n",
+			    i, 100 + i / 256, i);
+		else
+			len += (size_t)snprintf(
+			    t + len, cap - len,
+			    "  - {name: c%05zu, query: {name: h%05zu.}}\n", i,
+			    i);
+		assert_true(len < cap);
+	}
+	const char *p = put(rel, t);
+	free(t);
+	return p;
+}
+
+/* A large file loaded eagerly on two threads is parsed a unit at a time,
+ * each unit's tree dropped once its cases are compiled (parse_pieces):
+ * the same cases as parsed whole, their texts (names, tags, rfc:, skip:,
+ * the query as the builder was given it, timeouts of their own read
+ * while the nodes of the unit before are reused) intact after every
+ * unit's tree is gone; the same errors (duplicates, compile errors,
+ * more than a diag holds, a YAML error in a unit: then the file is
+ * loaded again whole), and whole when slicing cannot take the file. */
+static void test_pieces(void **state)
+{
+	(void)state;
+	static const size_t dup[] = {300, 301, 700, 1500, 2999};
+	static const size_t bad[] = {260, 600, 1200, 1201, 2500};
+	size_t many[100];
+	for (size_t i = 0; i < 100; i++)
+		many[i] = 256 + 27 * i;
+	same_as_whole(big_file("big/p-refs.yaml", 3000, NULL, 0, NULL, 0, true),
+		      true, true);
+	same_as_whole(
+	    big_file("big/p-plain.yaml", 2100, NULL, 0, NULL, 0, false), true,
+	    true);
+	same_as_whole(big_file("big/p-small.yaml", 600, NULL, 0, NULL, 0, true),
+		      true, false); /* fewer than three units */
+	same_as_whole(big_file("big/p-dup.yaml", 3000, NULL, 0, dup, 5, true),
+		      false, true);
+	same_as_whole(big_file("big/p-bad.yaml", 3000, bad, 5, NULL, 0, true),
+		      false, true);
+	same_as_whole(
+	    big_file("big/p-many.yaml", 3000, many, 100, dup, 5, false), false,
+	    true);
+	same_as_whole(big_with("big/p-yerr.yaml", 2000, 1500,
+			       "  - {name: broken, query: {name: x.}\n"),
+		      false, false); /* loaded again whole */
+	same_as_whole(big_with("big/p-yerr0.yaml", 2000, 3,
+			       "  - {name: broken, query: {name: x.}\n"),
+		      false, false);
+	same_as_whole(big_with("big/p-alias.yaml", 2000, 1100,
+			       "  - &a {name: anchored, query: {name: x.}}\n"),
+		      false, false);
+	same_as_whole(big_deep("big/p-deep61.yaml", 2000, 1900, 61), true,
+		      true);
+	same_as_whole(big_deep("big/p-deep62.yaml", 2000, 1900, 62), false,
+		      false);
+	same_as_whole(big_with("big/p-block.yaml", 2000, 700,
+			       "  - name: block\n"
+			       "    rfc: |\n"
+			       "      RFC 1035\n"
+			       "      - not an item\n"
+			       "    tags: [a, \"b\\x2dc\"]\n"
+			       "    query: {name: b.}\n"),
+		      true, true);
+	same_as_whole(
+	    big_with("big/p-after.yaml", 2000, SIZE_MAX, "about: after\n"),
+	    true, true);
+	same_as_whole(same_shape("big/p-shape.yaml", 4000), true, true);
+	same_as_whole(
+	    big_with("big/p-keyafter.yaml", 2000, SIZE_MAX, "zzz: 1\n"), false,
+	    true);
+}
+
 /* A mistake in defaults: is reported once, at the first case that reads
  * them: here the first case without a matrix, after a unit of matrix
  * cases that define the variable defaults: use. */
@@ -1700,6 +1837,7 @@ int main(void)
 	    cmocka_unit_test(test_threads_errors),
 	    cmocka_unit_test(test_threads_parse),
 	    cmocka_unit_test(test_threads_defaults_error),
+	    cmocka_unit_test(test_pieces),
 	    cmocka_unit_test(test_shared_expectation),
 	    cmocka_unit_test(test_errors_not_repeated),
 	    cmocka_unit_test(test_compile_errors_located),
