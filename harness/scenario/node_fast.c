@@ -398,7 +398,8 @@ static node_t *flow_made(const cur_t *c, bool map, size_t first,
 		      .vals = vals,
 		      .keys = map && vals ? vals + count : NULL,
 		      .n = count};
-	node_t **items = b->items + first;
+	/* (b->items is NULL until an item was pushed: no offset from it) */
+	node_t **items = count > 0 ? b->items + first : NULL;
 	if (!map && count > 0)
 		memcpy(vals, items, count * sizeof(*vals));
 	for (size_t i = 0; map && i < count; i++) {
